@@ -1,0 +1,65 @@
+/**
+ * The HTTP stack every Atlas call goes through: one keep-alive undici pool per origin for the
+ * life of the process, with digest authentication inside undici's retry interceptor (so each
+ * retry is signed with the cached nonce and the next `nc`).
+ */
+import { type Dispatcher, interceptors, Pool } from 'undici'
+import { digestAuth } from '../digest/digest-interceptor.ts'
+import { atlasRetry, DEFAULT_RETRY_SETTINGS, type RetrySettings } from './retry-policy.ts'
+
+export interface ConnectionSettings {
+  readonly connectTimeoutMs: number
+  /** Per attempt: a hung Atlas fails the attempt, and the retry policy decides what next. */
+  readonly headersTimeoutMs: number
+  readonly bodyTimeoutMs: number
+  readonly keepAliveTimeoutMs: number
+  readonly connections: number
+}
+
+export const DEFAULT_CONNECTION_SETTINGS: ConnectionSettings = {
+  connectTimeoutMs: 3_000,
+  headersTimeoutMs: 10_000,
+  bodyTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 30_000,
+  connections: 16,
+}
+
+export interface AtlasDispatcherOptions {
+  readonly connection?: Partial<ConnectionSettings>
+  readonly retry?: Partial<RetrySettings>
+  /** Jitter source for the retry policy; tests pin it. */
+  readonly random?: () => number
+}
+
+/** A new dispatcher with its own connections and nonce cache. */
+export function createAtlasDispatcher(
+  origin: string,
+  options: AtlasDispatcherOptions = {},
+): Dispatcher {
+  const connection = { ...DEFAULT_CONNECTION_SETTINGS, ...options.connection }
+  const retry = { ...DEFAULT_RETRY_SETTINGS, ...options.retry }
+  const pool = new Pool(origin, {
+    connections: connection.connections,
+    connect: { timeout: connection.connectTimeoutMs },
+    headersTimeout: connection.headersTimeoutMs,
+    bodyTimeout: connection.bodyTimeoutMs,
+    keepAliveTimeout: connection.keepAliveTimeoutMs,
+  })
+  // compose() wraps in order, so the last interceptor is the outermost.
+  return pool.compose(
+    digestAuth(),
+    interceptors.retry({ throwOnError: false, retry: atlasRetry(retry, options.random) }),
+  )
+}
+
+const shared = new Map<string, Dispatcher>()
+
+/** The process-wide dispatcher for `origin`: warm invocations reuse its sockets and nonce. */
+export function sharedAtlasDispatcher(origin: string): Dispatcher {
+  let dispatcher = shared.get(origin)
+  if (!dispatcher) {
+    dispatcher = createAtlasDispatcher(origin)
+    shared.set(origin, dispatcher)
+  }
+  return dispatcher
+}

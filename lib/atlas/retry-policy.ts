@@ -1,0 +1,133 @@
+/**
+ * When to try an Atlas call again: exponential backoff with full jitter, `Retry-After` honoured,
+ * never past the caller's deadline. `retryDelay` is the pure decision; `atlasRetry` plugs it into
+ * undici's retry interceptor, which does the re-dispatching.
+ */
+import type { RetryHandler } from 'undici'
+
+export interface RetrySettings {
+  /** Attempts in all, the first included. */
+  readonly maxAttempts: number
+  readonly baseDelayMs: number
+  readonly maxDelayMs: number
+  /** A `Retry-After` longer than this is not waited for: the call ends `throttled`. */
+  readonly maxRetryAfterMs: number
+  /** Time an attempt needs to be worth starting; less left before the deadline ends the call. */
+  readonly minAttemptMs: number
+}
+
+export const DEFAULT_RETRY_SETTINGS: RetrySettings = {
+  maxAttempts: 4,
+  baseDelayMs: 200,
+  maxDelayMs: 5_000,
+  maxRetryAfterMs: 60_000,
+  minAttemptMs: 250,
+}
+
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504])
+
+export const RETRYABLE_ERROR_CODES: ReadonlySet<string> = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+])
+
+export interface RetryDecisionInput {
+  /** Attempts made so far (1 after the first failure). */
+  readonly attempts: number
+  /** The server's `Retry-After`, in milliseconds, when it sent one. */
+  readonly retryAfterMs: number | undefined
+  readonly nowMs: number
+  readonly deadlineMs: number
+  /** A number in [0, 1): the jitter. */
+  readonly random: number
+}
+
+/** Milliseconds to wait before the next attempt, or `undefined` to stop trying. */
+export function retryDelay(input: RetryDecisionInput, settings: RetrySettings): number | undefined {
+  if (input.attempts >= settings.maxAttempts) return undefined
+  let delay: number
+  if (input.retryAfterMs !== undefined) {
+    if (input.retryAfterMs > settings.maxRetryAfterMs) return undefined
+    delay = Math.max(0, input.retryAfterMs)
+  } else {
+    const ceiling = Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** (input.attempts - 1))
+    delay = Math.floor(input.random * ceiling)
+  }
+  if (input.nowMs + delay + settings.minAttemptMs > input.deadlineMs) return undefined
+  return delay
+}
+
+/** Parses `Retry-After` (delta-seconds or an HTTP-date) into milliseconds from `nowMs`. */
+export function parseRetryAfter(
+  value: string | string[] | undefined,
+  nowMs: number,
+): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value
+  if (text === undefined || text.trim() === '') return undefined
+  if (/^\d+$/.test(text.trim())) return Number(text.trim()) * 1000
+  const date = Date.parse(text)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs)
+}
+
+/** A status decides when there is one; otherwise the network error code does. */
+export function isRetryable(failure: {
+  readonly statusCode?: unknown
+  readonly code?: unknown
+}): boolean {
+  if (typeof failure.statusCode === 'number') return RETRYABLE_STATUSES.has(failure.statusCode)
+  return typeof failure.code === 'string' && RETRYABLE_ERROR_CODES.has(failure.code)
+}
+
+/** Dispatch options the retry policy reads: the absolute deadline, in epoch milliseconds. */
+export interface DeadlineDispatchOptions {
+  readonly deadline?: number
+}
+
+/**
+ * The `retry` callback for undici's retry interceptor.
+ *
+ * @example
+ * pool.compose(interceptors.retry({ throwOnError: false, retry: atlasRetry() }))
+ */
+export function atlasRetry(
+  settings: RetrySettings = DEFAULT_RETRY_SETTINGS,
+  random: () => number = Math.random,
+): RetryHandler.RetryCallback {
+  return (error, { state, opts }, callback) => {
+    const failure = error as Error & {
+      statusCode?: number
+      code?: string
+      headers?: Record<string, string | string[] | undefined>
+    }
+    if (!isRetryable(failure)) {
+      callback(error)
+      return
+    }
+    const nowMs = Date.now()
+    const delay = retryDelay(
+      {
+        attempts: state.counter,
+        retryAfterMs: parseRetryAfter(failure.headers?.['retry-after'], nowMs),
+        nowMs,
+        deadlineMs: (opts as DeadlineDispatchOptions).deadline ?? Number.POSITIVE_INFINITY,
+        random: random(),
+      },
+      settings,
+    )
+    if (delay === undefined) {
+      callback(error)
+      return
+    }
+    return setTimeout(() => callback(null), delay)
+  }
+}

@@ -1,0 +1,384 @@
+/**
+ * A local MongoDB Atlas for tests, the benchmark and `npm start`: the v1.0 and v2 organization
+ * invitation routes behind Digest authentication, per-key rate limits and injectable faults,
+ * answering with the status lines, headers and bodies Atlas sends. Loopback only.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { demoSeed } from './demo-seed.ts'
+import { type Fault, FaultInjector, type FaultPlan } from './fault-injector.ts'
+import { NonceRegistry } from './nonce-registry.ts'
+import { type RateLimit, RateLimiter } from './rate-limiter.ts'
+import {
+  type AtlasSeed,
+  type SimulatedApiKey,
+  SimulatedAtlasState,
+} from './simulated-atlas-state.ts'
+import { verifyDigest } from './simulated-digest-verifier.ts'
+import {
+  type ApiVersion,
+  apiError,
+  apiResponse,
+  digestChallenge,
+  gatewayError,
+  type ResponseContext,
+  type SimulatedResponse,
+} from './simulated-responses.ts'
+
+export interface AtlasSimulatorOptions {
+  readonly seed?: AtlasSeed
+  /** How long an issued nonce stays valid; after that Atlas answers `stale=true`. */
+  readonly nonceLifetimeMs?: number
+  readonly rateLimit?: RateLimit
+  readonly faults?: FaultPlan
+  readonly now?: () => number
+}
+
+export interface SimulatorCounters {
+  /** Atlas API requests received (admin requests excluded). */
+  requests: number
+  byStatus: Record<string, number>
+  /** 401 answers carrying a new Digest challenge. */
+  challenges: number
+  /** Connections that carried at least one API request. */
+  connections: number
+  deletes: number
+  resets: number
+  hangs: number
+}
+
+/** A handler the simulator's server consults first; returns true when it answered. */
+export type ExtraRoute = (request: IncomingMessage, response: ServerResponse) => Promise<boolean>
+
+const ROUTE = /^\/api\/atlas\/(v1\.0|v2)\/orgs\/([^/]+)\/invites(?:\/([^/]+))?\/?$/
+const ORG_OWNER = 'ORG_OWNER'
+const FAULT_CONTEXT = { javaMethod: 'ApiRequestFilter::filter', pretty: false, envelope: false }
+
+export class AtlasSimulator {
+  readonly state: SimulatedAtlasState
+  readonly faults = new FaultInjector()
+  readonly #nonces: NonceRegistry
+  readonly #rates: RateLimiter
+  readonly #server: Server
+  readonly #apiSockets = new WeakSet<Socket>()
+  readonly #extraRoutes: ExtraRoute[] = []
+  #counters = emptyCounters()
+
+  constructor(options: AtlasSimulatorOptions = {}) {
+    const now = options.now ?? Date.now
+    this.state = new SimulatedAtlasState(options.seed ?? demoSeed(), now)
+    this.#nonces = new NonceRegistry(options.nonceLifetimeMs ?? 5 * 60_000, now)
+    this.#rates = new RateLimiter(options.rateLimit ?? { limit: 500, windowMs: 60_000 }, now)
+    if (options.faults) this.faults.configure(options.faults)
+    this.#server = createServer({ keepAliveTimeout: 30_000 }, (request, response) => {
+      this.#dispatch(request, response).catch((error: unknown) => {
+        if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'text/plain' })
+        response.end(String(error))
+      })
+    })
+  }
+
+  /** Listens on 127.0.0.1 (port 0 = any free port) and returns the base URL. */
+  async start(port = 0): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException) =>
+        reject(
+          error.code === 'EADDRINUSE'
+            ? new Error(`port ${port} on 127.0.0.1 is already in use; choose another one`)
+            : error,
+        )
+      this.#server.once('error', onError)
+      this.#server.listen(port, '127.0.0.1', () => {
+        this.#server.off('error', onError)
+        resolve()
+      })
+    })
+    return this.url
+  }
+
+  async stop(): Promise<void> {
+    if (!this.#server.listening) return
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()))
+    this.#server.closeAllConnections()
+    await closed
+  }
+
+  get url(): string {
+    const address = this.#server.address()
+    if (address === null || typeof address === 'string')
+      throw new Error('simulator is not listening')
+    return `http://127.0.0.1:${address.port}`
+  }
+
+  /** Serves another protocol from the same port (e.g. the local Secrets Manager). */
+  addRoute(route: ExtraRoute): void {
+    this.#extraRoutes.push(route)
+  }
+
+  counters(): SimulatorCounters {
+    return structuredClone(this.#counters)
+  }
+
+  resetCounters(): void {
+    this.#counters = emptyCounters()
+  }
+
+  configureRateLimit(limit: RateLimit): void {
+    this.#rates.configure(limit)
+  }
+
+  async #dispatch(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    for (const route of this.#extraRoutes) {
+      if (await route(request, response)) return
+    }
+    const target = request.url ?? '/'
+    if (target.startsWith('/__simulator/')) return this.#admin(request, response, target)
+    request.resume()
+    this.#counters.requests += 1
+    if (!this.#apiSockets.has(request.socket)) {
+      this.#apiSockets.add(request.socket)
+      this.#counters.connections += 1
+    }
+    const { latencyMs, fault } = this.faults.next()
+    if (latencyMs > 0) await sleep(latencyMs)
+    if (fault && this.#inject(fault, request, response)) return
+    this.#send(response, this.#answer(request, target))
+  }
+
+  /** Applies a fault; true when it replaced the answer. */
+  #inject(fault: Fault, request: IncomingMessage, response: ServerResponse): boolean {
+    switch (fault.kind) {
+      case 'reset':
+        this.#counters.resets += 1
+        request.socket.resetAndDestroy()
+        return true
+      case 'hang':
+        this.#counters.hangs += 1
+        return true
+      case 'status': {
+        const answer =
+          fault.status === 429
+            ? apiError(FAULT_CONTEXT, 429, 'RATE_LIMITED', 'You have exceeded the rate limit.')
+            : fault.status === 500
+              ? apiError(FAULT_CONTEXT, 500, 'UNEXPECTED_ERROR', 'Unexpected error.')
+              : gatewayError(fault.status)
+        const retryAfter =
+          fault.retryAfterSeconds === undefined
+            ? {}
+            : { 'Retry-After': String(fault.retryAfterSeconds) }
+        this.#send(response, { ...answer, headers: { ...answer.headers, ...retryAfter } })
+        return true
+      }
+      case 'latency':
+        return false
+    }
+  }
+
+  #answer(request: IncomingMessage, target: string): SimulatedResponse {
+    const url = new URL(target, 'http://simulator')
+    const verdict = verifyDigest(
+      { authorization: request.headers.authorization, method: request.method ?? 'GET', target },
+      (publicKey) => this.state.apiKey(publicKey),
+      this.#nonces,
+    )
+    if (verdict.kind === 'rejected') return this.#challenge(verdict.stale)
+    const key = verdict.key
+    const rate = this.#rates.take(key.publicKey)
+    const match = ROUTE.exec(url.pathname)
+    const context: ResponseContext = {
+      version: (match?.[1] ?? 'v1.0') as ApiVersion,
+      javaMethod: javaMethod(request.method, match?.[3]),
+      rate,
+      pretty: url.searchParams.get('pretty') === 'true',
+      envelope: url.searchParams.get('envelope') === 'true',
+    }
+    if (!rate.allowed) {
+      return apiError(
+        context,
+        429,
+        'RATE_LIMITED',
+        `You have exceeded the rate limit of ${rate.limit} requests for this API key.`,
+        [],
+        {
+          'Retry-After': String(rate.retryAfterSeconds),
+        },
+      )
+    }
+    const address = request.socket.remoteAddress ?? ''
+    if (key.accessList && !key.accessList.includes(address.replace(/^::ffff:/, ''))) {
+      return apiError(
+        context,
+        403,
+        'IP_ADDRESS_NOT_ON_ACCESS_LIST',
+        `IP address ${address} is not allowed to access this resource.`,
+        [address],
+      )
+    }
+    if (!match || (request.method !== 'GET' && !(request.method === 'DELETE' && match[3]))) {
+      return apiError(context, 404, 'RESOURCE_NOT_FOUND', `Cannot find resource ${url.pathname}.`, [
+        url.pathname,
+      ])
+    }
+    const orgId = match[2] ?? ''
+    const invitationId = match[3]
+    if (!/^[0-9a-f]{24}$/.test(orgId)) {
+      return apiError(
+        context,
+        400,
+        'INVALID_ORG_ID',
+        `An invalid organization ID ${orgId} was specified.`,
+        [orgId],
+      )
+    }
+    if (invitationId !== undefined && !/^[0-9a-f]{24}$/.test(invitationId)) {
+      return apiError(
+        context,
+        400,
+        'INVALID_INVITATION_ID',
+        `An invalid invitation ID ${invitationId} was specified.`,
+        [invitationId],
+      )
+    }
+    // Atlas hides organizations a key has no role in behind the same 401 as a bad signature.
+    if (!key.roles[orgId]) return this.#challenge(false)
+    if (!isOwner(key, orgId)) {
+      return apiError(
+        context,
+        403,
+        'USER_UNAUTHORIZED',
+        'Current user is not authorized to perform this action.',
+      )
+    }
+    return this.#invitations(
+      context,
+      request.method ?? 'GET',
+      orgId,
+      invitationId,
+      url.searchParams,
+    )
+  }
+
+  #invitations(
+    context: ResponseContext,
+    method: string,
+    orgId: string,
+    invitationId: string | undefined,
+    query: URLSearchParams,
+  ): SimulatedResponse {
+    const org = this.state.org(orgId)
+    const present = (
+      invitation: ReturnType<SimulatedAtlasState['pendingInvitations']>[number],
+    ) => ({
+      ...invitation,
+      groupRoleAssignments: [],
+      orgName: org?.name ?? '',
+    })
+    if (invitationId === undefined) {
+      const username = query.get('username') ?? undefined
+      return apiResponse(context, 200, this.state.pendingInvitations(orgId, username).map(present))
+    }
+    if (method === 'DELETE') {
+      this.#counters.deletes += 1
+      if (this.state.revoke(orgId, invitationId)) return apiResponse(context, 204)
+    } else {
+      const invitation = this.state.pendingInvitation(orgId, invitationId)
+      if (invitation) return apiResponse(context, 200, present(invitation))
+    }
+    return apiError(context, 404, 'INVITATION_NOT_FOUND', `Invitation ${invitationId} not found.`, [
+      invitationId,
+    ])
+  }
+
+  #challenge(stale: boolean): SimulatedResponse {
+    this.#counters.challenges += 1
+    return digestChallenge(this.#nonces.issue(), stale)
+  }
+
+  #send(response: ServerResponse, answer: SimulatedResponse): void {
+    const status = String(answer.status)
+    this.#counters.byStatus[status] = (this.#counters.byStatus[status] ?? 0) + 1
+    const body = Buffer.from(answer.body)
+    const headers: Record<string, string> = { ...answer.headers }
+    if (answer.status !== 204) headers['Content-Length'] = String(body.length)
+    response.writeHead(answer.status, headers)
+    response.end(answer.status === 204 ? undefined : body)
+  }
+
+  async #admin(request: IncomingMessage, response: ServerResponse, target: string): Promise<void> {
+    const reply = (status: number, body?: unknown) => {
+      response.writeHead(status, { 'Content-Type': 'application/json' })
+      response.end(body === undefined ? undefined : JSON.stringify(body))
+    }
+    const path = new URL(target, 'http://simulator').pathname
+    const route = `${request.method} ${path}`
+    const body = request.method === 'GET' ? undefined : await readJson(request)
+    switch (route) {
+      case 'GET /__simulator/state':
+        return reply(200, this.state.snapshot())
+      case 'GET /__simulator/counters':
+        return reply(200, this.counters())
+      case 'POST /__simulator/counters/reset':
+        this.resetCounters()
+        return reply(204)
+      case 'PUT /__simulator/faults':
+        this.faults.configure((body ?? {}) as FaultPlan)
+        return reply(200, this.faults.plan())
+      case 'POST /__simulator/faults/next':
+        this.faults.enqueue(...((Array.isArray(body) ? body : [body]) as Fault[]))
+        return reply(204)
+      case 'DELETE /__simulator/faults':
+        this.faults.clear()
+        return reply(204)
+      case 'POST /__simulator/invitations': {
+        const { orgId, username, id } = (body ?? {}) as {
+          orgId?: string
+          username?: string
+          id?: string
+        }
+        if (!orgId || !username) return reply(400, { error: 'orgId and username are required' })
+        return reply(
+          201,
+          this.state.invite({ orgId, username, roles: ['ORG_MEMBER'], ...(id ? { id } : {}) }),
+        )
+      }
+      default:
+        return reply(404, { error: `no simulator route ${route}` })
+    }
+  }
+}
+
+function isOwner(key: SimulatedApiKey, orgId: string): boolean {
+  return key.roles[orgId]?.includes(ORG_OWNER) ?? false
+}
+
+function javaMethod(method: string | undefined, invitationId: string | undefined): string {
+  if (invitationId === undefined) return 'ApiOrganizationInvitationResource::getInvitations'
+  return method === 'DELETE'
+    ? 'ApiOrganizationInvitationResource::deleteInvitations'
+    : 'ApiOrganizationInvitationResource::getInvitationByInvitationId'
+}
+
+function emptyCounters(): SimulatorCounters {
+  return {
+    requests: 0,
+    byStatus: {},
+    challenges: 0,
+    connections: 0,
+    deletes: 0,
+    resets: 0,
+    hangs: 0,
+  }
+}
+
+async function readJson(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length
+    if (size > 64 * 1024) throw new Error('admin request body over 64 KiB')
+    chunks.push(chunk as Buffer)
+  }
+  const text = Buffer.concat(chunks).toString('utf8')
+  return text ? JSON.parse(text) : undefined
+}

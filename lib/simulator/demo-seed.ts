@@ -1,0 +1,56 @@
+/**
+ * The simulator's default data: one organization the demo key owns (with three pending
+ * invitations, ids as in the Atlas recordings), one where it is only a member (403) and one
+ * it cannot see (401). The key is a demo key for the local simulator only.
+ */
+import type { AtlasSeed } from './simulated-atlas-state.ts'
+
+export const DEMO_ORG_ID = 'a0123456789abcdef012345a'
+export const DEMO_MEMBER_ORG_ID = 'b0123456789abcdef012345b'
+export const DEMO_HIDDEN_ORG_ID = 'c0123456789abcdef012345c'
+
+export const DEMO_INVITATIONS = [
+  { id: '6a793f89c0eb9e7a177165b6', username: 'test-783@mongodb.com' },
+  { id: '6a793f8ec0eb9e7a17716c2d', username: 'test-file-812@mongodb.com' },
+  { id: '6a793f922c88faeba59bcc25', username: 'test-file-853@mongodb.com' },
+] as const
+
+export const DEMO_API_KEY = {
+  publicKey: 'demoownr',
+  privateKey: '5b7c1ac9-5d3c-4c19-8e1f-2a4f6c9d3e10',
+} as const
+
+export function demoSeed(): AtlasSeed {
+  return {
+    orgs: [
+      { id: DEMO_ORG_ID, name: 'Demo Org' },
+      { id: DEMO_MEMBER_ORG_ID, name: 'Demo Org (member only)' },
+      { id: DEMO_HIDDEN_ORG_ID, name: 'Demo Org (not visible to the key)' },
+    ],
+    invitations: [
+      ...DEMO_INVITATIONS.map((invitation) => ({
+        ...invitation,
+        orgId: DEMO_ORG_ID,
+        roles: ['ORG_MEMBER'] as const,
+      })),
+      {
+        id: 'b0000000000000000000000b',
+        orgId: DEMO_MEMBER_ORG_ID,
+        username: 'member-org@example.com',
+        roles: ['ORG_MEMBER'],
+      },
+      {
+        id: 'c0000000000000000000000c',
+        orgId: DEMO_HIDDEN_ORG_ID,
+        username: 'hidden-org@example.com',
+        roles: ['ORG_MEMBER'],
+      },
+    ],
+    apiKeys: [
+      {
+        ...DEMO_API_KEY,
+        roles: { [DEMO_ORG_ID]: ['ORG_OWNER'], [DEMO_MEMBER_ORG_ID]: ['ORG_MEMBER'] },
+      },
+    ],
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * The data the Atlas simulator serves: organizations, pending invitations and API keys with
+ * per-organization roles. Plain in-memory state with the few operations the routes need.
+ */
+import { randomBytes } from 'node:crypto'
+
+export type OrgRole =
+  | 'ORG_OWNER'
+  | 'ORG_MEMBER'
+  | 'ORG_READ_ONLY'
+  | 'ORG_BILLING_ADMIN'
+  | 'ORG_GROUP_CREATOR'
+
+export interface SimulatedOrg {
+  readonly id: string
+  readonly name: string
+}
+
+export interface SimulatedInvitation {
+  readonly id: string
+  readonly orgId: string
+  readonly username: string
+  readonly roles: readonly OrgRole[]
+  readonly createdAt: string
+  readonly expiresAt: string
+  readonly inviterUsername: string
+  readonly teamIds: readonly string[]
+}
+
+export interface SimulatedApiKey {
+  readonly publicKey: string
+  readonly privateKey: string
+  /** Roles per organization id; an organization absent here is invisible to the key (401). */
+  readonly roles: Readonly<Record<string, readonly OrgRole[]>>
+  /** Client addresses the key may be used from; absent = any. */
+  readonly accessList?: readonly string[]
+}
+
+export interface AtlasSeed {
+  readonly orgs: readonly SimulatedOrg[]
+  readonly invitations: readonly Omit<
+    SimulatedInvitation,
+    'createdAt' | 'expiresAt' | 'inviterUsername' | 'teamIds'
+  >[]
+  readonly apiKeys: readonly SimulatedApiKey[]
+}
+
+export interface RevocationRecord {
+  readonly orgId: string
+  readonly invitationId: string
+  readonly username: string
+  readonly at: string
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+export class SimulatedAtlasState {
+  readonly #orgs = new Map<string, SimulatedOrg>()
+  readonly #invitations = new Map<string, SimulatedInvitation>()
+  readonly #apiKeys = new Map<string, SimulatedApiKey>()
+  readonly #revoked: RevocationRecord[] = []
+  readonly #now: () => number
+
+  constructor(seed: AtlasSeed, now: () => number = Date.now) {
+    this.#now = now
+    for (const org of seed.orgs) this.#orgs.set(org.id, org)
+    for (const key of seed.apiKeys) this.putApiKey(key)
+    for (const invitation of seed.invitations) this.invite(invitation)
+  }
+
+  invite(
+    invitation: Pick<SimulatedInvitation, 'orgId' | 'username' | 'roles'> & {
+      readonly id?: string
+      readonly expiresAt?: string
+    },
+  ): SimulatedInvitation {
+    const created = this.#now()
+    const stored: SimulatedInvitation = {
+      id: invitation.id ?? newObjectId(),
+      orgId: invitation.orgId,
+      username: invitation.username,
+      roles: invitation.roles,
+      createdAt: isoSeconds(created),
+      expiresAt: invitation.expiresAt ?? isoSeconds(created + 30 * DAY_MS),
+      inviterUsername: 'simulator-admin',
+      teamIds: [],
+    }
+    this.#invitations.set(stored.id, stored)
+    return stored
+  }
+
+  putApiKey(key: SimulatedApiKey): void {
+    this.#apiKeys.set(key.publicKey, key)
+  }
+
+  apiKey(publicKey: string): SimulatedApiKey | undefined {
+    return this.#apiKeys.get(publicKey)
+  }
+
+  org(orgId: string): SimulatedOrg | undefined {
+    return this.#orgs.get(orgId)
+  }
+
+  /** Pending (unexpired) invitations of an organization, optionally for one username. */
+  pendingInvitations(orgId: string, username?: string): SimulatedInvitation[] {
+    return [...this.#invitations.values()].filter(
+      (invitation) =>
+        invitation.orgId === orgId &&
+        this.#isPending(invitation) &&
+        (username === undefined || invitation.username.toLowerCase() === username.toLowerCase()),
+    )
+  }
+
+  pendingInvitation(orgId: string, invitationId: string): SimulatedInvitation | undefined {
+    const invitation = this.#invitations.get(invitationId)
+    return invitation && invitation.orgId === orgId && this.#isPending(invitation)
+      ? invitation
+      : undefined
+  }
+
+  /** Removes a pending invitation; false when there is none (never sent, accepted, revoked, expired). */
+  revoke(orgId: string, invitationId: string): boolean {
+    const invitation = this.pendingInvitation(orgId, invitationId)
+    if (!invitation) return false
+    this.#invitations.delete(invitationId)
+    this.#revoked.push({
+      orgId,
+      invitationId,
+      username: invitation.username,
+      at: new Date(this.#now()).toISOString(),
+    })
+    return true
+  }
+
+  /** The invitee accepted: the invitation is no longer pending. */
+  accept(invitationId: string): boolean {
+    return this.#invitations.delete(invitationId)
+  }
+
+  revocations(): readonly RevocationRecord[] {
+    return this.#revoked
+  }
+
+  snapshot(): {
+    orgs: SimulatedOrg[]
+    invitations: SimulatedInvitation[]
+    revoked: RevocationRecord[]
+  } {
+    return {
+      orgs: [...this.#orgs.values()],
+      invitations: [...this.#invitations.values()].filter((invitation) =>
+        this.#isPending(invitation),
+      ),
+      revoked: [...this.#revoked],
+    }
+  }
+
+  #isPending(invitation: SimulatedInvitation): boolean {
+    return Date.parse(invitation.expiresAt) > this.#now()
+  }
+}
+
+/** A random 24-hex-digit id, the shape of every Atlas id. */
+export function newObjectId(): string {
+  return randomBytes(12).toString('hex')
+}
+
+function isoSeconds(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19)}Z`
+}
