@@ -4,6 +4,7 @@
  * including while the retry interceptor waits between attempts.
  */
 import type { Dispatcher } from 'undici'
+import { afterConnectionRelease } from '../http/after-connection-release.ts'
 
 export interface BufferedResponse {
   readonly status: number
@@ -81,7 +82,9 @@ export function dispatchBuffered(
         chunks.push(chunk)
       },
       onResponseEnd() {
-        finish(() => resolve({ status, headers, body: Buffer.concat(chunks), attempts }))
+        const response = { status, headers, body: Buffer.concat(chunks), attempts }
+        // The caller's next request can then reuse this connection.
+        afterConnectionRelease(() => finish(() => resolve(response)))
       },
       onResponseError(_controller, error) {
         fail(error)

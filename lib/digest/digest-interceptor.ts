@@ -8,6 +8,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { Dispatcher } from 'undici'
+import { afterConnectionRelease } from '../http/after-connection-release.ts'
 import { type DigestChallenge, parseDigestChallenge } from './challenge.ts'
 import { NonceCache } from './nonce-cache.ts'
 import { digestAuthorization, formatNonceCount } from './response.ts'
@@ -179,11 +180,13 @@ class DigestHandler implements Dispatcher.DispatchHandler {
     }
     this.#replaying = false
     this.#answeredFreshChallenge = true
-    try {
-      this.#send()
-    } catch (error) {
-      this.#handler.onResponseError?.(controller, error as Error)
-    }
+    afterConnectionRelease(() => {
+      try {
+        this.#send()
+      } catch (error) {
+        this.#handler.onResponseError?.(controller, error as Error)
+      }
+    })
   }
 
   onResponseError(controller: Dispatcher.DispatchController, error: Error): void {

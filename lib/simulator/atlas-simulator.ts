@@ -14,6 +14,7 @@ import {
   type AtlasSeed,
   type SimulatedApiKey,
   SimulatedAtlasState,
+  type SimulatedInvitation,
 } from './simulated-atlas-state.ts'
 import { verifyDigest } from './simulated-digest-verifier.ts'
 import {
@@ -41,6 +42,8 @@ export interface SimulatorCounters {
   byStatus: Record<string, number>
   /** 401 answers carrying a new Digest challenge. */
   challenges: number
+  /** Of those, the ones saying `stale=true` (a valid answer to an expired nonce). */
+  staleChallenges: number
   /** Connections that carried at least one API request. */
   connections: number
   deletes: number
@@ -48,11 +51,27 @@ export interface SimulatorCounters {
   hangs: number
 }
 
+/** One API request as the simulator saw it (kept for the last {@link LOG_SIZE} requests). */
+export interface LoggedRequest {
+  readonly receivedAt: number
+  readonly method: string
+  readonly target: string
+  readonly authorization: string | undefined
+  status?: number
+}
+
+const LOG_SIZE = 1000
+
 /** A handler the simulator's server consults first; returns true when it answered. */
 export type ExtraRoute = (request: IncomingMessage, response: ServerResponse) => Promise<boolean>
 
 const ROUTE = /^\/api\/atlas\/(v1\.0|v2)\/orgs\/([^/]+)\/invites(?:\/([^/]+))?\/?$/
 const ORG_OWNER = 'ORG_OWNER'
+const FAULT_CODES: Readonly<Record<number, string>> = {
+  400: 'INVALID_REQUEST',
+  409: 'CONFLICT',
+  429: 'RATE_LIMITED',
+}
 const FAULT_CONTEXT = { javaMethod: 'ApiRequestFilter::filter', pretty: false, envelope: false }
 
 export class AtlasSimulator {
@@ -64,6 +83,7 @@ export class AtlasSimulator {
   readonly #apiSockets = new WeakSet<Socket>()
   readonly #extraRoutes: ExtraRoute[] = []
   #counters = emptyCounters()
+  #log: LoggedRequest[] = []
 
   constructor(options: AtlasSimulatorOptions = {}) {
     const now = options.now ?? Date.now
@@ -122,6 +142,12 @@ export class AtlasSimulator {
 
   resetCounters(): void {
     this.#counters = emptyCounters()
+    this.#log = []
+  }
+
+  /** The most recent API requests, oldest first, with the status each got (none if reset or hung). */
+  requests(): readonly LoggedRequest[] {
+    return this.#log.map((entry) => ({ ...entry }))
   }
 
   configureRateLimit(limit: RateLimit): void {
@@ -135,6 +161,14 @@ export class AtlasSimulator {
     const target = request.url ?? '/'
     if (target.startsWith('/__simulator/')) return this.#admin(request, response, target)
     request.resume()
+    const entry: LoggedRequest = {
+      receivedAt: performance.now(),
+      method: request.method ?? 'GET',
+      target,
+      authorization: request.headers.authorization,
+    }
+    this.#log.push(entry)
+    if (this.#log.length > LOG_SIZE) this.#log.shift()
     this.#counters.requests += 1
     if (!this.#apiSockets.has(request.socket)) {
       this.#apiSockets.add(request.socket)
@@ -142,12 +176,17 @@ export class AtlasSimulator {
     }
     const { latencyMs, fault } = this.faults.next()
     if (latencyMs > 0) await sleep(latencyMs)
-    if (fault && this.#inject(fault, request, response)) return
-    this.#send(response, this.#answer(request, target))
+    if (fault && this.#inject(fault, request, response, entry)) return
+    this.#send(response, this.#answer(request, target), entry)
   }
 
   /** Applies a fault; true when it replaced the answer. */
-  #inject(fault: Fault, request: IncomingMessage, response: ServerResponse): boolean {
+  #inject(
+    fault: Fault,
+    request: IncomingMessage,
+    response: ServerResponse,
+    entry: LoggedRequest,
+  ): boolean {
     switch (fault.kind) {
       case 'reset':
         this.#counters.resets += 1
@@ -158,16 +197,19 @@ export class AtlasSimulator {
         return true
       case 'status': {
         const answer =
-          fault.status === 429
-            ? apiError(FAULT_CONTEXT, 429, 'RATE_LIMITED', 'You have exceeded the rate limit.')
-            : fault.status === 500
-              ? apiError(FAULT_CONTEXT, 500, 'UNEXPECTED_ERROR', 'Unexpected error.')
-              : gatewayError(fault.status)
+          fault.status >= 502 && fault.status <= 504
+            ? gatewayError(fault.status)
+            : apiError(
+                FAULT_CONTEXT,
+                fault.status,
+                FAULT_CODES[fault.status] ?? 'UNEXPECTED_ERROR',
+                'Injected fault.',
+              )
         const retryAfter =
           fault.retryAfterSeconds === undefined
             ? {}
             : { 'Retry-After': String(fault.retryAfterSeconds) }
-        this.#send(response, { ...answer, headers: { ...answer.headers, ...retryAfter } })
+        this.#send(response, { ...answer, headers: { ...answer.headers, ...retryAfter } }, entry)
         return true
       }
       case 'latency':
@@ -267,12 +309,18 @@ export class AtlasSimulator {
     query: URLSearchParams,
   ): SimulatedResponse {
     const org = this.state.org(orgId)
-    const present = (
-      invitation: ReturnType<SimulatedAtlasState['pendingInvitations']>[number],
-    ) => ({
-      ...invitation,
+    // Atlas writes the invitation's fields in alphabetical order.
+    const present = (invitation: SimulatedInvitation) => ({
+      createdAt: invitation.createdAt,
+      expiresAt: invitation.expiresAt,
       groupRoleAssignments: [],
+      id: invitation.id,
+      inviterUsername: invitation.inviterUsername,
+      orgId: invitation.orgId,
       orgName: org?.name ?? '',
+      roles: invitation.roles,
+      teamIds: invitation.teamIds,
+      username: invitation.username,
     })
     if (invitationId === undefined) {
       const username = query.get('username') ?? undefined
@@ -292,14 +340,22 @@ export class AtlasSimulator {
 
   #challenge(stale: boolean): SimulatedResponse {
     this.#counters.challenges += 1
+    if (stale) this.#counters.staleChallenges += 1
     return digestChallenge(this.#nonces.issue(), stale)
   }
 
-  #send(response: ServerResponse, answer: SimulatedResponse): void {
+  #send(response: ServerResponse, answer: SimulatedResponse, entry: LoggedRequest): void {
+    entry.status = answer.status
     const status = String(answer.status)
     this.#counters.byStatus[status] = (this.#counters.byStatus[status] ?? 0) + 1
     const body = Buffer.from(answer.body)
     const headers: Record<string, string> = { ...answer.headers }
+    // Envoy reports how long the service behind it took; its own errors have no such time.
+    if (headers.Server !== 'envoy') {
+      headers['X-Envoy-Upstream-Service-Time'] = String(
+        Math.round(performance.now() - entry.receivedAt),
+      )
+    }
     if (answer.status !== 204) headers['Content-Length'] = String(body.length)
     response.writeHead(answer.status, headers)
     response.end(answer.status === 204 ? undefined : body)
@@ -363,6 +419,7 @@ function emptyCounters(): SimulatorCounters {
   return {
     requests: 0,
     byStatus: {},
+    staleChallenges: 0,
     challenges: 0,
     connections: 0,
     deletes: 0,

@@ -87,6 +87,7 @@ export function apiError(
     Vary: 'Accept-Encoding',
     'X-Error-Code': errorCode,
     'X-Java-Method': context.javaMethod,
+    'X-Mongodb-Service-Version': SERVICE_VERSION,
   }
   if (context.envelope)
     return { status: 200, headers, body: render({ content: error, status }, context.pretty) }

@@ -17,7 +17,9 @@ const rfc7616 = {
 
 describe('digestResponse', () => {
   it('matches RFC 7616 §3.9.1 with MD5', () => {
-    expect(digestResponse({ ...rfc7616, algorithm: 'MD5' })).toBe('8ca523f5e9506fed4657c9700eebdbec')
+    expect(digestResponse({ ...rfc7616, algorithm: 'MD5' })).toBe(
+      '8ca523f5e9506fed4657c9700eebdbec',
+    )
   })
 
   it('matches RFC 7616 §3.9.1 with SHA-256', () => {
@@ -101,7 +103,13 @@ describe('digestAuthorization', () => {
   })
 
   it('echoes opaque and leaves qop, nc and cnonce out of the legacy form', () => {
-    const [parsed] = parseAuthHeader(digestAuthorization({ ...fields, qop: undefined, opaque: 'FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS' }))
+    const [parsed] = parseAuthHeader(
+      digestAuthorization({
+        ...fields,
+        qop: undefined,
+        opaque: 'FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS',
+      }),
+    )
     expect(parsed?.params.get('opaque')).toBe('FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS')
     expect(parsed?.params.has('qop')).toBe(false)
     expect(parsed?.params.has('nc')).toBe(false)
@@ -114,7 +122,9 @@ describe('digestAuthorization', () => {
   })
 
   it('sends H(username:realm) when the server asked for userhash', () => {
-    const [parsed] = parseAuthHeader(digestAuthorization({ ...fields, algorithm: 'SHA-256', userhash: true }))
+    const [parsed] = parseAuthHeader(
+      digestAuthorization({ ...fields, algorithm: 'SHA-256', userhash: true }),
+    )
     // RFC 7616 §3.9.2 shows this construction; H = SHA-256 here.
     expect(parsed?.params.get('username')).toMatch(/^[0-9a-f]{64}$/)
     expect(parsed?.params.get('userhash')).toBe('true')

@@ -1,0 +1,110 @@
+/**
+ * The operator command: parse, resolve the key, revoke each invitation in turn through one
+ * warm client, print one JSON line per invitation. Returns the exit code.
+ */
+import { AtlasClient } from '../atlas/atlas-client.ts'
+import { atlasOrigin } from '../atlas/base-url.ts'
+import { SETTLED_OUTCOMES } from '../atlas/outcome.ts'
+import {
+  type CredentialsSource,
+  environmentApiKey,
+  fixedCredentials,
+  secretCredentials,
+} from '../credentials/credentials-source.ts'
+import { CachedSecrets, SecretUnavailableError } from '../credentials/secret-cache.ts'
+import { ConfigurationError } from '../errors.ts'
+import { type Revocation, revokeInvitation } from '../revoke/revoke-invitation.ts'
+import {
+  parseRevokeArguments,
+  parseStdinTargets,
+  type RevokePlan,
+  USAGE,
+  UsageError,
+} from './revoke-arguments.ts'
+
+export interface CommandIO {
+  readonly argv: readonly string[]
+  readonly env: Readonly<Record<string, string | undefined>>
+  readonly readStdin: () => Promise<string>
+  readonly stdout: (line: string) => void
+  readonly stderr: (line: string) => void
+}
+
+export const EXIT = { done: 0, failed: 1, usage: 2 } as const
+
+export async function runRevokeCommand(io: CommandIO): Promise<number> {
+  let plan: RevokePlan
+  let atlas: AtlasClient
+  let credentials: CredentialsSource
+  try {
+    const command = parseRevokeArguments(io.argv, io.env)
+    if (command.kind === 'help') {
+      io.stdout(USAGE)
+      return EXIT.done
+    }
+    plan = command.readsStdin
+      ? { ...command.plan, targets: parseStdinTargets(await io.readStdin()) }
+      : command.plan
+    atlas = new AtlasClient({ origin: atlasOrigin(io.env.ATLAS_BASE_URL) })
+    credentials = credentialsFrom(io.env)
+    await credentials.current()
+  } catch (error) {
+    return report(io, error)
+  }
+
+  let allSettled = true
+  for (const target of plan.targets) {
+    let result: Revocation
+    try {
+      result = await revokeInvitation({ atlas, credentials }, target, {
+        ...plan,
+        deadline: Date.now() + plan.timeoutMs,
+      })
+    } catch (error) {
+      return report(io, error)
+    }
+    allSettled &&= SETTLED_OUTCOMES.has(result.outcome)
+    io.stdout(JSON.stringify(printable(result)))
+  }
+  return allSettled ? EXIT.done : EXIT.failed
+}
+
+function credentialsFrom(env: CommandIO['env']): CredentialsSource {
+  const key = environmentApiKey(env)
+  if (key) return fixedCredentials(key)
+  const secretId = env.ATLAS_SECRET_ID?.trim()
+  if (!secretId) {
+    throw new ConfigurationError(
+      'ATLAS_PUBLIC_KEY',
+      'and ATLAS_PRIVATE_KEY are not set, nor is ATLAS_SECRET_ID: no Atlas key to sign with',
+    )
+  }
+  return secretCredentials(new CachedSecrets({ ttlSeconds: 300 }), secretId)
+}
+
+function printable(result: Revocation) {
+  return {
+    orgId: result.orgId,
+    invitationId: result.invitationId,
+    outcome: result.outcome,
+    status: result.status ?? null,
+    ...(result.errorCode === undefined ? {} : { errorCode: result.errorCode }),
+    ...(result.detail === undefined ? {} : { detail: result.detail }),
+  }
+}
+
+/** One line on stderr, no stack trace; usage and configuration errors exit 2. */
+function report(io: CommandIO, error: unknown): number {
+  if (error instanceof UsageError || error instanceof ConfigurationError) {
+    io.stderr(`revoke: ${error.message}`)
+    return EXIT.usage
+  }
+  if (error instanceof SecretUnavailableError) {
+    io.stderr(`revoke: ${error.message}`)
+    return EXIT.failed
+  }
+  io.stderr(
+    `revoke: unexpected ${(error as Error)?.name ?? 'error'}: ${(error as Error)?.message ?? String(error)}`,
+  )
+  return EXIT.failed
+}

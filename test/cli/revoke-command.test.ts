@@ -1,0 +1,222 @@
+import { execFile } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { runRevokeCommand } from '../../lib/cli/revoke-command.ts'
+import type { AtlasSimulator } from '../../lib/simulator/atlas-simulator.ts'
+import {
+  DEMO_API_KEY,
+  DEMO_INVITATIONS,
+  DEMO_MEMBER_ORG_ID,
+  DEMO_ORG_ID,
+} from '../../lib/simulator/demo-seed.ts'
+import type { LocalSecretsManager } from '../../lib/simulator/local-secrets-manager.ts'
+import { startSimulator } from '../support/atlas-fixture.ts'
+import { startLocalSecretsManager } from '../support/local-aws.ts'
+
+const [first, second, third] = DEMO_INVITATIONS
+let simulator: AtlasSimulator
+let url: string
+let secretsManager: LocalSecretsManager
+
+beforeAll(async () => {
+  ;({ secretsManager } = await startLocalSecretsManager({
+    'atlas/demo': JSON.stringify(DEMO_API_KEY),
+    'atlas/broken': '{"publicKey":"demoownr"}',
+  }))
+})
+afterAll(() => secretsManager.stop())
+beforeEach(async (context) => {
+  ;({ simulator, url } = await startSimulator())
+  context.onTestFinished(() => simulator.stop())
+})
+
+const keyEnv = () => ({
+  ATLAS_BASE_URL: url,
+  ATLAS_PUBLIC_KEY: DEMO_API_KEY.publicKey,
+  ATLAS_PRIVATE_KEY: DEMO_API_KEY.privateKey,
+})
+
+async function run(argv: string[], env: Record<string, string | undefined> = keyEnv(), stdin = '') {
+  const stdout: string[] = []
+  const stderr: string[] = []
+  const code = await runRevokeCommand({
+    argv,
+    env,
+    readStdin: async () => stdin,
+    stdout: (line) => stdout.push(line),
+    stderr: (line) => stderr.push(line),
+  })
+  return { code, stdout, stderr, lines: stdout.map((line) => JSON.parse(line)) }
+}
+
+describe('npm run revoke', () => {
+  it('revokes N invitations with N+1 Atlas requests and prints one JSON line each', async () => {
+    const result = await run([
+      '--org',
+      DEMO_ORG_ID,
+      '--invite',
+      first.id,
+      '--invite',
+      second.id,
+      '--invite',
+      third.id,
+    ])
+    expect(result.code).toBe(0)
+    expect(result.lines).toEqual(
+      [first, second, third].map((invitation) => ({
+        orgId: DEMO_ORG_ID,
+        invitationId: invitation.id,
+        outcome: 'revoked',
+        status: 204,
+      })),
+    )
+    expect(simulator.counters()).toMatchObject({
+      requests: 4,
+      challenges: 1,
+      byStatus: { '204': 3, '401': 1 },
+    })
+    expect(simulator.state.pendingInvitations(DEMO_ORG_ID)).toEqual([])
+  })
+
+  it('exits 0 when the invitation is already gone, with the Atlas error code', async () => {
+    simulator.state.accept(first.id)
+    const result = await run(['--org', DEMO_ORG_ID, '--invite', first.id])
+    expect(result.code).toBe(0)
+    expect(result.lines[0]).toMatchObject({
+      outcome: 'already_gone',
+      status: 404,
+      errorCode: 'INVITATION_NOT_FOUND',
+    })
+  })
+
+  it('exits 1 when any invitation ends otherwise, and still tries the rest', async () => {
+    const stdin = `${DEMO_MEMBER_ORG_ID},b0000000000000000000000b\n${DEMO_ORG_ID},${second.id}\n`
+    const result = await run(['--stdin'], keyEnv(), stdin)
+    expect(result.code).toBe(1)
+    expect(result.lines.map((line) => [line.outcome, line.status, line.errorCode])).toEqual([
+      ['forbidden', 403, 'USER_UNAUTHORIZED'],
+      ['revoked', 204, undefined],
+    ])
+  })
+
+  it('exits 1 on a wrong key and prints no key material', async () => {
+    const result = await run(['--org', DEMO_ORG_ID, '--invite', first.id], {
+      ...keyEnv(),
+      ATLAS_PRIVATE_KEY: 'wrong-private-key-value',
+    })
+    expect(result.code).toBe(1)
+    expect(result.lines[0]).toMatchObject({
+      outcome: 'unauthorized',
+      status: 401,
+      errorCode: 'UNEXPECTED_ERROR',
+    })
+    expect([...result.stdout, ...result.stderr].join('\n')).not.toContain('wrong-private-key-value')
+  })
+
+  it('accepts the Atlas CLI variables for keys and organization', async () => {
+    const result = await run(['--invite', first.id], {
+      ATLAS_BASE_URL: url,
+      MONGODB_ATLAS_PUBLIC_API_KEY: DEMO_API_KEY.publicKey,
+      MONGODB_ATLAS_PRIVATE_API_KEY: DEMO_API_KEY.privateKey,
+      MONGODB_ATLAS_ORG_ID: DEMO_ORG_ID,
+    })
+    expect(result.lines[0]).toMatchObject({ orgId: DEMO_ORG_ID, outcome: 'revoked' })
+  })
+
+  it('reads the key from the Secrets Manager secret named by ATLAS_SECRET_ID', async () => {
+    const result = await run(['--org', DEMO_ORG_ID, '--invite', first.id], {
+      ATLAS_BASE_URL: url,
+      ATLAS_SECRET_ID: 'atlas/demo',
+    })
+    expect(result.code).toBe(0)
+    expect(result.lines[0]).toMatchObject({ outcome: 'revoked' })
+  })
+
+  it.each([
+    [
+      ['--org', DEMO_ORG_ID, '--invite', 'nope'],
+      {},
+      'revoke: --invite: invitationId must be 24 lowercase hex digits',
+    ],
+    [
+      ['--org', DEMO_ORG_ID, '--invite', first.id],
+      { ATLAS_BASE_URL: 'http://atlas.example.com' },
+      'revoke: ATLAS_BASE_URL may use plain http only for a loopback host',
+    ],
+    [
+      ['--org', DEMO_ORG_ID, '--invite', first.id],
+      { ATLAS_PUBLIC_KEY: undefined, ATLAS_PRIVATE_KEY: undefined },
+      'no Atlas key to sign with',
+    ],
+    [
+      ['--org', DEMO_ORG_ID, '--invite', first.id],
+      { ATLAS_PRIVATE_KEY: undefined },
+      'revoke: ATLAS_PRIVATE_KEY is not set but ATLAS_PUBLIC_KEY is',
+    ],
+    [
+      ['--org', DEMO_ORG_ID, '--invite', first.id],
+      {
+        ATLAS_PUBLIC_KEY: undefined,
+        ATLAS_PRIVATE_KEY: undefined,
+        ATLAS_SECRET_ID: 'atlas/missing',
+      },
+      'revoke: ATLAS_SECRET_ID cannot be read from Secrets Manager (ResourceNotFoundException)',
+    ],
+    [
+      ['--org', DEMO_ORG_ID, '--invite', first.id],
+      {
+        ATLAS_PUBLIC_KEY: undefined,
+        ATLAS_PRIVATE_KEY: undefined,
+        ATLAS_SECRET_ID: 'atlas/broken',
+      },
+      'revoke: ATLAS_SECRET_ID secret has no privateKey string',
+    ],
+  ])('exits 2 without calling Atlas for %j %j', async (argv, env, message) => {
+    const result = await run(argv, { ...keyEnv(), ...env })
+    expect(result.code).toBe(2)
+    expect(result.stderr).toHaveLength(1)
+    expect(result.stderr[0]).toContain(message)
+    expect(result.stdout).toEqual([])
+    expect(simulator.counters().requests).toBe(0)
+  })
+
+  it('validates every stdin line before the first revocation', async () => {
+    const result = await run(
+      ['--stdin'],
+      keyEnv(),
+      `${DEMO_ORG_ID},${first.id}\n${DEMO_ORG_ID},bad\n`,
+    )
+    expect(result.code).toBe(2)
+    expect(result.stderr[0]).toBe(
+      'revoke: stdin line 2: invitationId must be 24 lowercase hex digits (got "bad", 3 characters)',
+    )
+    expect(simulator.counters().requests).toBe(0)
+  })
+})
+
+describe('npm run revoke as a process', () => {
+  const main = fileURLToPath(new URL('../../lib/cli/main.ts', import.meta.url))
+  const spawn = (argv: string[], env: Record<string, string>) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [main, ...argv],
+        { env: { PATH: process.env.PATH ?? '', ...env } },
+        (error, stdout, stderr) =>
+          resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+      )
+    })
+
+  it('revokes and exits 0, then exits 2 on bad input with one line and no stack trace', async () => {
+    const env = keyEnv()
+    const ok = await spawn(['--org', DEMO_ORG_ID, '--invite', first.id], env)
+    expect(ok).toMatchObject({ code: 0, stderr: '' })
+    expect(JSON.parse(ok.stdout)).toMatchObject({ invitationId: first.id, outcome: 'revoked' })
+
+    const bad = await spawn(['--org', DEMO_ORG_ID, '--invite', 'zz'], env)
+    expect(bad.code).toBe(2)
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1)
+    expect(bad.stderr).not.toMatch(/\n\s+at /)
+    expect(`${ok.stdout}${bad.stdout}${bad.stderr}`).not.toContain(DEMO_API_KEY.privateKey)
+  })
+})

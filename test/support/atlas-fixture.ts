@@ -1,0 +1,24 @@
+/** A running simulator plus a fresh Atlas client (own pool and nonce cache) per test. */
+import { AtlasClient } from '../../lib/atlas/atlas-client.ts'
+import {
+  type AtlasDispatcherOptions,
+  createAtlasDispatcher,
+} from '../../lib/atlas/atlas-dispatcher.ts'
+import { AtlasApiKey } from '../../lib/credentials/atlas-api-key.ts'
+import { AtlasSimulator, type AtlasSimulatorOptions } from '../../lib/simulator/atlas-simulator.ts'
+import { DEMO_API_KEY } from '../../lib/simulator/demo-seed.ts'
+
+export const demoKey = () => new AtlasApiKey(DEMO_API_KEY.publicKey, DEMO_API_KEY.privateKey)
+
+export async function startSimulator(options: AtlasSimulatorOptions = {}) {
+  const simulator = new AtlasSimulator(options)
+  const url = await simulator.start()
+  return { simulator, url }
+}
+
+export function atlasClient(url: string, options: AtlasDispatcherOptions = {}) {
+  return new AtlasClient({
+    origin: url,
+    dispatcher: createAtlasDispatcher(url, { random: () => 0, ...options }),
+  })
+}
