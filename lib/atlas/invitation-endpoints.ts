@@ -29,3 +29,27 @@ export function deleteInvitationCall(
     query: formatQuery(format),
   }
 }
+
+/** `GET /api/atlas/v1.0/orgs/{orgId}/invites?username=…`: the org's pending invitations for one user. */
+export function listInvitationsCall(
+  orgId: string,
+  username: string,
+  format: ResponseFormat,
+): Pick<AtlasCall, 'method' | 'path' | 'query'> {
+  return {
+    method: 'GET',
+    path: `${V1}/orgs/${encodeURIComponent(orgId)}/invites`,
+    query: { username, ...formatQuery(format) },
+  }
+}
+
+/** Invitation ids in a list answer (a JSON array of invitations), ignoring anything malformed. */
+export function invitationIds(content: unknown): string[] {
+  const items = Array.isArray(content)
+    ? content
+    : ((content as { results?: unknown })?.results ?? [])
+  if (!Array.isArray(items)) return []
+  return items
+    .map((item) => (item as { id?: unknown })?.id)
+    .filter((id): id is string => typeof id === 'string')
+}

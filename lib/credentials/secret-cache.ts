@@ -79,11 +79,13 @@ export class CachedSecrets implements SecretReader {
     try {
       value = await this.#provider.get(secretId, { maxAge: this.#ttlSeconds, forceFetch: fresh })
     } catch (error) {
-      const name = errorName((error as { cause?: unknown }).cause ?? error)
+      // Powertools wraps the SDK's error; its cause says what happened.
+      const sdkError = (error as { cause?: unknown }).cause ?? error
+      const name = errorName(sdkError)
       if (PERMANENT_ERRORS.has(name)) {
         throw new ConfigurationError(setting, `cannot be read from Secrets Manager (${name})`)
       }
-      throw new SecretUnavailableError(setting, error)
+      throw new SecretUnavailableError(setting, sdkError)
     }
     if (typeof value !== 'string') {
       throw new ConfigurationError(

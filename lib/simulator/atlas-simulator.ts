@@ -46,6 +46,8 @@ export interface SimulatorCounters {
   staleChallenges: number
   /** Connections that carried at least one API request. */
   connections: number
+  /** Most API requests being answered at the same time. */
+  maxInFlight: number
   deletes: number
   resets: number
   hangs: number
@@ -84,6 +86,7 @@ export class AtlasSimulator {
   readonly #extraRoutes: ExtraRoute[] = []
   #counters = emptyCounters()
   #log: LoggedRequest[] = []
+  #inFlight = 0
 
   constructor(options: AtlasSimulatorOptions = {}) {
     const now = options.now ?? Date.now
@@ -170,6 +173,11 @@ export class AtlasSimulator {
     this.#log.push(entry)
     if (this.#log.length > LOG_SIZE) this.#log.shift()
     this.#counters.requests += 1
+    this.#inFlight += 1
+    this.#counters.maxInFlight = Math.max(this.#counters.maxInFlight, this.#inFlight)
+    response.once('close', () => {
+      this.#inFlight -= 1
+    })
     if (!this.#apiSockets.has(request.socket)) {
       this.#apiSockets.add(request.socket)
       this.#counters.connections += 1
@@ -422,6 +430,7 @@ function emptyCounters(): SimulatorCounters {
     staleChallenges: 0,
     challenges: 0,
     connections: 0,
+    maxInFlight: 0,
     deletes: 0,
     resets: 0,
     hangs: 0,

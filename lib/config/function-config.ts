@@ -1,0 +1,99 @@
+/**
+ * The Lambda functions' settings, read from the environment once per cold start. Every problem
+ * is reported in one error that names each setting and what it must be.
+ */
+import { atlasOrigin } from '../atlas/base-url.ts'
+import { ConfigurationError } from '../errors.ts'
+import { ATLAS_ID_PATTERN, ATLAS_ID_RULE } from '../revoke/invitation-ref.ts'
+
+export interface FunctionConfig {
+  /** Secrets Manager id of `{"publicKey","privateKey"}`. */
+  readonly atlasSecretId: string
+  /** Secrets Manager id of the `whsec_…` webhook secret; required by the HTTP function. */
+  readonly webhookSecretId: string | undefined
+  readonly atlasOrigin: string
+  /** When set, requests for any other organization are refused before an Atlas call. */
+  readonly allowedOrgIds: ReadonlySet<string> | undefined
+  readonly secretTtlSeconds: number
+  /** Local development only: serve the DELETE route without an IAM authorizer context. */
+  readonly allowUnauthenticatedDelete: boolean
+  /** Queue records revoked at the same time. */
+  readonly queueConcurrency: number
+}
+
+type Environment = Readonly<Record<string, string | undefined>>
+
+export function loadFunctionConfig(env: Environment, trigger: 'http' | 'queue'): FunctionConfig {
+  const problems: string[] = []
+  const attempt = <T>(read: () => T, fallback: T): T => {
+    try {
+      return read()
+    } catch (error) {
+      problems.push((error as Error).message)
+      return fallback
+    }
+  }
+  const required = (name: string) => {
+    const value = env[name]?.trim()
+    if (!value) throw new ConfigurationError(name, 'is required')
+    return value
+  }
+  const config: FunctionConfig = {
+    atlasSecretId: attempt(() => required('ATLAS_SECRET_ID'), ''),
+    webhookSecretId:
+      trigger === 'http' ? attempt(() => required('WEBHOOK_SECRET_ID'), '') : env.WEBHOOK_SECRET_ID,
+    atlasOrigin: attempt(() => atlasOrigin(env.ATLAS_BASE_URL), ''),
+    allowedOrgIds: attempt(() => allowedOrgIds(env.ALLOWED_ORG_IDS), undefined),
+    secretTtlSeconds: attempt(() => integer(env, 'SECRET_TTL_SECONDS', 300, 0, 86_400), 300),
+    allowUnauthenticatedDelete: attempt(
+      () => flag(env, 'LOCAL_DEV_ALLOW_UNAUTHENTICATED_DELETE'),
+      false,
+    ),
+    queueConcurrency: attempt(() => integer(env, 'QUEUE_CONCURRENCY', 5, 1, 10), 5),
+  }
+  if (problems.length > 0)
+    throw new ConfigurationError('configuration', `is invalid: ${problems.join('; ')}`)
+  return config
+}
+
+function allowedOrgIds(value: string | undefined): ReadonlySet<string> | undefined {
+  if (value === undefined || value.trim() === '') return undefined
+  const ids = value
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean)
+  const bad = ids.filter((id) => !ATLAS_ID_PATTERN.test(id))
+  if (bad.length > 0) {
+    throw new ConfigurationError(
+      'ALLOWED_ORG_IDS',
+      `entries ${ATLAS_ID_RULE.replace('must be', 'must each be')} (bad: ${bad.join(', ')})`,
+    )
+  }
+  return new Set(ids)
+}
+
+function integer(
+  env: Environment,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const value = env[name]?.trim()
+  if (value === undefined || value === '') return fallback
+  const number = Number(value)
+  if (!Number.isInteger(number) || number < min || number > max) {
+    throw new ConfigurationError(
+      name,
+      `must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)})`,
+    )
+  }
+  return number
+}
+
+function flag(env: Environment, name: string): boolean {
+  const value = env[name]?.trim().toLowerCase()
+  if (value === undefined || value === '' || value === 'false') return false
+  if (value === 'true') return true
+  throw new ConfigurationError(name, `must be true or false (got ${JSON.stringify(value)})`)
+}

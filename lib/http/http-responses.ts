@@ -1,0 +1,79 @@
+/**
+ * What the HTTP function answers: the outcome → status table (pure) and the JSON bodies.
+ * Webhook senders retry on anything but 2xx, so `already_gone` is a 200 like `revoked`.
+ */
+import type { OutcomeKind } from '../atlas/outcome.ts'
+import type { RevokeReport } from '../revoke/revoke-request-use-case.ts'
+
+export interface HttpResult {
+  readonly statusCode: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string
+}
+
+/** Atlas outcome → our HTTP status. 502: Atlas refused our key or setup; 503: try later. */
+export const HTTP_STATUS_OF_OUTCOME: Readonly<Record<OutcomeKind, number>> = {
+  revoked: 200,
+  already_gone: 200,
+  unauthorized: 502,
+  forbidden: 502,
+  invalid: 502,
+  throttled: 503,
+  upstream_error: 503,
+}
+
+/** Seconds a 503 asks the caller to wait when Atlas gave no `Retry-After`. */
+export const DEFAULT_RETRY_AFTER_SECONDS = 30
+
+export function json(
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): HttpResult {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
+    body: JSON.stringify(body),
+  }
+}
+
+/** A refusal of ours (bad input, signature, size, route): `{"error","message","requestId"}`. */
+export function refusal(
+  statusCode: number,
+  error: string,
+  message: string,
+  requestId: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): HttpResult {
+  return json(statusCode, { error, message, ...extra, requestId }, headers)
+}
+
+export function reportResponse(report: RevokeReport, requestId: string): HttpResult {
+  const statusCode = HTTP_STATUS_OF_OUTCOME[report.outcome]
+  const { request } = report
+  const target =
+    request.kind === 'invitation'
+      ? { invitationId: request.invitationId }
+      : {
+          username: request.username,
+          invitations: report.revocations.map((revocation) => ({
+            invitationId: revocation.invitationId,
+            outcome: revocation.outcome,
+          })),
+        }
+  const body = {
+    outcome: report.outcome,
+    orgId: request.orgId,
+    ...target,
+    ...(statusCode === 502 && report.errorCode !== undefined
+      ? { errorCode: report.errorCode }
+      : {}),
+    requestId,
+  }
+  const retryAfter =
+    statusCode === 503
+      ? { 'retry-after': String(report.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS) }
+      : {}
+  return json(statusCode, body, retryAfter)
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest'
+import { loadFunctionConfig } from '../../lib/config/function-config.ts'
+
+const ORG = 'a0123456789abcdef012345a'
+const base = { ATLAS_SECRET_ID: 'atlas', WEBHOOK_SECRET_ID: 'webhook' }
+
+describe('loadFunctionConfig', () => {
+  it('applies the defaults', () => {
+    expect(loadFunctionConfig(base, 'http')).toEqual({
+      atlasSecretId: 'atlas',
+      webhookSecretId: 'webhook',
+      atlasOrigin: 'https://cloud.mongodb.com',
+      allowedOrgIds: undefined,
+      secretTtlSeconds: 300,
+      allowUnauthenticatedDelete: false,
+      queueConcurrency: 5,
+    })
+  })
+
+  it('reads every setting', () => {
+    const config = loadFunctionConfig(
+      {
+        ...base,
+        ATLAS_BASE_URL: 'http://127.0.0.1:8090',
+        ALLOWED_ORG_IDS: ` ${ORG} ,b0123456789abcdef012345b,`,
+        SECRET_TTL_SECONDS: '60',
+        LOCAL_DEV_ALLOW_UNAUTHENTICATED_DELETE: 'true',
+        QUEUE_CONCURRENCY: '2',
+      },
+      'http',
+    )
+    expect(config).toMatchObject({
+      atlasOrigin: 'http://127.0.0.1:8090',
+      secretTtlSeconds: 60,
+      allowUnauthenticatedDelete: true,
+      queueConcurrency: 2,
+    })
+    expect([...(config.allowedOrgIds ?? [])]).toEqual([ORG, 'b0123456789abcdef012345b'])
+  })
+
+  it('needs the webhook secret only for the HTTP function', () => {
+    expect(
+      loadFunctionConfig({ ATLAS_SECRET_ID: 'atlas' }, 'queue').webhookSecretId,
+    ).toBeUndefined()
+    expect(() => loadFunctionConfig({ ATLAS_SECRET_ID: 'atlas' }, 'http')).toThrow(
+      'WEBHOOK_SECRET_ID is required',
+    )
+  })
+
+  it('reports every problem in one error', () => {
+    expect(() =>
+      loadFunctionConfig(
+        {
+          ATLAS_BASE_URL: 'http://atlas.example.com',
+          ALLOWED_ORG_IDS: 'acme',
+          SECRET_TTL_SECONDS: '-1',
+          QUEUE_CONCURRENCY: '50',
+          LOCAL_DEV_ALLOW_UNAUTHENTICATED_DELETE: 'yes',
+        },
+        'http',
+      ),
+    ).toThrow(
+      'configuration is invalid: ATLAS_SECRET_ID is required; WEBHOOK_SECRET_ID is required; ATLAS_BASE_URL may use plain http only for a loopback host; ALLOWED_ORG_IDS entries must each be 24 lowercase hex digits (bad: acme); SECRET_TTL_SECONDS must be a whole number from 0 to 86400 (got "-1"); LOCAL_DEV_ALLOW_UNAUTHENTICATED_DELETE must be true or false (got "yes"); QUEUE_CONCURRENCY must be a whole number from 1 to 10 (got "50")',
+    )
+  })
+})

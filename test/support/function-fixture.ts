@@ -1,0 +1,59 @@
+/**
+ * Everything a handler test needs on loopback: the Atlas simulator, the local Secrets Manager
+ * (reached by the real AWS SDK through AWS_ENDPOINT_URL_SECRETS_MANAGER), the secrets, and the
+ * function environment.
+ */
+import { randomBytes } from 'node:crypto'
+import { createAtlasDispatcher } from '../../lib/atlas/atlas-dispatcher.ts'
+import type { AtlasSimulator, AtlasSimulatorOptions } from '../../lib/simulator/atlas-simulator.ts'
+import { DEMO_API_KEY } from '../../lib/simulator/demo-seed.ts'
+import type { LocalSecretsManager } from '../../lib/simulator/local-secrets-manager.ts'
+import { signWebhook } from '../../lib/webhook/webhook-signature.ts'
+import { startSimulator } from './atlas-fixture.ts'
+import { startLocalSecretsManager } from './local-aws.ts'
+
+export const ATLAS_SECRET_ID = 'atlas-invite-revoker/atlas-api-key'
+export const WEBHOOK_SECRET_ID = 'atlas-invite-revoker/webhook-secret'
+
+export interface FunctionFixture {
+  readonly simulator: AtlasSimulator
+  readonly secretsManager: LocalSecretsManager
+  readonly webhookSecret: string
+  readonly env: Record<string, string>
+  /** A fresh Atlas dispatcher (own pool and nonce cache) with short timeouts for tests. */
+  dispatcher(): ReturnType<typeof createAtlasDispatcher>
+  /** Headers of a correctly signed webhook request for `body`. */
+  sign(body: string, options?: { at?: Date; id?: string }): Record<string, string>
+  stop(): Promise<void>
+}
+
+export async function startFunctionFixture(
+  options: AtlasSimulatorOptions = {},
+): Promise<FunctionFixture> {
+  const { simulator, url } = await startSimulator(options)
+  const webhookSecret = `whsec_${randomBytes(24).toString('base64')}`
+  const { secretsManager } = await startLocalSecretsManager({
+    [ATLAS_SECRET_ID]: JSON.stringify(DEMO_API_KEY),
+    [WEBHOOK_SECRET_ID]: webhookSecret,
+  })
+  let messages = 0
+  return {
+    simulator,
+    secretsManager,
+    webhookSecret,
+    env: { ATLAS_SECRET_ID, WEBHOOK_SECRET_ID, ATLAS_BASE_URL: url },
+    dispatcher: () =>
+      createAtlasDispatcher(url, { random: () => 0, connection: { headersTimeoutMs: 300 } }),
+    sign: (body, signOptions = {}) =>
+      signWebhook(
+        webhookSecret,
+        signOptions.id ?? `msg_${++messages}`,
+        signOptions.at ?? new Date(),
+        body,
+      ),
+    stop: async () => {
+      await simulator.stop()
+      await secretsManager.stop()
+    },
+  }
+}
