@@ -1,0 +1,208 @@
+/**
+ * The whole system on 127.0.0.1 (`npm start`): the Atlas simulator, the local Secrets Manager,
+ * local SQS, serverless-offline running the real `http` and `queue` functions, and the SQS
+ * event source that feeds the queue function. Started in that order, stopped in reverse.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { fileURLToPath } from 'node:url'
+import { SQSClient } from '@aws-sdk/client-sqs'
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda'
+import { createSqsServer } from 'local-aws-sqs'
+import { request } from 'undici'
+import { AtlasSimulator } from '../simulator/atlas-simulator.ts'
+import { LocalSecretsManager } from '../simulator/local-secrets-manager.ts'
+import { assertPortsFree } from './free-ports.ts'
+import {
+  LOCAL_ACCOUNT,
+  LOCAL_ATLAS_SECRET_ID,
+  LOCAL_DLQ_NAME,
+  LOCAL_QUEUE_FUNCTION,
+  LOCAL_QUEUE_NAME,
+  LOCAL_REGION,
+  LOCAL_SECRETS,
+  LOCAL_STAGE,
+  LOCAL_WEBHOOK_SECRET_ID,
+  type LocalPorts,
+  localAwsEnvironment,
+  localQueueUrl,
+  PORT_VARIABLES,
+} from './local-settings.ts'
+import { SqsEventSource } from './sqs-event-source.ts'
+
+export interface LocalStack {
+  readonly simulator: AtlasSimulator
+  readonly secretsManager: LocalSecretsManager
+  stop(): Promise<void>
+}
+
+export interface LocalStackOptions {
+  readonly ports: LocalPorts
+  readonly log: (line: string) => void
+  /** How long serverless-offline may take to build and listen. */
+  readonly startTimeoutMs?: number
+}
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const SLS = createRequire(import.meta.url).resolve('osls/bin/serverless.js')
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const { ports, log } = options
+  await assertPortsFree(
+    (Object.keys(PORT_VARIABLES) as (keyof LocalPorts)[]).map((key) => ({
+      port: ports[key],
+      ...PORT_VARIABLES[key],
+    })),
+  )
+  const stops: (() => Promise<void>)[] = []
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) await stop().catch(() => {})
+  }
+  try {
+    const simulator = new AtlasSimulator()
+    await simulator.start(ports.atlas)
+    stops.push(() => simulator.stop())
+    log(`Atlas simulator      http://127.0.0.1:${ports.atlas}`)
+
+    const secretsManager = new LocalSecretsManager(LOCAL_SECRETS)
+    await secretsManager.start(ports.secretsManager)
+    stops.push(() => secretsManager.stop())
+    log(`Secrets Manager      http://127.0.0.1:${ports.secretsManager}`)
+
+    const dlqArn = `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${LOCAL_DLQ_NAME}`
+    const sqsServer = await createSqsServer({
+      port: ports.sqs,
+      hostname: '127.0.0.1',
+      queues: [
+        { QueueName: LOCAL_DLQ_NAME },
+        {
+          QueueName: LOCAL_QUEUE_NAME,
+          // Short visibility locally so a failed record is retried within seconds.
+          Attributes: {
+            VisibilityTimeout: '5',
+            RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: '5' }),
+          },
+        },
+      ],
+    })
+    stops.push(() => new Promise<void>((resolve) => sqsServer.close(() => resolve())))
+    log(
+      `SQS                  http://127.0.0.1:${ports.sqs} (queue ${LOCAL_QUEUE_NAME}, DLQ ${LOCAL_DLQ_NAME})`,
+    )
+
+    const offline = startOffline(ports)
+    stops.push(() => stopProcess(offline))
+    await waitForOffline(offline, ports, options.startTimeoutMs ?? 120_000)
+    log(
+      `HTTP API             http://127.0.0.1:${ports.http} (serverless-offline, stage ${LOCAL_STAGE})`,
+    )
+
+    const events = new SqsEventSource({
+      sqs: new SQSClient({
+        region: LOCAL_REGION,
+        endpoint: `http://127.0.0.1:${ports.sqs}`,
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      }),
+      queueUrl: localQueueUrl(ports),
+      queueArn: `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${LOCAL_QUEUE_NAME}`,
+      region: LOCAL_REGION,
+      invoke: (event) => invokeQueueFunction(ports, event),
+      onError: (error) => log(`queue: ${(error as Error).message}`),
+    })
+    events.start()
+    stops.push(() => events.stop())
+    return { simulator, secretsManager, stop: stopAll }
+  } catch (error) {
+    await stopAll()
+    throw error
+  }
+}
+
+function startOffline(ports: LocalPorts): ChildProcess {
+  const args = [
+    SLS,
+    'offline',
+    'start',
+    '--stage',
+    LOCAL_STAGE,
+    '--region',
+    LOCAL_REGION,
+    // serverless-offline cannot emulate the IAM authorizer; the handler's local setting covers it.
+    '--noAuth',
+    `--param=atlasSecretArn=${LOCAL_ATLAS_SECRET_ID}`,
+    `--param=webhookSecretArn=${LOCAL_WEBHOOK_SECRET_ID}`,
+    `--param=atlasBaseUrl=http://127.0.0.1:${ports.atlas}`,
+  ]
+  return spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      ...localAwsEnvironment(ports),
+      LOCAL_HTTP_PORT: String(ports.http),
+      LOCAL_LAMBDA_PORT: String(ports.lambda),
+      SLS_TELEMETRY_DISABLED: '1',
+      SLS_NOTIFICATIONS_MODE: 'off',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  })
+}
+
+async function waitForOffline(
+  offline: ChildProcess,
+  ports: LocalPorts,
+  timeoutMs: number,
+): Promise<void> {
+  let output = ''
+  const collect = (chunk: Buffer) => {
+    output = `${output}${chunk.toString()}`.slice(-4000)
+  }
+  offline.stdout?.on('data', collect)
+  offline.stderr?.on('data', collect)
+  const started = Date.now()
+  while (Date.now() - started < timeoutMs) {
+    if (offline.exitCode !== null)
+      throw new Error(`serverless-offline exited (${offline.exitCode}):\n${output}`)
+    try {
+      const response = await request(`http://127.0.0.1:${ports.http}/__ready`, { method: 'GET' })
+      await response.body.dump()
+      return
+    } catch {
+      await sleep(250)
+    }
+  }
+  throw new Error(
+    `serverless-offline did not listen on port ${ports.http} within ${timeoutMs} ms:\n${output}`,
+  )
+}
+
+async function invokeQueueFunction(ports: LocalPorts, event: SQSEvent): Promise<SQSBatchResponse> {
+  const response = await request(
+    `http://127.0.0.1:${ports.lambda}/2015-03-31/functions/${LOCAL_QUEUE_FUNCTION}/invocations`,
+    {
+      method: 'POST',
+      body: JSON.stringify(event),
+    },
+  )
+  const body = (await response.body.json()) as SQSBatchResponse & { errorMessage?: string }
+  if (
+    response.statusCode !== 200 ||
+    response.headers['x-amz-function-error'] ||
+    !Array.isArray(body?.batchItemFailures)
+  ) {
+    throw new Error(`queue function failed: ${body?.errorMessage ?? response.statusCode}`)
+  }
+  return body
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.pid === undefined) return
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  process.kill(-child.pid, 'SIGTERM')
+  const timer = setTimeout(() => {
+    if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGKILL')
+  }, 5_000)
+  await exited
+  clearTimeout(timer)
+}

@@ -1,0 +1,165 @@
+/**
+ * `npm start` end to end, as a user runs it: the whole stack on loopback, then a revocation
+ * through the pasted curl command (signed with openssl), one through SQS, `npm run demo`, and
+ * Ctrl-C — with the results read back from the Atlas simulator.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { createServer } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { promisify } from 'node:util'
+import { request } from 'undici'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DEMO_INVITATIONS, DEMO_ORG_ID } from '../../lib/simulator/demo-seed.ts'
+import { freePort } from '../support/free-port.ts'
+
+const run = promisify(execFile)
+const [viaCurl, viaQueue, viaDelete] = DEMO_INVITATIONS
+let stack: ChildProcess
+let output = ''
+let env: Record<string, string>
+let ports: Record<'atlas' | 'secrets' | 'sqs' | 'http' | 'lambda', number>
+
+async function state(): Promise<{ revoked: { invitationId: string }[] }> {
+  const response = await request(`http://127.0.0.1:${ports.atlas}/__simulator/state`)
+  return (await response.body.json()) as { revoked: { invitationId: string }[] }
+}
+
+async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const until = Date.now() + timeoutMs
+  while (Date.now() < until) {
+    const value = await check()
+    if (value !== undefined) return value
+    await sleep(200)
+  }
+  throw new Error(`timed out; stack output:\n${output}`)
+}
+
+beforeAll(async () => {
+  ports = {
+    atlas: await freePort(),
+    secrets: await freePort(),
+    sqs: await freePort(),
+    http: await freePort(),
+    lambda: await freePort(),
+  }
+  env = {
+    ...(process.env as Record<string, string>),
+    LOCAL_ATLAS_PORT: String(ports.atlas),
+    LOCAL_SECRETS_MANAGER_PORT: String(ports.secrets),
+    LOCAL_SQS_PORT: String(ports.sqs),
+    LOCAL_HTTP_PORT: String(ports.http),
+    LOCAL_LAMBDA_PORT: String(ports.lambda),
+    ESBUILD_WORK_FOLDER: '.esbuild-e2e-test',
+  }
+  stack = spawn('npm', ['start'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+  stack.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString()
+  })
+  stack.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString()
+  })
+  await waitFor(async () => (/^ready: /m.test(output) ? true : undefined), 150_000)
+}, 160_000)
+
+afterAll(() => {
+  try {
+    if (stack.pid !== undefined) process.kill(-stack.pid, 'SIGKILL')
+  } catch {
+    // Already gone, as it should be.
+  }
+})
+
+describe('npm start', () => {
+  it('prints one ready line with the endpoints, the demo ids and pasteable commands', () => {
+    expect(output).toContain(
+      `ready: HTTP API http://127.0.0.1:${ports.http}, Atlas simulator http://127.0.0.1:${ports.atlas}`,
+    )
+    expect(output).toContain(DEMO_ORG_ID)
+    expect(output).toContain('openssl dgst -sha256 -mac HMAC')
+    expect(output).toContain('npm run enqueue --')
+    expect(output).toContain('aws sqs send-message')
+  })
+
+  it('revokes through the printed curl command, signed with openssl', async () => {
+    const snippet = output.slice(
+      output.indexOf("body='"),
+      output.indexOf('-d "$body"') + '-d "$body"'.length,
+    )
+    const { stdout } = await run('bash', ['-c', snippet])
+    expect(JSON.parse(stdout)).toMatchObject({ outcome: 'revoked', invitationId: viaCurl.id })
+    expect((await state()).revoked.map((record) => record.invitationId)).toContain(viaCurl.id)
+  })
+
+  it('revokes through SQS: the real queue function, fed by the local event source', async () => {
+    await run(
+      'npm',
+      ['run', '-s', 'enqueue', '--', '--org', DEMO_ORG_ID, '--invite', viaQueue.id],
+      { env },
+    )
+    await waitFor(
+      async () =>
+        (await state()).revoked.some((record) => record.invitationId === viaQueue.id)
+          ? true
+          : undefined,
+      20_000,
+    )
+  })
+
+  it('serves the IAM route locally without an authorizer', async () => {
+    const response = await request(
+      `http://127.0.0.1:${ports.http}/orgs/${DEMO_ORG_ID}/invites/${viaDelete.id}`,
+      { method: 'DELETE' },
+    )
+    expect(response.statusCode).toBe(200)
+    expect(await response.body.json()).toMatchObject({ outcome: 'revoked' })
+  })
+
+  it('runs npm run demo: one revocation by HTTP, one by SQS, read back from the simulator', async () => {
+    const { stdout } = await run('npm', ['run', '-s', 'demo'], { env, timeout: 60_000 })
+    expect(stdout).toMatch(/^HTTP {2}POST \/revocations → 200 .*"outcome":"revoked"/m)
+    expect(stdout).toMatch(/^SQS {3}message /m)
+    expect(stdout.match(/simulator: invitation [0-9a-f]{24} \(.*\) revoked at /g)).toHaveLength(2)
+  })
+
+  it('refuses to start with a clear message when a port is taken', async () => {
+    const blocker = createServer()
+    const port = await freePort()
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve))
+    try {
+      const result = await run('npm', ['start'], {
+        env: { ...env, LOCAL_ATLAS_PORT: String(port) },
+      }).catch((error: { code: number; stderr: string }) => error)
+      expect(result).toMatchObject({ code: 1 })
+      expect((result as { stderr: string }).stderr).toContain(
+        `port ${port} (Atlas simulator) is already in use on 127.0.0.1; set LOCAL_ATLAS_PORT to a free port`,
+      )
+    } finally {
+      blocker.close()
+    }
+  })
+
+  it('stops everything on Ctrl-C', async () => {
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      stack.once('exit', (code, signal) => resolve({ code, signal })),
+    )
+    if (stack.pid !== undefined) process.kill(-stack.pid, 'SIGINT')
+    // npm itself dies of the SIGINT; the stack behind it stops and frees every port.
+    expect(await exited).toSatisfy(
+      ({ code, signal }: { code: number | null; signal: string | null }) =>
+        code === 0 || signal === 'SIGINT',
+    )
+    await waitFor(
+      async () =>
+        (await Promise.all(Object.values(ports).map(isFree))).every(Boolean) ? true : undefined,
+      15_000,
+    )
+  }, 30_000)
+})
+
+async function isFree(port: number): Promise<boolean> {
+  const probe = createServer()
+  return new Promise((resolve) => {
+    probe.once('error', () => resolve(false))
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)))
+  })
+}
