@@ -4,6 +4,7 @@
  * Ctrl-C — with the results read back from the Atlas simulator.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { promisify } from 'node:util'
@@ -88,6 +89,20 @@ describe('npm start', () => {
     const { stdout } = await run('bash', ['-c', snippet])
     expect(JSON.parse(stdout)).toMatchObject({ outcome: 'revoked', invitationId: viaCurl.id })
     expect((await state()).revoked.map((record) => record.invitationId)).toContain(viaCurl.id)
+  })
+
+  it("runs the README's signing example word for word (port aside)", async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+    const block = readme.slice(
+      readme.indexOf("secret='whsec_"),
+      readme.indexOf('```', readme.indexOf("secret='whsec_")),
+    )
+    const { stdout } = await run('bash', [
+      '-c',
+      block.replace('127.0.0.1:3000', `127.0.0.1:${ports.http}`),
+    ])
+    // The README revokes the same demo invitation as the printed command: it is gone by now.
+    expect(JSON.parse(stdout)).toMatchObject({ outcome: 'already_gone', invitationId: viaCurl.id })
   })
 
   it('revokes through SQS: the real queue function, fed by the local event source', async () => {
