@@ -5,13 +5,13 @@
  */
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs'
+import { SendMessageCommand } from '@aws-sdk/client-sqs'
 import { request } from 'undici'
 import {
-  LOCAL_REGION,
   LOCAL_WEBHOOK_SECRET,
   localPorts,
   localQueueUrl,
+  localSqsClient,
 } from '../lib/local/local-settings.ts'
 import { DEMO_ORG_ID } from '../lib/simulator/demo-seed.ts'
 import type {
@@ -79,11 +79,7 @@ try {
   const httpRecord = await revocationOf(viaHttp.id, 0)
   print(readBack(httpRecord, viaHttp))
 
-  const sqs = new SQSClient({
-    region: LOCAL_REGION,
-    endpoint: `http://127.0.0.1:${ports.sqs}`,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  })
+  const sqs = localSqsClient(ports)
   const sent = await sqs.send(
     new SendMessageCommand({
       QueueUrl: localQueueUrl(ports),

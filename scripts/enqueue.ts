@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /** `npm run enqueue -- --org <orgId> --invite <invitationId> | --username <email>`: one message on the local revoke queue. */
 import { parseArgs } from 'node:util'
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs'
-import { LOCAL_REGION, localPorts, localQueueUrl } from '../lib/local/local-settings.ts'
+import { SendMessageCommand } from '@aws-sdk/client-sqs'
+import { localPorts, localQueueUrl, localSqsClient } from '../lib/local/local-settings.ts'
 import { parseRevokeRequest } from '../lib/revoke/revoke-request.ts'
 
 try {
@@ -16,11 +16,7 @@ try {
   })
   const { kind: _kind, ...message } = request
   const ports = localPorts(process.env)
-  const sqs = new SQSClient({
-    region: LOCAL_REGION,
-    endpoint: `http://127.0.0.1:${ports.sqs}`,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  })
+  const sqs = localSqsClient(ports)
   const sent = await sqs.send(
     new SendMessageCommand({
       QueueUrl: localQueueUrl(ports),

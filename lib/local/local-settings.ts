@@ -2,6 +2,7 @@
  * Ports, names and demo secrets of the local stack (`npm start`). Ports come from the
  * environment so two stacks (or a test and a developer's stack) can run side by side.
  */
+import { SQSClient } from '@aws-sdk/client-sqs'
 import { DEMO_API_KEY } from '../simulator/demo-seed.ts'
 
 export interface LocalPorts {
@@ -86,4 +87,13 @@ export function localAwsEnvironment(ports: LocalPorts): Record<string, string> {
 
 export function localQueueUrl(ports: LocalPorts, name = LOCAL_QUEUE_NAME): string {
   return `http://127.0.0.1:${ports.sqs}/${LOCAL_ACCOUNT}/${name}`
+}
+
+/** An SQS client for the local queue (dummy credentials). */
+export function localSqsClient(ports: LocalPorts): SQSClient {
+  return new SQSClient({
+    region: LOCAL_REGION,
+    endpoint: `http://127.0.0.1:${ports.sqs}`,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  })
 }

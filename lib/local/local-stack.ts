@@ -7,7 +7,6 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
-import { SQSClient } from '@aws-sdk/client-sqs'
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda'
 import { createSqsServer } from 'local-aws-sqs'
 import { request } from 'undici'
@@ -27,6 +26,7 @@ import {
   type LocalPorts,
   localAwsEnvironment,
   localQueueUrl,
+  localSqsClient,
   PORT_VARIABLES,
 } from './local-settings.ts'
 import { SqsEventSource } from './sqs-event-source.ts'
@@ -99,11 +99,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     )
 
     const events = new SqsEventSource({
-      sqs: new SQSClient({
-        region: LOCAL_REGION,
-        endpoint: `http://127.0.0.1:${ports.sqs}`,
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      }),
+      sqs: localSqsClient(ports),
       queueUrl: localQueueUrl(ports),
       queueArn: `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${LOCAL_QUEUE_NAME}`,
       region: LOCAL_REGION,

@@ -10,6 +10,7 @@ import { demoSeed } from './demo-seed.ts'
 import { type Fault, FaultInjector, type FaultPlan } from './fault-injector.ts'
 import { NonceRegistry } from './nonce-registry.ts'
 import { type RateLimit, RateLimiter } from './rate-limiter.ts'
+import { readJsonBody } from './read-json-body.ts'
 import {
   type AtlasSeed,
   type SimulatedApiKey,
@@ -69,6 +70,7 @@ export type ExtraRoute = (request: IncomingMessage, response: ServerResponse) =>
 
 const ROUTE = /^\/api\/atlas\/(v1\.0|v2)\/orgs\/([^/]+)\/invites(?:\/([^/]+))?\/?$/
 const ORG_OWNER = 'ORG_OWNER'
+const ATLAS_ID = /^[0-9a-f]{24}$/
 const FAULT_CODES: Readonly<Record<number, string>> = {
   400: 'INVALID_REQUEST',
   409: 'CONFLICT',
@@ -272,22 +274,18 @@ export class AtlasSimulator {
     }
     const orgId = match[2] ?? ''
     const invitationId = match[3]
-    if (!/^[0-9a-f]{24}$/.test(orgId)) {
+    const badId = [
+      { id: orgId, code: 'INVALID_ORG_ID', what: 'organization' },
+      { id: invitationId, code: 'INVALID_INVITATION_ID', what: 'invitation' },
+    ].find(({ id }) => id !== undefined && !ATLAS_ID.test(id))
+    if (badId) {
+      const id = badId.id ?? ''
       return apiError(
         context,
         400,
-        'INVALID_ORG_ID',
-        `An invalid organization ID ${orgId} was specified.`,
-        [orgId],
-      )
-    }
-    if (invitationId !== undefined && !/^[0-9a-f]{24}$/.test(invitationId)) {
-      return apiError(
-        context,
-        400,
-        'INVALID_INVITATION_ID',
-        `An invalid invitation ID ${invitationId} was specified.`,
-        [invitationId],
+        badId.code,
+        `An invalid ${badId.what} ID ${id} was specified.`,
+        [id],
       )
     }
     // Atlas hides organizations a key has no role in behind the same 401 as a bad signature.
@@ -376,7 +374,7 @@ export class AtlasSimulator {
     }
     const path = new URL(target, 'http://simulator').pathname
     const route = `${request.method} ${path}`
-    const body = request.method === 'GET' ? undefined : await readJson(request)
+    const body = request.method === 'GET' ? undefined : await readJsonBody(request)
     switch (route) {
       case 'GET /__simulator/state':
         return reply(200, this.state.snapshot())
@@ -435,16 +433,4 @@ function emptyCounters(): SimulatorCounters {
     resets: 0,
     hangs: 0,
   }
-}
-
-async function readJson(request: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length
-    if (size > 64 * 1024) throw new Error('admin request body over 64 KiB')
-    chunks.push(chunk as Buffer)
-  }
-  const text = Buffer.concat(chunks).toString('utf8')
-  return text ? JSON.parse(text) : undefined
 }

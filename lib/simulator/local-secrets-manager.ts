@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { readJsonBody } from './read-json-body.ts'
 
 export type SecretsFault = 'throttle' | 'unavailable'
 
@@ -81,7 +82,7 @@ export class LocalSecretsManager {
   async handle(request: IncomingMessage, response: ServerResponse): Promise<boolean> {
     const target = String(request.headers['x-amz-target'] ?? '')
     if (request.method !== 'POST' || !target.startsWith(TARGET_PREFIX)) return false
-    const body = await readBody(request)
+    const body = await readJsonBody(request)
     const reply = (status: number, payload: unknown) => {
       response.writeHead(status, {
         'Content-Type': 'application/x-amz-json-1.1',
@@ -109,7 +110,7 @@ export class LocalSecretsManager {
       error(503, 'ServiceUnavailableException', 'Service unavailable')
       return true
     }
-    const { SecretId: secretId } = (safeJson(body) ?? {}) as { SecretId?: unknown }
+    const { SecretId: secretId } = (body ?? {}) as { SecretId?: unknown }
     const secret = typeof secretId === 'string' ? this.#secrets.get(secretId) : undefined
     if (typeof secretId !== 'string' || !secret) {
       error(400, 'ResourceNotFoundException', "Secrets Manager can't find the specified secret.")
@@ -124,19 +125,5 @@ export class LocalSecretsManager {
       CreatedDate: secret.createdDate,
     })
     return true
-  }
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const chunk of request) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString('utf8')
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
   }
 }
