@@ -3,7 +3,9 @@
  * life of the process, with digest authentication inside undici's retry interceptor (so each
  * retry is signed with the cached nonce and the next `nc`).
  */
-import { type Dispatcher, interceptors, Pool } from 'undici'
+import type { Dispatcher } from 'undici'
+import Pool from 'undici/lib/dispatcher/pool.js'
+import retryInterceptor from 'undici/lib/interceptor/retry.js'
 import { digestAuth } from '../digest/digest-interceptor.ts'
 import { atlasRetry, DEFAULT_RETRY_SETTINGS, type RetrySettings } from './retry-policy.ts'
 
@@ -48,7 +50,7 @@ export function createAtlasDispatcher(
   // compose() wraps in order, so the last interceptor is the outermost.
   return pool.compose(
     digestAuth(),
-    interceptors.retry({ throwOnError: false, retry: atlasRetry(retry, options.random) }),
+    retryInterceptor({ throwOnError: false, retry: atlasRetry(retry, options.random) }),
   )
 }
 

@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+/**
+ * The Atlas simulator in its own process, so the benchmark's CPU figures are the handler's
+ * alone. Seeds `--invitations` pending invitations in the demo org (ids from `--prefix`),
+ * prints one JSON line `{"url"}` and runs until stdin closes.
+ */
+import { parseArgs } from 'node:util'
+import { AtlasSimulator } from '../lib/simulator/atlas-simulator.ts'
+import { DEMO_ORG_ID, demoSeed } from '../lib/simulator/demo-seed.ts'
+import { benchInvitationId } from './bench-ids.ts'
+
+const { values } = parseArgs({
+  options: {
+    invitations: { type: 'string', default: '0' },
+    'latency-ms': { type: 'string', default: '0' },
+  },
+})
+const seed = demoSeed()
+const simulator = new AtlasSimulator({
+  seed,
+  rateLimit: { limit: Number.MAX_SAFE_INTEGER, windowMs: 60_000 },
+  faults: { latencyMs: Number(values['latency-ms']) },
+})
+for (let i = 0; i < Number(values.invitations); i++) {
+  simulator.state.invite({
+    id: benchInvitationId(i),
+    orgId: DEMO_ORG_ID,
+    username: `bench-${i}@example.com`,
+    roles: ['ORG_MEMBER'],
+  })
+}
+const url = await simulator.start()
+process.stdout.write(`${JSON.stringify({ url })}\n`)
+process.stdin.resume()
+process.stdin.on('end', () => void simulator.stop().then(() => process.exit(0)))

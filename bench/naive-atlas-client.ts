@@ -1,0 +1,38 @@
+/**
+ * The revocation path of the Atlas CLI, `curl --digest` and the npm Atlas client today: every
+ * call opens a connection, is challenged, and answers the challenge — two requests, one new
+ * TCP connection, no nonce kept. Same Digest math as ours, so only the protocol flow differs.
+ */
+import { Client } from 'undici'
+import { parseDigestChallenge } from '../lib/digest/challenge.ts'
+import { digestAuthorization } from '../lib/digest/response.ts'
+
+export async function naiveDelete(
+  origin: string,
+  path: string,
+  key: { publicKey: string; privateKey: string },
+): Promise<number> {
+  const client = new Client(origin)
+  try {
+    const challenged = await client.request({ method: 'DELETE', path })
+    await challenged.body.dump()
+    const challenge = parseDigestChallenge(
+      challenged.headers['www-authenticate'] as string | undefined,
+    )
+    if (challenged.statusCode !== 401 || !challenge) return challenged.statusCode
+    const authorization = digestAuthorization({
+      ...challenge,
+      username: key.publicKey,
+      password: key.privateKey,
+      method: 'DELETE',
+      uri: path,
+      nc: '00000001',
+      cnonce: Math.random().toString(16).slice(2),
+    })
+    const answered = await client.request({ method: 'DELETE', path, headers: { authorization } })
+    await answered.body.dump()
+    return answered.statusCode
+  } finally {
+    await client.close()
+  }
+}

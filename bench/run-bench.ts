@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: every measure, ours and the naive path side by side in one run, medians of
+ * repeats, against the Atlas simulator on loopback. Writes results/latest.{md,json} and the
+ * README's table. `--quick` (what CI runs) uses small counts and writes to `--out` or
+ * results/quick.*, leaving the README alone.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { arch, cpus, platform, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import type { MeasureRow } from './measure-result.ts'
+import { measureColdStart } from './measures/cold-start.ts'
+import { measureRequestsAndConnections } from './measures/requests-and-connections.ts'
+import { measureSecretsManagerCalls } from './measures/secrets-manager-calls.ts'
+import { measureSqsBatchWallTime } from './measures/sqs-batch-wall-time.ts'
+import { measureThroughput } from './measures/throughput.ts'
+
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } },
+})
+const quick = values.quick === true
+const settings = quick
+  ? {
+      revocations: 20,
+      countRepetitions: 1,
+      invocations: 100,
+      batchRepetitions: 3,
+      imports: 3,
+      throughput: 300,
+      throughputRepetitions: 1,
+    }
+  : {
+      revocations: 100,
+      countRepetitions: 3,
+      invocations: 1000,
+      batchRepetitions: 9,
+      imports: 9,
+      throughput: 3000,
+      throughputRepetitions: 3,
+    }
+
+process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT'
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const started = performance.now()
+const progress = (line: string) => process.stderr.write(`bench: ${line}\n`)
+
+const rows: MeasureRow[] = []
+progress('1–2 requests and connections per revocation')
+rows.push(...(await measureRequestsAndConnections(settings.revocations, settings.countRepetitions)))
+progress('3 Secrets Manager calls')
+rows.push(await measureSecretsManagerCalls(settings.invocations))
+progress('4 SQS batch wall time')
+rows.push(await measureSqsBatchWallTime(settings.batchRepetitions))
+progress('5 cold start (npm run package, then imports)')
+rows.push(await measureColdStart(settings.imports))
+progress('6 throughput')
+rows.push(await measureThroughput(settings.throughput, settings.throughputRepetitions))
+
+const cpu = cpus()
+const machine = `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, ${platform()} ${arch()}, Node ${process.version}`
+const when = new Date().toISOString().slice(0, 16).replace('T', ' ')
+const mark = (met: boolean | undefined) => (met === undefined ? '—' : met ? '✓' : '✗ (see note)')
+const table = [
+  `Measured ${when} UTC on ${machine}; ${quick ? 'quick run (small counts)' : 'full run'}, medians of repeats; \`npm run bench\`.`,
+  '',
+  '| # | measure | ours | naive | target | met |',
+  '|---|---|---|---|---|---|',
+  ...rows.map(
+    (row) =>
+      `| ${row.id} | ${row.measure} | ${row.ours} | ${row.naive} | ${row.target} | ${row.verdict ?? mark(row.met)} |`,
+  ),
+].join('\n')
+
+const outDir = values.out ?? join(ROOT, 'bench', 'results')
+const name = quick ? 'quick' : 'latest'
+mkdirSync(outDir, { recursive: true })
+writeFileSync(join(outDir, `${name}.md`), `${table}\n`)
+writeFileSync(
+  join(outDir, `${name}.json`),
+  `${JSON.stringify({ when, machine, quick, settings, rows }, null, 2)}\n`,
+)
+if (!quick && values.out === undefined) {
+  const readmePath = join(ROOT, 'README.md')
+  const readme = readFileSync(readmePath, 'utf8')
+  const updated = readme.replace(
+    /<!-- bench:start -->[\s\S]*<!-- bench:end -->/,
+    `<!-- bench:start -->\n${table}\n<!-- bench:end -->`,
+  )
+  writeFileSync(readmePath, updated)
+}
+process.stdout.write(`${table}\n`)
+progress(`done in ${Math.round((performance.now() - started) / 1000)} s`)

@@ -1,0 +1,13 @@
+// undici's index loads fetch, WebSocket, caches and more; the functions need only the pool and
+// the retry interceptor, so they import those modules directly (undici has no `exports` map).
+declare module 'undici/lib/dispatcher/pool.js' {
+  import { Pool } from 'undici'
+  export = Pool
+}
+
+declare module 'undici/lib/interceptor/retry.js' {
+  import type { Dispatcher, RetryHandler } from 'undici'
+
+  const retry: (options?: RetryHandler.RetryOptions) => Dispatcher.DispatcherComposeInterceptor
+  export = retry
+}
