@@ -222,6 +222,16 @@ export class AtlasSimulator {
         this.#send(response, { ...answer, headers: { ...answer.headers, ...retryAfter } }, entry)
         return true
       }
+      case 'challenge': {
+        const answer = digestChallenge('unused', false)
+        this.#counters.challenges += 1
+        this.#send(
+          response,
+          { ...answer, headers: { ...answer.headers, 'Www-Authenticate': fault.header } },
+          entry,
+        )
+        return true
+      }
       case 'latency':
         return false
     }

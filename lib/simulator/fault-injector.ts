@@ -8,6 +8,8 @@ export type Fault =
   | { readonly kind: 'reset' }
   | { readonly kind: 'hang' }
   | { readonly kind: 'latency'; readonly ms: number }
+  /** A 401 whose `Www-Authenticate` is this value (e.g. a challenge without a nonce). */
+  | { readonly kind: 'challenge'; readonly header: string }
 
 export interface FaultPlan {
   /** Added to every API request, in milliseconds. */
