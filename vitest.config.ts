@@ -4,8 +4,9 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',
-    // Handler logs are asserted where they matter (test/lambda/secret-hygiene.test.ts), silent elsewhere.
-    env: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    // Handlers log at DEBUG everywhere; the secret guard captures it all and checks it.
+    env: { POWERTOOLS_LOG_LEVEL: 'DEBUG' },
+    setupFiles: ['test/support/secret-guard.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     coverage: {

@@ -56,8 +56,19 @@ export class AtlasClient {
       digest: { username: call.credentials.publicKey, password: call.credentials.privateKey },
       deadline: call.deadline,
     }
-    const signal = AbortSignal.timeout(Math.max(0, call.deadline - Date.now()))
-    const response = await dispatchBuffered(this.#dispatcher, options, signal)
+    // Not AbortSignal.timeout(): its timer outlives the call until the deadline, and a busy
+    // process would carry thousands of them (the soak's heap check found it).
+    const deadline = new AbortController()
+    const timer = setTimeout(
+      () => deadline.abort(new DOMException('deadline reached', 'TimeoutError')),
+      Math.max(0, call.deadline - Date.now()),
+    )
+    let response: Awaited<ReturnType<typeof dispatchBuffered>>
+    try {
+      response = await dispatchBuffered(this.#dispatcher, options, deadline.signal)
+    } finally {
+      clearTimeout(timer)
+    }
     return {
       status: response.status,
       headers: response.headers,

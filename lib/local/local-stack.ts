@@ -34,6 +34,8 @@ import { SqsEventSource } from './sqs-event-source.ts'
 export interface LocalStack {
   readonly simulator: AtlasSimulator
   readonly secretsManager: LocalSecretsManager
+  /** The serverless-offline process, where the functions run (for memory readings). */
+  readonly functionsPid: number | undefined
   stop(): Promise<void>
 }
 
@@ -108,7 +110,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     })
     events.start()
     stops.push(() => events.stop())
-    return { simulator, secretsManager, stop: stopAll }
+    return { simulator, secretsManager, functionsPid: offline.pid, stop: stopAll }
   } catch (error) {
     await stopAll()
     throw error

@@ -10,6 +10,7 @@ import { DEMO_API_KEY } from '../../lib/simulator/demo-seed.ts'
 import type { LocalSecretsManager } from '../../lib/simulator/local-secrets-manager.ts'
 import { signWebhook } from '../../lib/webhook/webhook-signature.ts'
 import { startSimulator } from './atlas-fixture.ts'
+import { registerSecret } from './known-secrets.ts'
 import { startLocalSecretsManager } from './local-aws.ts'
 
 export const ATLAS_SECRET_ID = 'atlas-invite-revoker/atlas-api-key'
@@ -32,6 +33,7 @@ export async function startFunctionFixture(
 ): Promise<FunctionFixture> {
   const { simulator, url } = await startSimulator(options)
   const webhookSecret = `whsec_${randomBytes(24).toString('base64')}`
+  registerSecret(webhookSecret)
   const { secretsManager } = await startLocalSecretsManager({
     [ATLAS_SECRET_ID]: JSON.stringify(DEMO_API_KEY),
     [WEBHOOK_SECRET_ID]: webhookSecret,

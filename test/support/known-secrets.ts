@@ -1,0 +1,18 @@
+/** Every secret value the suite uses, so the suite-wide guard can look for them in all output. */
+import { LOCAL_WEBHOOK_SECRET } from '../../lib/local/local-settings.ts'
+import { DEMO_API_KEY } from '../../lib/simulator/demo-seed.ts'
+
+export const knownSecrets = new Set<string>()
+
+/** Registers a secret, and for a `whsec_` one also its key in base64 and hex. */
+export function registerSecret(value: string): void {
+  knownSecrets.add(value)
+  if (value.startsWith('whsec_')) {
+    const base64 = value.slice('whsec_'.length)
+    knownSecrets.add(base64)
+    knownSecrets.add(Buffer.from(base64, 'base64').toString('hex'))
+  }
+}
+
+registerSecret(DEMO_API_KEY.privateKey)
+registerSecret(LOCAL_WEBHOOK_SECRET)
