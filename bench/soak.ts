@@ -171,6 +171,17 @@ try {
   mkdirSync(outDir, { recursive: true })
   writeFileSync(join(outDir, 'soak.json'), `${JSON.stringify(report, null, 2)}\n`)
   writeFileSync(join(outDir, 'soak.md'), `${table}\n`)
+  if (values.out === undefined) {
+    const readme = fileURLToPath(new URL('../README.md', import.meta.url))
+    const text = readFileSync(readme, 'utf8')
+    writeFileSync(
+      readme,
+      text.replace(
+        /<!-- soak:start -->[\s\S]*<!-- soak:end -->/,
+        `<!-- soak:start -->\n${table}\n<!-- soak:end -->`,
+      ),
+    )
+  }
   process.stdout.write(`${table}\n`)
   process.exitCode = report.lost === 0 ? 0 : 1
 } finally {
