@@ -1,13 +1,17 @@
 /**
- * Signed calls to the Atlas Administration API: builds the request-target, sends it through
- * the per-origin dispatcher (digest, retries, timeouts) and parses the JSON answer.
+ * Authenticated calls to the Atlas Administration API: builds the request-target, sends it
+ * through the per-origin dispatcher (Digest or bearer token, retries, timeouts) and parses the
+ * JSON answer.
  */
 import type { Dispatcher } from 'undici'
-import type { AtlasApiKey } from '../credentials/atlas-api-key.ts'
+import type { AtlasCredentials } from '../credentials/atlas-credentials.ts'
+import { ServiceAccount } from '../credentials/service-account.ts'
 import type { DigestDispatchOptions } from '../digest/digest-interceptor.ts'
+import { AccessTokens, TokenRefusedError } from '../oauth/access-tokens.ts'
 import { sharedAtlasDispatcher } from './atlas-dispatcher.ts'
 import { DEFAULT_ATLAS_BASE_URL } from './base-url.ts'
-import { dispatchBuffered } from './buffered-dispatch.ts'
+import { type BufferedResponse, dispatchBuffered } from './buffered-dispatch.ts'
+import { type DeprecationNotice, deprecationNotice } from './deprecation-notice.ts'
 
 export const ATLAS_JSON = 'application/json'
 
@@ -17,7 +21,7 @@ export interface AtlasCall {
   readonly path: string
   readonly query?: Readonly<Record<string, string | undefined>>
   readonly accept?: string
-  readonly credentials: AtlasApiKey
+  readonly credentials: AtlasCredentials
   /** Absolute deadline, epoch milliseconds: no attempt starts or runs past it. */
   readonly deadline: number
 }
@@ -35,27 +39,29 @@ export interface AtlasClientOptions {
   readonly origin?: string
   /** Default: the process-wide dispatcher for the origin. */
   readonly dispatcher?: Dispatcher
+  /** Told when Atlas marks a resource deprecated (`Deprecation` / `Sunset` headers). */
+  readonly onDeprecation?: (notice: DeprecationNotice) => void
 }
 
 export class AtlasClient {
   readonly origin: string
   readonly #dispatcher: Dispatcher
+  readonly #tokens: AccessTokens
+  readonly #onDeprecation: ((notice: DeprecationNotice) => void) | undefined
 
   constructor(options: AtlasClientOptions = {}) {
     this.origin = options.origin ?? DEFAULT_ATLAS_BASE_URL
     this.#dispatcher = options.dispatcher ?? sharedAtlasDispatcher(this.origin)
+    this.#tokens = new AccessTokens({ dispatcher: this.#dispatcher, origin: this.origin })
+    this.#onDeprecation = options.onDeprecation
   }
 
-  /** Rejects with `RequestFailedError` when no answer came before the deadline. */
+  /**
+   * Rejects with `RequestFailedError` when no answer came before the deadline. API keys sign
+   * with Digest; service accounts send a bearer token, refreshed once when Atlas refuses a
+   * cached one.
+   */
   async send(call: AtlasCall): Promise<AtlasResponse> {
-    const options: DigestDispatchOptions & { deadline: number } = {
-      origin: this.origin,
-      method: call.method,
-      path: requestTarget(call.path, call.query),
-      headers: { accept: call.accept ?? ATLAS_JSON },
-      digest: { username: call.credentials.publicKey, password: call.credentials.privateKey },
-      deadline: call.deadline,
-    }
     // Not AbortSignal.timeout(): its timer outlives the call until the deadline, and a busy
     // process would carry thousands of them (the soak's heap check found it).
     const deadline = new AbortController()
@@ -63,18 +69,81 @@ export class AtlasClient {
       () => deadline.abort(new DOMException('deadline reached', 'TimeoutError')),
       Math.max(0, call.deadline - Date.now()),
     )
-    let response: Awaited<ReturnType<typeof dispatchBuffered>>
     try {
-      response = await dispatchBuffered(this.#dispatcher, options, deadline.signal)
+      const { credentials } = call
+      if (credentials instanceof ServiceAccount)
+        return await this.#sendWithBearer(call, credentials, deadline.signal)
+      const digest = { username: credentials.publicKey, password: credentials.privateKey }
+      const response = await this.#dispatch(call, {}, deadline.signal, { digest })
+      return answer(response, response.attempts)
     } finally {
       clearTimeout(timer)
     }
-    return {
-      status: response.status,
-      headers: response.headers,
-      body: parseJson(response.body),
-      attempts: response.attempts,
+  }
+
+  async #sendWithBearer(
+    call: AtlasCall,
+    account: ServiceAccount,
+    signal: AbortSignal,
+  ): Promise<AtlasResponse> {
+    let attempts = 0
+    const attempt = async () => {
+      let issued: Awaited<ReturnType<AccessTokens['token']>>
+      try {
+        issued = await this.#tokens.token(account, call.deadline, signal)
+      } catch (error) {
+        if (!(error instanceof TokenRefusedError)) throw error
+        attempts += error.response.attempts
+        return { response: error.response, retry: false }
+      }
+      attempts += issued.attempts
+      const response = await this.#dispatch(
+        call,
+        { authorization: `Bearer ${issued.token}` },
+        signal,
+      )
+      attempts += response.attempts
+      return { response, retry: response.status === 401 && !issued.fresh }
     }
+    let result = await attempt()
+    if (result.retry) {
+      this.#tokens.invalidate(account)
+      result = await attempt()
+    }
+    return answer(result.response, attempts)
+  }
+
+  async #dispatch(
+    call: AtlasCall,
+    headers: Record<string, string>,
+    signal: AbortSignal,
+    extra: object = {},
+  ): Promise<BufferedResponse> {
+    const options = {
+      origin: this.origin,
+      method: call.method,
+      path: requestTarget(call.path, call.query),
+      headers: { accept: call.accept ?? ATLAS_JSON, ...headers },
+      deadline: call.deadline,
+      ...extra,
+    }
+    const response = await dispatchBuffered(
+      this.#dispatcher,
+      options as DigestDispatchOptions,
+      signal,
+    )
+    const notice = this.#onDeprecation && deprecationNotice(call.path, response.headers)
+    if (notice) this.#onDeprecation?.(notice)
+    return response
+  }
+}
+
+function answer(response: BufferedResponse, attempts: number): AtlasResponse {
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: parseJson(response.body),
+    attempts,
   }
 }
 

@@ -1,5 +1,6 @@
-/** Request shapes for the Atlas v1.0 organization invitation endpoints. */
+/** Request shapes for the Atlas organization invitation endpoints, v1.0 and v2. */
 import type { InvitationRef } from '../revoke/invitation-ref.ts'
+import { V2_INVITATIONS_ACCEPT } from './atlas-api.ts'
 import type { AtlasCall } from './atlas-client.ts'
 
 export interface ResponseFormat {
@@ -9,7 +10,7 @@ export interface ResponseFormat {
   readonly envelope?: boolean
 }
 
-const V1 = '/api/atlas/v1.0'
+export type CallShape = Pick<AtlasCall, 'method' | 'path' | 'query' | 'accept'>
 
 export function formatQuery(format: ResponseFormat): Record<string, string | undefined> {
   return {
@@ -18,28 +19,40 @@ export function formatQuery(format: ResponseFormat): Record<string, string | und
   }
 }
 
-/** `DELETE /api/atlas/v1.0/orgs/{orgId}/invites/{invitationId}` (not `/invitations/`). */
+function invitesPath(api: 'v1' | 'v2', orgId: string): string {
+  return `/api/atlas/${api === 'v1' ? 'v1.0' : 'v2'}/orgs/${encodeURIComponent(orgId)}/invites`
+}
+
+function accept(api: 'v1' | 'v2'): { accept?: string } {
+  return api === 'v2' ? { accept: V2_INVITATIONS_ACCEPT } : {}
+}
+
+/** `DELETE /api/atlas/{v1.0|v2}/orgs/{orgId}/invites/{invitationId}` (not `/invitations/`). */
 export function deleteInvitationCall(
+  api: 'v1' | 'v2',
   ref: InvitationRef,
   format: ResponseFormat,
-): Pick<AtlasCall, 'method' | 'path' | 'query'> {
+): CallShape {
   return {
     method: 'DELETE',
-    path: `${V1}/orgs/${encodeURIComponent(ref.orgId)}/invites/${encodeURIComponent(ref.invitationId)}`,
+    path: `${invitesPath(api, ref.orgId)}/${encodeURIComponent(ref.invitationId)}`,
     query: formatQuery(format),
+    ...accept(api),
   }
 }
 
-/** `GET /api/atlas/v1.0/orgs/{orgId}/invites?username=…`: the org's pending invitations for one user. */
+/** `GET …/orgs/{orgId}/invites?username=…`: the org's pending invitations for one user. */
 export function listInvitationsCall(
+  api: 'v1' | 'v2',
   orgId: string,
   username: string,
   format: ResponseFormat,
-): Pick<AtlasCall, 'method' | 'path' | 'query'> {
+): CallShape {
   return {
     method: 'GET',
-    path: `${V1}/orgs/${encodeURIComponent(orgId)}/invites`,
+    path: invitesPath(api, orgId),
     query: { username, ...formatQuery(format) },
+    ...accept(api),
   }
 }
 

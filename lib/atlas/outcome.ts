@@ -12,6 +12,8 @@ export type OutcomeKind =
   | 'invalid'
   | 'throttled'
   | 'upstream_error'
+  /** Users API only: the person accepted the invitation; an active member is never removed. */
+  | 'active_member'
 
 export interface Outcome {
   readonly outcome: OutcomeKind

@@ -3,11 +3,13 @@
  * `orgId,invitationId` lines. Pure: argv, environment and stdin text in, a plan or an error out.
  */
 import { parseArgs } from 'node:util'
-import { ValidationError } from '../errors.ts'
+import { type AtlasApi, parseAtlasApi } from '../atlas/atlas-api.ts'
+import { ConfigurationError, ValidationError } from '../errors.ts'
 import { atlasId, type InvitationRef, invitationRef } from '../revoke/invitation-ref.ts'
 
 export interface RevokePlan {
   readonly targets: readonly InvitationRef[]
+  readonly api: AtlasApi
   readonly pretty: boolean
   readonly envelope: boolean
   /** Per invitation, retries included. */
@@ -34,11 +36,14 @@ Options:
   --invite <id>        invitation to revoke; repeat for several
   --stdin              read orgId,invitationId lines from standard input (# starts a comment)
   --timeout <seconds>  per invitation, retries included (default 30)
+  --api <v1|v2|users>  Atlas API that revokes (default: $ATLAS_API or v1; see README)
   --pretty, --envelope pass Atlas's pretty=true / envelope=true
   -h, --help           this text
 
 Keys: ATLAS_PUBLIC_KEY + ATLAS_PRIVATE_KEY (or MONGODB_ATLAS_PUBLIC_API_KEY +
-MONGODB_ATLAS_PRIVATE_API_KEY), else the Secrets Manager secret named by ATLAS_SECRET_ID.
+MONGODB_ATLAS_PRIVATE_API_KEY), a service account in ATLAS_CLIENT_ID + ATLAS_CLIENT_SECRET
+(or MONGODB_ATLAS_CLIENT_ID + MONGODB_ATLAS_CLIENT_SECRET), else the Secrets Manager secret
+named by ATLAS_SECRET_ID.
 Atlas: ATLAS_BASE_URL (default https://cloud.mongodb.com).
 Exit: 0 all revoked or already gone, 1 any other outcome, 2 bad input or configuration.`
 
@@ -60,6 +65,7 @@ export function parseRevokeArguments(
         timeout: { type: 'string' },
         pretty: { type: 'boolean' },
         envelope: { type: 'boolean' },
+        api: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }))
@@ -77,6 +83,10 @@ export function parseRevokeArguments(
     )
   }
   const plan = {
+    api: field(
+      () => parseAtlasApi((values.api as string | undefined) ?? env.ATLAS_API, '--api / ATLAS_API'),
+      '',
+    ),
     pretty: values.pretty === true,
     envelope: values.envelope === true,
     timeoutMs: timeoutMs(values.timeout as string | undefined),
@@ -112,6 +122,7 @@ function field<T>(parse: () => T, where: string): T {
     return parse()
   } catch (error) {
     if (error instanceof ValidationError) throw new UsageError(`${where}: ${error.message}`)
+    if (error instanceof ConfigurationError) throw new UsageError(error.message)
     throw error
   }
 }

@@ -4,10 +4,11 @@
  */
 import { AtlasClient } from '../atlas/atlas-client.ts'
 import { atlasOrigin } from '../atlas/base-url.ts'
+import { firstNoticeOnly } from '../atlas/deprecation-notice.ts'
 import { SETTLED_OUTCOMES } from '../atlas/outcome.ts'
+import { environmentCredentials } from '../credentials/atlas-credentials.ts'
 import {
   type CredentialsSource,
-  environmentApiKey,
   fixedCredentials,
   secretCredentials,
 } from '../credentials/credentials-source.ts'
@@ -45,7 +46,14 @@ export async function runRevokeCommand(io: CommandIO): Promise<number> {
     plan = command.readsStdin
       ? { ...command.plan, targets: parseStdinTargets(await io.readStdin()) }
       : command.plan
-    atlas = new AtlasClient({ origin: atlasOrigin(io.env.ATLAS_BASE_URL) })
+    atlas = new AtlasClient({
+      origin: atlasOrigin(io.env.ATLAS_BASE_URL),
+      onDeprecation: firstNoticeOnly((notice) =>
+        io.stderr(
+          `revoke: warning: Atlas marks ${notice.path} deprecated (Deprecation: ${notice.deprecation ?? '-'}, Sunset: ${notice.sunset ?? '-'}); see --api`,
+        ),
+      ),
+    })
     credentials = credentialsFrom(io.env)
     await credentials.current()
   } catch (error) {
@@ -70,7 +78,7 @@ export async function runRevokeCommand(io: CommandIO): Promise<number> {
 }
 
 function credentialsFrom(env: CommandIO['env']): CredentialsSource {
-  const key = environmentApiKey(env)
+  const key = environmentCredentials(env)
   if (key) return fixedCredentials(key)
   const secretId = env.ATLAS_SECRET_ID?.trim()
   if (!secretId) {

@@ -2,6 +2,7 @@
  * The Lambda functions' settings, read from the environment once per cold start. Every problem
  * is reported in one error that names each setting and what it must be.
  */
+import { type AtlasApi, parseAtlasApi } from '../atlas/atlas-api.ts'
 import { atlasOrigin } from '../atlas/base-url.ts'
 import { ConfigurationError } from '../errors.ts'
 import { ATLAS_ID_PATTERN, ATLAS_ID_RULE } from '../revoke/invitation-ref.ts'
@@ -12,6 +13,8 @@ export interface FunctionConfig {
   /** Secrets Manager id of the `whsec_…` webhook secret; required by the HTTP function. */
   readonly webhookSecretId: string | undefined
   readonly atlasOrigin: string
+  /** Which Atlas API revokes: `v1` (default), `v2` or `users`. */
+  readonly atlasApi: AtlasApi
   /** When set, requests for any other organization are refused before an Atlas call. */
   readonly allowedOrgIds: ReadonlySet<string> | undefined
   readonly secretTtlSeconds: number
@@ -43,6 +46,7 @@ export function loadFunctionConfig(env: Environment, trigger: 'http' | 'queue'):
     webhookSecretId:
       trigger === 'http' ? attempt(() => required('WEBHOOK_SECRET_ID'), '') : env.WEBHOOK_SECRET_ID,
     atlasOrigin: attempt(() => atlasOrigin(env.ATLAS_BASE_URL), ''),
+    atlasApi: attempt(() => parseAtlasApi(env.ATLAS_API), 'v1'),
     allowedOrgIds: attempt(() => allowedOrgIds(env.ALLOWED_ORG_IDS), undefined),
     secretTtlSeconds: attempt(() => integer(env, 'SECRET_TTL_SECONDS', 300, 0, 86_400), 300),
     allowUnauthenticatedDelete: attempt(

@@ -3,7 +3,7 @@
  * `util.inspect` and string conversion, so logging the object can never leak it.
  */
 import { inspect } from 'node:util'
-import { ConfigurationError } from '../errors.ts'
+import type { AtlasCredentials } from './atlas-credentials.ts'
 
 export class AtlasApiKey {
   readonly publicKey: string
@@ -18,8 +18,12 @@ export class AtlasApiKey {
     return this.#privateKey
   }
 
-  sameAs(other: AtlasApiKey): boolean {
-    return other.publicKey === this.publicKey && other.privateKey === this.#privateKey
+  sameAs(other: AtlasCredentials): boolean {
+    return (
+      other instanceof AtlasApiKey &&
+      other.publicKey === this.publicKey &&
+      other.privateKey === this.#privateKey
+    )
   }
 
   toJSON(): { publicKey: string; privateKey: string } {
@@ -33,34 +37,4 @@ export class AtlasApiKey {
   [inspect.custom](): string {
     return this.toString()
   }
-}
-
-/**
- * Reads the Secrets Manager value `{"publicKey": "...", "privateKey": "..."}`. Errors name the
- * secret and the field, never the value.
- */
-export function parseAtlasApiKeySecret(secretString: string, setting: string): AtlasApiKey {
-  let value: unknown
-  try {
-    value = JSON.parse(secretString)
-  } catch {
-    throw new ConfigurationError(
-      setting,
-      'secret is not JSON: expected {"publicKey": "...", "privateKey": "..."}',
-    )
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ConfigurationError(
-      setting,
-      'secret must be a JSON object with publicKey and privateKey',
-    )
-  }
-  const { publicKey, privateKey } = value as Record<string, unknown>
-  if (typeof publicKey !== 'string' || publicKey.trim() === '') {
-    throw new ConfigurationError(setting, 'secret has no publicKey string')
-  }
-  if (typeof privateKey !== 'string' || privateKey.trim() === '') {
-    throw new ConfigurationError(setting, 'secret has no privateKey string')
-  }
-  return new AtlasApiKey(publicKey.trim(), privateKey.trim())
 }

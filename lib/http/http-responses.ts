@@ -20,6 +20,8 @@ export const HTTP_STATUS_OF_OUTCOME: Readonly<Record<OutcomeKind, number>> = {
   invalid: 502,
   throttled: 503,
   upstream_error: 503,
+  // The person already joined: removing an active member is an operator's decision, not ours.
+  active_member: 409,
 }
 
 /** Seconds a 503 asks the caller to wait when Atlas gave no `Retry-After`. */

@@ -4,6 +4,7 @@
  */
 import type { Dispatcher } from 'undici'
 import { AtlasClient } from '../atlas/atlas-client.ts'
+import { type DeprecationNotice, firstNoticeOnly } from '../atlas/deprecation-notice.ts'
 import { type FunctionConfig, loadFunctionConfig } from '../config/function-config.ts'
 import { secretCredentials } from '../credentials/credentials-source.ts'
 import { CachedSecrets, type SecretReader } from '../credentials/secret-cache.ts'
@@ -22,6 +23,8 @@ export interface RuntimeOverrides {
   readonly secrets?: SecretReader
   /** Default: the process-wide dispatcher for the Atlas origin. */
   readonly dispatcher?: Dispatcher
+  /** Told (once) when Atlas marks the API in use deprecated. */
+  readonly onDeprecation?: (notice: DeprecationNotice) => void
 }
 
 export function createFunctionRuntime(
@@ -32,6 +35,7 @@ export function createFunctionRuntime(
   const atlas = new AtlasClient({
     origin: config.atlasOrigin,
     ...(overrides.dispatcher ? { dispatcher: overrides.dispatcher } : {}),
+    ...(overrides.onDeprecation ? { onDeprecation: firstNoticeOnly(overrides.onDeprecation) } : {}),
   })
   let verifier: { secret: string; verify: WebhookVerifier } | undefined
   return {

@@ -26,7 +26,7 @@ import {
   invocationDeadline,
   type RuntimeOverrides,
 } from './function-runtime.ts'
-import { createLogger } from './logger.ts'
+import { createLogger, warnDeprecation } from './logger.ts'
 import { logReport } from './revocation-log.ts'
 
 export const MAX_BODY_BYTES = 16 * 1024
@@ -49,7 +49,10 @@ export function createHttpHandler(
   options: HttpHandlerOptions = {},
 ) {
   const logger = options.logger ?? createLogger()
-  const runtime = coldStartRuntime(env, 'http', options)
+  const runtime = coldStartRuntime(env, 'http', {
+    ...options,
+    onDeprecation: warnDeprecation(logger),
+  })
   const handle = (event: unknown, context: Context): Promise<HttpResult> =>
     handleHttpRequest(readApiRequest(event), {
       runtime,
@@ -222,6 +225,7 @@ async function revoke(
   const started = performance.now()
   const report = await executeRevokeRequest(runtime.dependencies, request, {
     deadline: invocationDeadline(context.remainingMs()),
+    api: runtime.config.atlasApi,
   })
   logReport(context.logger, report, {
     ...logFields,

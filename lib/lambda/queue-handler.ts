@@ -21,6 +21,7 @@ import { ValidationError } from '../errors.ts'
 import {
   BatchFailedError,
   type FailureCause,
+  OUTCOMES_OF_THE_MESSAGE,
   RecordNotSettledError,
   shouldFailWholeBatch,
 } from '../queue/batch-failure-policy.ts'
@@ -33,7 +34,7 @@ import {
   invocationDeadline,
   type RuntimeOverrides,
 } from './function-runtime.ts'
-import { createLogger } from './logger.ts'
+import { createLogger, warnDeprecation } from './logger.ts'
 import { logReport } from './revocation-log.ts'
 
 export interface QueueHandlerOptions extends RuntimeOverrides {
@@ -50,7 +51,10 @@ export function createQueueHandler(
   options: QueueHandlerOptions = {},
 ) {
   const logger = options.logger ?? createLogger()
-  const runtime = coldStartRuntime(env, 'queue', options)
+  const runtime = coldStartRuntime(env, 'queue', {
+    ...options,
+    onDeprecation: warnDeprecation(logger),
+  })
   const handle = (event: SQSEvent, context: Context) =>
     handleQueueBatch(event, context, runtime(), logger)
   return middy(handle).use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
@@ -136,7 +140,10 @@ async function revokeRecord(
     )
   }
   const started = performance.now()
-  const report = await executeRevokeRequest(runtime.dependencies, request, { deadline })
+  const report = await executeRevokeRequest(runtime.dependencies, request, {
+    deadline,
+    api: runtime.config.atlasApi,
+  })
   logReport(logger, report, {
     messageId: record.messageId,
     durationMs: Math.round(performance.now() - started),
@@ -144,7 +151,7 @@ async function revokeRecord(
   if (!SETTLED_OUTCOMES.has(report.outcome)) {
     throw new RecordNotSettledError(
       `outcome ${report.outcome}`,
-      report.outcome === 'invalid' ? 'message' : 'environment',
+      OUTCOMES_OF_THE_MESSAGE.has(report.outcome) ? 'message' : 'environment',
     )
   }
 }

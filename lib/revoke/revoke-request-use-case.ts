@@ -11,7 +11,13 @@ import {
   SETTLED_OUTCOMES,
   unwrapEnvelope,
 } from '../atlas/outcome.ts'
-import { type Revocation, type RevokeOptions, revokeInvitation } from './revoke-invitation.ts'
+import { listOrgUsersCall, readOrgUsers } from '../atlas/users-endpoints.ts'
+import {
+  type Revocation,
+  type RevokeOptions,
+  removePendingUser,
+  revokeInvitation,
+} from './revoke-invitation.ts'
 import type { RevokeRequest } from './revoke-request.ts'
 import { type RevokeDependencies, signedCall } from './signed-call.ts'
 
@@ -47,14 +53,12 @@ export async function executeRevokeRequest(
     }
   }
   const envelope = options.envelope === true
-  const listed = await signedCall(
-    dependencies,
-    {
-      ...listInvitationsCall(request.orgId, request.username, options),
-      deadline: options.deadline,
-    },
-    envelope,
-  )
+  const api = options.api ?? 'v1'
+  const list =
+    api === 'users'
+      ? listOrgUsersCall(request.orgId, request.username, options)
+      : listInvitationsCall(api, request.orgId, request.username, options)
+  const listed = await signedCall(dependencies, { ...list, deadline: options.deadline }, envelope)
   if (listed.kind === 'failed')
     return { ...listed.outcome, request, revocations: [], attempts: listed.attempts }
   const { status, body } = unwrapEnvelope({ ...listed.response, envelope })
@@ -63,10 +67,15 @@ export async function executeRevokeRequest(
     return { ...outcome, request, revocations: [], attempts: listed.attempts }
   }
   const revocations: Revocation[] = []
-  for (const invitationId of invitationIds(body)) {
-    revocations.push(
-      await revokeInvitation(dependencies, { orgId: request.orgId, invitationId }, options),
-    )
+  if (api === 'users') {
+    for (const user of readOrgUsers(body))
+      revocations.push(await removePendingUser(dependencies, request.orgId, user, options))
+  } else {
+    for (const invitationId of invitationIds(body)) {
+      revocations.push(
+        await revokeInvitation(dependencies, { orgId: request.orgId, invitationId }, options),
+      )
+    }
   }
   const attempts = revocations.reduce(
     (sum, revocation) => sum + revocation.attempts,

@@ -6,7 +6,7 @@
 import type { AtlasCall, AtlasClient, AtlasResponse } from '../atlas/atlas-client.ts'
 import { RequestFailedError } from '../atlas/buffered-dispatch.ts'
 import { type Outcome, outcomeOfFailure, unwrapEnvelope } from '../atlas/outcome.ts'
-import type { AtlasApiKey } from '../credentials/atlas-api-key.ts'
+import type { AtlasCredentials } from '../credentials/atlas-credentials.ts'
 import type { CredentialsSource } from '../credentials/credentials-source.ts'
 
 export interface RevokeDependencies {
@@ -24,7 +24,7 @@ export async function signedCall(
   envelope: boolean,
 ): Promise<SignedCallResult> {
   const { atlas, credentials } = dependencies
-  const send = async (key: AtlasApiKey): Promise<SignedCallResult> => {
+  const send = async (key: AtlasCredentials): Promise<SignedCallResult> => {
     try {
       const response = await atlas.send({ ...call, credentials: key })
       return { kind: 'answered', response, attempts: response.attempts }

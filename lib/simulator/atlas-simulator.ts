@@ -1,6 +1,7 @@
 /**
  * A local MongoDB Atlas for tests, the benchmark and `npm start`: the v1.0 and v2 organization
- * invitation routes behind Digest authentication, per-key rate limits and injectable faults,
+ * invitation routes and the Cloud Users API, behind Digest authentication (API keys) or OAuth
+ * bearer tokens (service accounts), with per-caller rate limits and injectable faults,
  * answering with the status lines, headers and bodies Atlas sends. Loopback only.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
@@ -10,16 +11,16 @@ import { demoSeed } from './demo-seed.ts'
 import { type Fault, FaultInjector, type FaultPlan } from './fault-injector.ts'
 import { NonceRegistry } from './nonce-registry.ts'
 import { type RateLimit, RateLimiter } from './rate-limiter.ts'
-import { readJsonBody } from './read-json-body.ts'
+import { readBodyText, readJsonBody } from './read-body.ts'
 import {
   type AtlasSeed,
-  type SimulatedApiKey,
   SimulatedAtlasState,
   type SimulatedInvitation,
+  type SimulatedPrincipal,
 } from './simulated-atlas-state.ts'
 import { verifyDigest } from './simulated-digest-verifier.ts'
+import { invalidToken, TOKEN_PATH, TokenIssuer } from './simulated-oauth.ts'
 import {
-  type ApiVersion,
   apiError,
   apiResponse,
   digestChallenge,
@@ -27,6 +28,7 @@ import {
   type ResponseContext,
   type SimulatedResponse,
 } from './simulated-responses.ts'
+import { usersRoute } from './simulated-users.ts'
 
 export interface AtlasSimulatorOptions {
   readonly seed?: AtlasSeed
@@ -34,6 +36,8 @@ export interface AtlasSimulatorOptions {
   readonly nonceLifetimeMs?: number
   readonly rateLimit?: RateLimit
   readonly faults?: FaultPlan
+  /** Lifetime of service-account bearer tokens (`expires_in`). Default 3600. */
+  readonly tokenLifetimeSeconds?: number
   readonly now?: () => number
 }
 
@@ -45,6 +49,9 @@ export interface SimulatorCounters {
   challenges: number
   /** Of those, the ones saying `stale=true` (a valid answer to an expired nonce). */
   staleChallenges: number
+  /** Service-account tokens issued, and bearer requests refused (unknown or expired token). */
+  tokensIssued: number
+  bearerRefusals: number
   /** Connections that carried at least one API request. */
   connections: number
   /** Most API requests being answered at the same time. */
@@ -68,7 +75,10 @@ const LOG_SIZE = 1000
 /** A handler the simulator's server consults first; returns true when it answered. */
 export type ExtraRoute = (request: IncomingMessage, response: ServerResponse) => Promise<boolean>
 
-const ROUTE = /^\/api\/atlas\/(v1\.0|v2)\/orgs\/([^/]+)\/invites(?:\/([^/]+))?\/?$/
+const INVITES_ROUTE = /^\/api\/atlas\/(v1\.0|v2)\/orgs\/([^/]+)\/invites(?:\/([^/]+))?\/?$/
+const USERS_ROUTE = /^\/api\/atlas\/v2\/orgs\/([^/]+)\/users(?:\/([^/]+))?\/?$/
+/** What a v2 request without a versioned Accept header gets. */
+const DEFAULT_VERSION = '2023-01-01'
 const ORG_OWNER = 'ORG_OWNER'
 const ATLAS_ID = /^[0-9a-f]{24}$/
 const FAULT_CODES: Readonly<Record<number, string>> = {
@@ -83,6 +93,7 @@ export class AtlasSimulator {
   readonly faults = new FaultInjector()
   readonly #nonces: NonceRegistry
   readonly #rates: RateLimiter
+  readonly #tokens: TokenIssuer
   readonly #server: Server
   readonly #apiSockets = new WeakSet<Socket>()
   readonly #extraRoutes: ExtraRoute[] = []
@@ -95,6 +106,7 @@ export class AtlasSimulator {
     this.state = new SimulatedAtlasState(options.seed ?? demoSeed(), now)
     this.#nonces = new NonceRegistry(options.nonceLifetimeMs ?? 5 * 60_000, now)
     this.#rates = new RateLimiter(options.rateLimit ?? { limit: 500, windowMs: 60_000 }, now)
+    this.#tokens = new TokenIssuer(options.tokenLifetimeSeconds ?? 3600, now)
     if (options.faults) this.faults.configure(options.faults)
     this.#server = createServer({ keepAliveTimeout: 30_000 }, (request, response) => {
       this.#dispatch(request, response).catch((error: unknown) => {
@@ -155,6 +167,11 @@ export class AtlasSimulator {
     return this.#log.map((entry) => ({ ...entry }))
   }
 
+  /** Ends every issued bearer token now. */
+  expireTokens(): void {
+    this.#tokens.expireAll()
+  }
+
   configureRateLimit(limit: RateLimit): void {
     this.#rates.configure(limit)
   }
@@ -187,7 +204,7 @@ export class AtlasSimulator {
     const { latencyMs, fault } = this.faults.next()
     if (latencyMs > 0) await sleep(latencyMs)
     if (fault && this.#inject(fault, request, response, entry)) return
-    this.#send(response, this.#answer(request, target), entry)
+    this.#send(response, await this.#answer(request, target), entry)
   }
 
   /** Applies a fault; true when it replaced the answer. */
@@ -237,20 +254,29 @@ export class AtlasSimulator {
     }
   }
 
-  #answer(request: IncomingMessage, target: string): SimulatedResponse {
+  async #answer(request: IncomingMessage, target: string): Promise<SimulatedResponse> {
     const url = new URL(target, 'http://simulator')
-    const verdict = verifyDigest(
-      { authorization: request.headers.authorization, method: request.method ?? 'GET', target },
-      (publicKey) => this.state.apiKey(publicKey),
-      this.#nonces,
-    )
-    if (verdict.kind === 'rejected') return this.#challenge(verdict.stale)
-    const key = verdict.key
-    const rate = this.#rates.take(key.publicKey)
-    const match = ROUTE.exec(url.pathname)
+    const method = request.method ?? 'GET'
+    if (url.pathname === TOKEN_PATH && method === 'POST') {
+      const answer = this.#tokens.answer(
+        request.headers.authorization,
+        await readBodyText(request),
+        (id) => this.state.serviceAccount(id),
+      )
+      if (answer.issuedTo) this.#counters.tokensIssued += 1
+      return answer
+    }
+    const caller = this.#authenticate(request, method, target)
+    if ('refusal' in caller) return caller.refusal
+    const rate = this.#rates.take(caller.id)
+    const route = matchRoute(url.pathname)
     const context: ResponseContext = {
-      version: (match?.[1] ?? 'v1.0') as ApiVersion,
-      javaMethod: javaMethod(request.method, match?.[3]),
+      versionDate:
+        route?.version === 'v1.0' || !route
+          ? undefined
+          : (acceptedVersion(request.headers.accept) ?? DEFAULT_VERSION),
+      deprecated: route?.resource === 'invites' && route.version === 'v2',
+      javaMethod: javaMethod(route, method),
       rate,
       pretty: url.searchParams.get('pretty') === 'true',
       envelope: url.searchParams.get('envelope') === 'true',
@@ -267,8 +293,8 @@ export class AtlasSimulator {
         },
       )
     }
-    const address = request.socket.remoteAddress ?? ''
-    if (key.accessList && !key.accessList.includes(address.replace(/^::ffff:/, ''))) {
+    const address = (request.socket.remoteAddress ?? '').replace(/^::ffff:/, '')
+    if (caller.principal.accessList && !caller.principal.accessList.includes(address)) {
       return apiError(
         context,
         403,
@@ -277,16 +303,18 @@ export class AtlasSimulator {
         [address],
       )
     }
-    if (!match || (request.method !== 'GET' && !(request.method === 'DELETE' && match[3]))) {
+    if (!route || (method !== 'GET' && !(method === 'DELETE' && route.id !== undefined))) {
       return apiError(context, 404, 'RESOURCE_NOT_FOUND', `Cannot find resource ${url.pathname}.`, [
         url.pathname,
       ])
     }
-    const orgId = match[2] ?? ''
-    const invitationId = match[3]
     const badId = [
-      { id: orgId, code: 'INVALID_ORG_ID', what: 'organization' },
-      { id: invitationId, code: 'INVALID_INVITATION_ID', what: 'invitation' },
+      { id: route.orgId, code: 'INVALID_ORG_ID', what: 'organization' },
+      {
+        id: route.id,
+        code: route.resource === 'users' ? 'INVALID_USER_ID' : 'INVALID_INVITATION_ID',
+        what: route.resource === 'users' ? 'user' : 'invitation',
+      },
     ].find(({ id }) => id !== undefined && !ATLAS_ID.test(id))
     if (badId) {
       const id = badId.id ?? ''
@@ -298,9 +326,10 @@ export class AtlasSimulator {
         [id],
       )
     }
-    // Atlas hides organizations a key has no role in behind the same 401 as a bad signature.
-    if (!key.roles[orgId]) return this.#challenge(false)
-    if (!isOwner(key, orgId)) {
+    // Atlas hides organizations a caller has no role in behind the same 401 as bad credentials.
+    if (!caller.principal.roles[route.orgId])
+      return caller.bearer ? this.#tokenRefused() : this.#challenge(false)
+    if (!caller.principal.roles[route.orgId]?.includes(ORG_OWNER)) {
       return apiError(
         context,
         403,
@@ -308,13 +337,39 @@ export class AtlasSimulator {
         'Current user is not authorized to perform this action.',
       )
     }
-    return this.#invitations(
-      context,
-      request.method ?? 'GET',
-      orgId,
-      invitationId,
-      url.searchParams,
+    if (route.resource === 'users')
+      return usersRoute(this.state, context, method, route.orgId, route.id, url.searchParams)
+    return this.#invitations(context, method, route.orgId, route.id, url.searchParams)
+  }
+
+  /** Who is calling: a service account with a live bearer token, or an API key passing Digest. */
+  #authenticate(
+    request: IncomingMessage,
+    method: string,
+    target: string,
+  ):
+    | { principal: SimulatedPrincipal; id: string; bearer: boolean }
+    | { refusal: SimulatedResponse } {
+    const authorization = request.headers.authorization ?? ''
+    if (/^bearer /i.test(authorization)) {
+      const clientId = this.#tokens.verify(authorization.slice(7).trim())
+      const account = clientId === undefined ? undefined : this.state.serviceAccount(clientId)
+      return account
+        ? { principal: account, id: account.clientId, bearer: true }
+        : { refusal: this.#tokenRefused() }
+    }
+    const verdict = verifyDigest(
+      { authorization, method, target },
+      (publicKey) => this.state.apiKey(publicKey),
+      this.#nonces,
     )
+    if (verdict.kind === 'rejected') return { refusal: this.#challenge(verdict.stale) }
+    return { principal: verdict.key, id: verdict.key.publicKey, bearer: false }
+  }
+
+  #tokenRefused(): SimulatedResponse {
+    this.#counters.bearerRefusals += 1
+    return invalidToken()
   }
 
   #invitations(
@@ -420,12 +475,41 @@ export class AtlasSimulator {
   }
 }
 
-function isOwner(key: SimulatedApiKey, orgId: string): boolean {
-  return key.roles[orgId]?.includes(ORG_OWNER) ?? false
+interface Route {
+  readonly resource: 'invites' | 'users'
+  readonly version: 'v1.0' | 'v2'
+  readonly orgId: string
+  readonly id: string | undefined
 }
 
-function javaMethod(method: string | undefined, invitationId: string | undefined): string {
-  if (invitationId === undefined) return 'ApiOrganizationInvitationResource::getInvitations'
+function matchRoute(path: string): Route | undefined {
+  const invites = INVITES_ROUTE.exec(path)
+  if (invites)
+    return {
+      resource: 'invites',
+      version: invites[1] as Route['version'],
+      orgId: invites[2] ?? '',
+      id: invites[3],
+    }
+  const users = USERS_ROUTE.exec(path)
+  if (users) return { resource: 'users', version: 'v2', orgId: users[1] ?? '', id: users[2] }
+  return undefined
+}
+
+/** The date in `Accept: application/vnd.atlas.YYYY-MM-DD+json`, if any. */
+function acceptedVersion(accept: string | undefined): string | undefined {
+  return /application\/vnd\.atlas\.(\d{4}-\d{2}-\d{2})\+json/.exec(accept ?? '')?.[1]
+}
+
+function javaMethod(route: Route | undefined, method: string): string {
+  if (!route) return 'ApiRequestFilter::filter'
+  if (route.resource === 'users') {
+    if (route.id === undefined) return 'ApiOrganizationUserResource::getOrganizationUsers'
+    return method === 'DELETE'
+      ? 'ApiOrganizationUserResource::removeOrganizationUser'
+      : 'ApiOrganizationUserResource::getOrganizationUser'
+  }
+  if (route.id === undefined) return 'ApiOrganizationInvitationResource::getInvitations'
   return method === 'DELETE'
     ? 'ApiOrganizationInvitationResource::deleteInvitations'
     : 'ApiOrganizationInvitationResource::getInvitationByInvitationId'
@@ -436,6 +520,8 @@ function emptyCounters(): SimulatorCounters {
     requests: 0,
     byStatus: {},
     staleChallenges: 0,
+    tokensIssued: 0,
+    bearerRefusals: 0,
     challenges: 0,
     connections: 0,
     maxInFlight: 0,

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import { readJsonBody } from './read-json-body.ts'
+import { readJsonBody } from './read-body.ts'
 
 export type SecretsFault = 'throttle' | 'unavailable'
 

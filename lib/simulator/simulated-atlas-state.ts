@@ -27,13 +27,31 @@ export interface SimulatedInvitation {
   readonly teamIds: readonly string[]
 }
 
-export interface SimulatedApiKey {
+/** Whoever calls the API: an API key or a service account. */
+export interface SimulatedPrincipal {
+  /** Roles per organization id; an organization absent here is invisible to the caller (401). */
+  readonly roles: Readonly<Record<string, readonly OrgRole[]>>
+  /** Client addresses the caller may use; absent = any. */
+  readonly accessList?: readonly string[]
+}
+
+export interface SimulatedApiKey extends SimulatedPrincipal {
   readonly publicKey: string
   readonly privateKey: string
-  /** Roles per organization id; an organization absent here is invisible to the key (401). */
-  readonly roles: Readonly<Record<string, readonly OrgRole[]>>
-  /** Client addresses the key may be used from; absent = any. */
-  readonly accessList?: readonly string[]
+}
+
+export interface SimulatedServiceAccount extends SimulatedPrincipal {
+  readonly clientId: string
+  readonly clientSecret: string
+}
+
+/** A user who accepted the invitation: an active member, never removed by this tool. */
+export interface SimulatedMember {
+  readonly id: string
+  readonly orgId: string
+  readonly username: string
+  readonly roles: readonly OrgRole[]
+  readonly createdAt: string
 }
 
 export interface AtlasSeed {
@@ -43,6 +61,8 @@ export interface AtlasSeed {
     'createdAt' | 'expiresAt' | 'inviterUsername' | 'teamIds'
   >[]
   readonly apiKeys: readonly SimulatedApiKey[]
+  readonly serviceAccounts?: readonly SimulatedServiceAccount[]
+  readonly members?: readonly Omit<SimulatedMember, 'createdAt'>[]
 }
 
 export interface RevocationRecord {
@@ -58,6 +78,8 @@ export class SimulatedAtlasState {
   readonly #orgs = new Map<string, SimulatedOrg>()
   readonly #invitations = new Map<string, SimulatedInvitation>()
   readonly #apiKeys = new Map<string, SimulatedApiKey>()
+  readonly #serviceAccounts = new Map<string, SimulatedServiceAccount>()
+  readonly #members = new Map<string, SimulatedMember>()
   readonly #revoked: RevocationRecord[] = []
   readonly #now: () => number
 
@@ -65,6 +87,8 @@ export class SimulatedAtlasState {
     this.#now = now
     for (const org of seed.orgs) this.#orgs.set(org.id, org)
     for (const key of seed.apiKeys) this.putApiKey(key)
+    for (const account of seed.serviceAccounts ?? []) this.putServiceAccount(account)
+    for (const member of seed.members ?? []) this.addMember(member)
     for (const invitation of seed.invitations) this.invite(invitation)
   }
 
@@ -97,6 +121,38 @@ export class SimulatedAtlasState {
     return this.#apiKeys.get(publicKey)
   }
 
+  putServiceAccount(account: SimulatedServiceAccount): void {
+    this.#serviceAccounts.set(account.clientId, account)
+  }
+
+  serviceAccount(clientId: string): SimulatedServiceAccount | undefined {
+    return this.#serviceAccounts.get(clientId)
+  }
+
+  addMember(member: Omit<SimulatedMember, 'createdAt'>): SimulatedMember {
+    const stored = { ...member, createdAt: isoSeconds(this.#now()) }
+    this.#members.set(stored.id, stored)
+    return stored
+  }
+
+  /** Active members of an organization, optionally one username. */
+  members(orgId: string, username?: string): SimulatedMember[] {
+    return [...this.#members.values()].filter(
+      (member) =>
+        member.orgId === orgId &&
+        (username === undefined || sameUsername(member.username, username)),
+    )
+  }
+
+  member(orgId: string, userId: string): SimulatedMember | undefined {
+    const member = this.#members.get(userId)
+    return member?.orgId === orgId ? member : undefined
+  }
+
+  removeMember(orgId: string, userId: string): boolean {
+    return this.member(orgId, userId) !== undefined && this.#members.delete(userId)
+  }
+
   org(orgId: string): SimulatedOrg | undefined {
     return this.#orgs.get(orgId)
   }
@@ -107,7 +163,7 @@ export class SimulatedAtlasState {
       (invitation) =>
         invitation.orgId === orgId &&
         this.#isPending(invitation) &&
-        (username === undefined || invitation.username.toLowerCase() === username.toLowerCase()),
+        (username === undefined || sameUsername(invitation.username, username)),
     )
   }
 
@@ -144,6 +200,7 @@ export class SimulatedAtlasState {
   snapshot(): {
     orgs: SimulatedOrg[]
     invitations: SimulatedInvitation[]
+    members: SimulatedMember[]
     revoked: RevocationRecord[]
   } {
     return {
@@ -151,6 +208,7 @@ export class SimulatedAtlasState {
       invitations: [...this.#invitations.values()].filter((invitation) =>
         this.#isPending(invitation),
       ),
+      members: [...this.#members.values()],
       revoked: [...this.#revoked],
     }
   }
@@ -163,6 +221,10 @@ export class SimulatedAtlasState {
 /** A random 24-hex-digit id, the shape of every Atlas id. */
 export function newObjectId(): string {
   return randomBytes(12).toString('hex')
+}
+
+function sameUsername(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase()
 }
 
 function isoSeconds(ms: number): string {

@@ -12,10 +12,11 @@ export interface SimulatedResponse {
   readonly body: string
 }
 
-export type ApiVersion = 'v1.0' | 'v2'
-
 export interface ResponseContext {
-  readonly version: ApiVersion
+  /** The v2 version date the answer is in (`2023-01-01`); `undefined` for v1.0 (plain JSON). */
+  readonly versionDate: string | undefined
+  /** The resource is deprecated: `Deprecation` and `Sunset` headers, as on the v2 invitations. */
+  readonly deprecated: boolean
   /** `X-Java-Method`, e.g. `ApiOrganizationInvitationResource::deleteInvitations`. */
   readonly javaMethod: string
   readonly rate?: RateDecision
@@ -23,7 +24,8 @@ export interface ResponseContext {
   readonly envelope: boolean
 }
 
-export const V2_CONTENT_TYPE = 'application/vnd.atlas.2023-01-01+json;charset=utf-8'
+export const versionedContentType = (date: string) =>
+  `application/vnd.atlas.${date}+json;charset=utf-8`
 const SERVICE_VERSION = 'gitHash=203ac0360368239eed8f27b82e06b1be8429648c; versionString=master'
 const REASONS: Readonly<Record<number, string>> = {
   400: 'Bad Request',
@@ -55,8 +57,10 @@ export function apiResponse(
   body?: unknown,
 ): SimulatedResponse {
   const headers: Record<string, string> = {
-    'Content-Type': context.version === 'v2' ? V2_CONTENT_TYPE : 'application/json',
-    ...(context.version === 'v2'
+    'Content-Type': context.versionDate
+      ? versionedContentType(context.versionDate)
+      : 'application/json',
+    ...(context.deprecated
       ? { Deprecation: 'Wed, 19 Feb 2025 00:00:00 GMT', Sunset: 'Thu, 1 Jul 2027 00:00:00 GMT' }
       : {}),
     ...rateHeaders(context.rate),
@@ -71,7 +75,7 @@ export function apiResponse(
 
 /** An error in Atlas's shape: `{detail, error, errorCode, parameters, reason}` plus `X-Error-Code`. */
 export function apiError(
-  context: Omit<ResponseContext, 'version'>,
+  context: Omit<ResponseContext, 'versionDate' | 'deprecated'>,
   status: number,
   errorCode: string,
   detail: string,

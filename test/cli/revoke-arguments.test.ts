@@ -17,6 +17,7 @@ describe('parseRevokeArguments', () => {
       kind: 'revoke',
       readsStdin: false,
       plan: {
+        api: 'v1',
         targets: [
           { orgId: ORG, invitationId: A },
           { orgId: ORG, invitationId: B },

@@ -10,6 +10,7 @@ describe('loadFunctionConfig', () => {
       atlasSecretId: 'atlas',
       webhookSecretId: 'webhook',
       atlasOrigin: 'https://cloud.mongodb.com',
+      atlasApi: 'v1',
       allowedOrgIds: undefined,
       secretTtlSeconds: 300,
       allowUnauthenticatedDelete: false,

@@ -23,6 +23,7 @@ describe('reportResponse', () => {
       invalid: 502,
       throttled: 503,
       upstream_error: 503,
+      active_member: 409,
     })
   })
 

@@ -1,9 +1,9 @@
-/** The JSON body of a request to a local test server; `undefined` when empty or not JSON. */
+/** Request bodies for the local test servers, size-capped. */
 import type { IncomingMessage } from 'node:http'
 
 const MAX_BYTES = 64 * 1024
 
-export async function readJsonBody(request: IncomingMessage): Promise<unknown> {
+export async function readBodyText(request: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of request) {
@@ -11,7 +11,12 @@ export async function readJsonBody(request: IncomingMessage): Promise<unknown> {
     if (size > MAX_BYTES) throw new Error(`request body over ${MAX_BYTES} bytes`)
     chunks.push(chunk as Buffer)
   }
-  const text = Buffer.concat(chunks).toString('utf8')
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+/** The JSON body; `undefined` when empty or not JSON. */
+export async function readJsonBody(request: IncomingMessage): Promise<unknown> {
+  const text = await readBodyText(request)
   try {
     return text ? JSON.parse(text) : undefined
   } catch {
