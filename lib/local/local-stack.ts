@@ -131,6 +131,8 @@ function startOffline(ports: LocalPorts): ChildProcess {
     `--param=atlasSecretArn=${LOCAL_ATLAS_SECRET_ID}`,
     `--param=webhookSecretArn=${LOCAL_WEBHOOK_SECRET_ID}`,
     `--param=atlasBaseUrl=http://127.0.0.1:${ports.atlas}`,
+    // Lets `ATLAS_API=users npm start` try the other Atlas APIs locally.
+    `--param=atlasApi=${process.env.ATLAS_API ?? 'v1'}`,
   ]
   return spawn(process.execPath, args, {
     cwd: ROOT,

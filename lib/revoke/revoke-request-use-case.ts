@@ -29,14 +29,18 @@ export type RevokeReport = Outcome & {
   readonly attempts: number
 }
 
-/** Which unsettled outcome speaks for a report with several: our setup's faults first. */
-const PRECEDENCE: readonly OutcomeKind[] = [
-  'unauthorized',
-  'forbidden',
-  'invalid',
-  'upstream_error',
-  'throttled',
-]
+/**
+ * Which unsettled outcome speaks for a report with several, lowest first: our setup's faults,
+ * then what needs a person, then what passes. A Record, so a new outcome cannot be forgotten.
+ */
+const PRECEDENCE: Readonly<Record<Exclude<OutcomeKind, 'revoked' | 'already_gone'>, number>> = {
+  unauthorized: 0,
+  forbidden: 1,
+  active_member: 2,
+  invalid: 3,
+  upstream_error: 4,
+  throttled: 5,
+}
 
 export async function executeRevokeRequest(
   dependencies: RevokeDependencies,
@@ -91,16 +95,17 @@ export function summarize(revocations: readonly Revocation[]): Outcome {
     const revoked = revocations.some((revocation) => revocation.outcome === 'revoked')
     return { outcome: revoked ? 'revoked' : 'already_gone', retryable: false }
   }
-  for (const kind of PRECEDENCE) {
-    const worst = revocations.filter((revocation) => revocation.outcome === kind)
-    if (worst.length === 0) continue
-    const retryAfter = Math.max(0, ...worst.map((revocation) => revocation.retryAfterSeconds ?? 0))
-    return {
-      ...outcomeFields(worst[0] as Revocation),
-      ...(retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}),
-    }
+  const rank = (revocation: Revocation) =>
+    SETTLED_OUTCOMES.has(revocation.outcome)
+      ? Number.POSITIVE_INFINITY
+      : PRECEDENCE[revocation.outcome as keyof typeof PRECEDENCE]
+  const worstRank = Math.min(...revocations.map(rank))
+  const worst = revocations.filter((revocation) => rank(revocation) === worstRank)
+  const retryAfter = Math.max(0, ...worst.map((revocation) => revocation.retryAfterSeconds ?? 0))
+  return {
+    ...outcomeFields(worst[0] as Revocation),
+    ...(retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}),
   }
-  return { outcome: 'upstream_error', retryable: true }
 }
 
 function outcomeFields(revocation: Revocation): Outcome {

@@ -67,6 +67,7 @@ export interface LoggedRequest {
   readonly method: string
   readonly target: string
   readonly authorization: string | undefined
+  readonly accept: string | undefined
   status?: number
 }
 
@@ -188,6 +189,7 @@ export class AtlasSimulator {
       method: request.method ?? 'GET',
       target,
       authorization: request.headers.authorization,
+      accept: request.headers.accept,
     }
     this.#log.push(entry)
     if (this.#log.length > LOG_SIZE) this.#log.shift()

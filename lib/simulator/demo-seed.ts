@@ -15,6 +15,18 @@ export const DEMO_INVITATIONS = [
   { id: '6a793f922c88faeba59bcc25', username: 'test-file-853@mongodb.com' },
 ] as const
 
+/** Someone who accepted an invitation: an active member of the demo org. */
+export const DEMO_ACTIVE_MEMBER = {
+  id: 'a000000000000000000000a1',
+  username: 'active-member@example.com',
+} as const
+
+/** A service account with Organization Owner on the demo org (OAuth client credentials). */
+export const DEMO_SERVICE_ACCOUNT = {
+  clientId: 'mdb_sa_id_0123456789abcdef01234567',
+  clientSecret: 'mdb_sa_sk_demo0000000000000000000000000000000000',
+} as const
+
 export const DEMO_API_KEY = {
   publicKey: 'demoownr',
   privateKey: '5b7c1ac9-5d3c-4c19-8e1f-2a4f6c9d3e10',
@@ -52,5 +64,12 @@ export function demoSeed(): AtlasSeed {
         roles: { [DEMO_ORG_ID]: ['ORG_OWNER'], [DEMO_MEMBER_ORG_ID]: ['ORG_MEMBER'] },
       },
     ],
+    serviceAccounts: [
+      {
+        ...DEMO_SERVICE_ACCOUNT,
+        roles: { [DEMO_ORG_ID]: ['ORG_OWNER'], [DEMO_MEMBER_ORG_ID]: ['ORG_MEMBER'] },
+      },
+    ],
+    members: [{ ...DEMO_ACTIVE_MEMBER, orgId: DEMO_ORG_ID, roles: ['ORG_MEMBER'] }],
   }
 }

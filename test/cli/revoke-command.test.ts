@@ -4,10 +4,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { runRevokeCommand } from '../../lib/cli/revoke-command.ts'
 import type { AtlasSimulator } from '../../lib/simulator/atlas-simulator.ts'
 import {
+  DEMO_ACTIVE_MEMBER,
   DEMO_API_KEY,
   DEMO_INVITATIONS,
   DEMO_MEMBER_ORG_ID,
   DEMO_ORG_ID,
+  DEMO_SERVICE_ACCOUNT,
 } from '../../lib/simulator/demo-seed.ts'
 import type { LocalSecretsManager } from '../../lib/simulator/local-secrets-manager.ts'
 import { startSimulator } from '../support/atlas-fixture.ts'
@@ -121,6 +123,55 @@ describe('npm run revoke', () => {
       MONGODB_ATLAS_ORG_ID: DEMO_ORG_ID,
     })
     expect(result.lines[0]).toMatchObject({ orgId: DEMO_ORG_ID, outcome: 'revoked' })
+  })
+
+  it('speaks the Users API with a service account (--api users, MONGODB_ATLAS_CLIENT_*)', async () => {
+    const result = await run(
+      [
+        '--api',
+        'users',
+        '--org',
+        DEMO_ORG_ID,
+        '--invite',
+        first.id,
+        '--invite',
+        DEMO_ACTIVE_MEMBER.id,
+      ],
+      {
+        ATLAS_BASE_URL: url,
+        MONGODB_ATLAS_CLIENT_ID: DEMO_SERVICE_ACCOUNT.clientId,
+        MONGODB_ATLAS_CLIENT_SECRET: DEMO_SERVICE_ACCOUNT.clientSecret,
+      },
+    )
+    expect(result.code).toBe(1)
+    expect(result.lines.map((line) => line.outcome)).toEqual(['revoked', 'active_member'])
+    expect(
+      simulator
+        .requests()
+        .every(
+          (request) =>
+            request.target.startsWith('/api/oauth/token') || request.target.includes('/users/'),
+        ),
+    ).toBe(true)
+  })
+
+  it('warns once on stderr when Atlas marks the API deprecated (ATLAS_API=v2)', async () => {
+    const result = await run(['--org', DEMO_ORG_ID, '--invite', first.id, '--invite', second.id], {
+      ...keyEnv(),
+      ATLAS_API: 'v2',
+    })
+    expect(result.code).toBe(0)
+    expect(result.stderr).toEqual([
+      `revoke: warning: Atlas marks /api/atlas/v2/orgs/${DEMO_ORG_ID}/invites/${first.id} deprecated (Deprecation: Wed, 19 Feb 2025 00:00:00 GMT, Sunset: Thu, 1 Jul 2027 00:00:00 GMT); see --api`,
+    ])
+  })
+
+  it('refuses an unknown API', async () => {
+    const result = await run(['--api', 'v3', '--org', DEMO_ORG_ID, '--invite', first.id])
+    expect(result).toMatchObject({
+      code: 2,
+      stderr: ['revoke: --api / ATLAS_API must be one of v1, v2, users (got "v3")'],
+    })
   })
 
   it('reads the key from the Secrets Manager secret named by ATLAS_SECRET_ID', async () => {

@@ -59,6 +59,15 @@ describe('summarize', () => {
     expect(summarize([revocation('already_gone')]).outcome).toBe('already_gone')
   })
 
+  it('puts an active member (users API) before passing failures, after our setup’s faults', () => {
+    expect(summarize([revocation('throttled'), revocation('active_member')]).outcome).toBe(
+      'active_member',
+    )
+    expect(summarize([revocation('active_member'), revocation('unauthorized')]).outcome).toBe(
+      'unauthorized',
+    )
+  })
+
   it('lets our setup’s faults speak first, and keeps the longest Retry-After', () => {
     expect(
       summarize([
