@@ -1,40 +1,32 @@
-/**
- * An Atlas programmatic API key pair. The private half is kept out of `JSON.stringify`,
- * `util.inspect` and string conversion, so logging the object can never leak it.
- */
-import { inspect } from 'node:util'
+/** An Atlas programmatic API key pair, signed with HTTP Digest. */
 import type { AtlasCredentials } from './atlas-credentials.ts'
+import { SecretHolder } from './secret-holder.ts'
 
-export class AtlasApiKey {
+export class AtlasApiKey extends SecretHolder {
   readonly publicKey: string
-  readonly #privateKey: string
 
   constructor(publicKey: string, privateKey: string) {
+    super('AtlasApiKey', privateKey)
     this.publicKey = publicKey
-    this.#privateKey = privateKey
+  }
+
+  get id(): string {
+    return this.publicKey
   }
 
   get privateKey(): string {
-    return this.#privateKey
+    return this.secret
   }
 
   sameAs(other: AtlasCredentials): boolean {
     return (
       other instanceof AtlasApiKey &&
       other.publicKey === this.publicKey &&
-      other.privateKey === this.#privateKey
+      other.privateKey === this.secret
     )
   }
 
   toJSON(): { publicKey: string; privateKey: string } {
     return { publicKey: this.publicKey, privateKey: '[redacted]' }
-  }
-
-  toString(): string {
-    return `AtlasApiKey(${this.publicKey})`
-  }
-
-  [inspect.custom](): string {
-    return this.toString()
   }
 }

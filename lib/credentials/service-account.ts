@@ -1,40 +1,32 @@
-/**
- * An Atlas service account (OAuth 2.0 client credentials). As with the API key, the secret half
- * stays out of `JSON.stringify`, `util.inspect` and string conversion.
- */
-import { inspect } from 'node:util'
+/** An Atlas service account: OAuth 2.0 client credentials, exchanged for bearer tokens. */
 import type { AtlasCredentials } from './atlas-credentials.ts'
+import { SecretHolder } from './secret-holder.ts'
 
-export class ServiceAccount {
+export class ServiceAccount extends SecretHolder {
   readonly clientId: string
-  readonly #clientSecret: string
 
   constructor(clientId: string, clientSecret: string) {
+    super('ServiceAccount', clientSecret)
     this.clientId = clientId
-    this.#clientSecret = clientSecret
+  }
+
+  get id(): string {
+    return this.clientId
   }
 
   get clientSecret(): string {
-    return this.#clientSecret
+    return this.secret
   }
 
   sameAs(other: AtlasCredentials): boolean {
     return (
       other instanceof ServiceAccount &&
       other.clientId === this.clientId &&
-      other.clientSecret === this.#clientSecret
+      other.clientSecret === this.secret
     )
   }
 
   toJSON(): { clientId: string; clientSecret: string } {
     return { clientId: this.clientId, clientSecret: '[redacted]' }
-  }
-
-  toString(): string {
-    return `ServiceAccount(${this.clientId})`
-  }
-
-  [inspect.custom](): string {
-    return this.toString()
   }
 }
