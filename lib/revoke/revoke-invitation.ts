@@ -60,15 +60,13 @@ export async function revokeInvitation(
     { ...getOrgUserCall(ref.orgId, ref.invitationId, options), deadline: options.deadline },
     options.envelope === true,
   )
-  if (
-    lookup.kind === 'failed' ||
-    unwrapEnvelope({ ...lookup.response, envelope: options.envelope === true }).status !== 200
-  ) {
+  const found =
+    lookup.kind === 'answered'
+      ? unwrapEnvelope({ ...lookup.response, envelope: options.envelope === true })
+      : undefined
+  if (found?.status !== 200)
     return { ...ref, ...outcomeOf(lookup, options), attempts: lookup.attempts }
-  }
-  const user = readOrgUser(
-    unwrapEnvelope({ ...lookup.response, envelope: options.envelope === true }).body,
-  )
+  const user = readOrgUser(found.body)
   if (!user) {
     return {
       ...ref,
