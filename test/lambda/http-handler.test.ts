@@ -2,7 +2,6 @@ import type { APIGatewayProxyResult } from 'aws-lambda'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createHttpHandler, MAX_BODY_BYTES } from '../../lib/lambda/http-handler.ts'
 import {
-  DEMO_API_KEY,
   DEMO_HIDDEN_ORG_ID,
   DEMO_INVITATIONS,
   DEMO_MEMBER_ORG_ID,
@@ -312,21 +311,7 @@ describe('Atlas outcomes over HTTP', () => {
       httpApiEvent({ method: 'POST', path: '/revocations', body, headers: fixture.sign(body) }),
       lambdaContext(),
     )
-    // Rotation: the old key stops working in Atlas, the secret holds a new one.
-    fixture.simulator.state.putApiKey({
-      publicKey: DEMO_API_KEY.publicKey,
-      privateKey: 'retired',
-      roles: {},
-    })
-    fixture.simulator.state.putApiKey({
-      publicKey: 'rotatedk',
-      privateKey: 'fresh-private',
-      roles: { [DEMO_ORG_ID]: ['ORG_OWNER'] },
-    })
-    fixture.secretsManager.putSecret(
-      ATLAS_SECRET_ID,
-      JSON.stringify({ publicKey: 'rotatedk', privateKey: 'fresh-private' }),
-    )
+    fixture.rotateAtlasKey()
     const callsBefore = fixture.secretsManager.calls()
     const next = JSON.stringify({ orgId: DEMO_ORG_ID, invitationId: second.id })
     const result = (await handler(

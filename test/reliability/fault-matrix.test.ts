@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { createHttpHandler, MAX_BODY_BYTES } from '../../lib/lambda/http-handler.ts'
 import { createQueueHandler } from '../../lib/lambda/queue-handler.ts'
 import { BatchFailedError } from '../../lib/queue/batch-failure-policy.ts'
-import { DEMO_API_KEY, DEMO_INVITATIONS, DEMO_ORG_ID } from '../../lib/simulator/demo-seed.ts'
+import { DEMO_INVITATIONS, DEMO_ORG_ID } from '../../lib/simulator/demo-seed.ts'
 import {
   ATLAS_SECRET_ID,
   type FunctionFixture,
@@ -36,23 +36,6 @@ interface Scenario {
 
 interface Clock {
   advance(ms: number): void
-}
-
-const rotateKey = (fixture: FunctionFixture) => {
-  fixture.simulator.state.putApiKey({
-    publicKey: DEMO_API_KEY.publicKey,
-    privateKey: 'retired',
-    roles: {},
-  })
-  fixture.simulator.state.putApiKey({
-    publicKey: 'rotatedk',
-    privateKey: 'new-private',
-    roles: { [DEMO_ORG_ID]: ['ORG_OWNER'] },
-  })
-  fixture.secretsManager.putSecret(
-    ATLAS_SECRET_ID,
-    JSON.stringify({ publicKey: 'rotatedk', privateKey: 'new-private' }),
-  )
 }
 
 const SCENARIOS: Scenario[] = [
@@ -120,7 +103,7 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: 'key rotated: old key 401, new secret value',
-    warm: (f) => rotateKey(f),
+    warm: (f) => f.rotateAtlasKey(),
     http: 200,
     sqs: 'acked',
   },

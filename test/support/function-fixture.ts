@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import { createAtlasDispatcher } from '../../lib/atlas/atlas-dispatcher.ts'
 import type { AtlasSimulator, AtlasSimulatorOptions } from '../../lib/simulator/atlas-simulator.ts'
-import { DEMO_API_KEY } from '../../lib/simulator/demo-seed.ts'
+import { DEMO_API_KEY, DEMO_ORG_ID } from '../../lib/simulator/demo-seed.ts'
 import type { LocalSecretsManager } from '../../lib/simulator/local-secrets-manager.ts'
 import { signWebhook } from '../../lib/webhook/webhook-signature.ts'
 import { startSimulator } from './atlas-fixture.ts'
@@ -25,6 +25,8 @@ export interface FunctionFixture {
   dispatcher(): ReturnType<typeof createAtlasDispatcher>
   /** Headers of a correctly signed webhook request for `body`. */
   sign(body: string, options?: { at?: Date; id?: string }): Record<string, string>
+  /** Key rotation: Atlas stops accepting the demo key and the secret now holds a new one. */
+  rotateAtlasKey(): void
   stop(): Promise<void>
 }
 
@@ -53,6 +55,22 @@ export async function startFunctionFixture(
         signOptions.at ?? new Date(),
         body,
       ),
+    rotateAtlasKey: () => {
+      simulator.state.putApiKey({
+        publicKey: DEMO_API_KEY.publicKey,
+        privateKey: 'retired',
+        roles: {},
+      })
+      simulator.state.putApiKey({
+        publicKey: 'rotatedk',
+        privateKey: 'fresh-private',
+        roles: { [DEMO_ORG_ID]: ['ORG_OWNER'] },
+      })
+      secretsManager.putSecret(
+        ATLAS_SECRET_ID,
+        JSON.stringify({ publicKey: 'rotatedk', privateKey: 'fresh-private' }),
+      )
+    },
     stop: async () => {
       await simulator.stop()
       await secretsManager.stop()
