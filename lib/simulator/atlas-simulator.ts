@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { TOKEN_PATH } from '../oauth/access-tokens.ts'
 import { demoSeed } from './demo-seed.ts'
 import { type Fault, FaultInjector, type FaultPlan } from './fault-injector.ts'
 import { NonceRegistry } from './nonce-registry.ts'
@@ -19,7 +20,7 @@ import {
   type SimulatedPrincipal,
 } from './simulated-atlas-state.ts'
 import { verifyDigest } from './simulated-digest-verifier.ts'
-import { invalidToken, TOKEN_PATH, TokenIssuer } from './simulated-oauth.ts'
+import { invalidToken, TokenIssuer } from './simulated-oauth.ts'
 import {
   apiError,
   apiResponse,

@@ -6,8 +6,6 @@ import { randomBytes } from 'node:crypto'
 import type { SimulatedServiceAccount } from './simulated-atlas-state.ts'
 import type { SimulatedResponse } from './simulated-responses.ts'
 
-export const TOKEN_PATH = '/api/oauth/token'
-
 export class TokenIssuer {
   readonly #tokens = new Map<string, { clientId: string; expiresAt: number }>()
   readonly #lifetimeSeconds: number
