@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util'
 import { AtlasSimulator } from '../lib/simulator/atlas-simulator.ts'
 import { DEMO_ORG_ID, demoSeed } from '../lib/simulator/demo-seed.ts'
+import { UNLIMITED_RATE } from '../lib/simulator/rate-limiter.ts'
 import { benchInvitationId } from './bench-ids.ts'
 
 const { values } = parseArgs({
@@ -18,7 +19,7 @@ const { values } = parseArgs({
 const seed = demoSeed()
 const simulator = new AtlasSimulator({
   seed,
-  rateLimit: { limit: Number.MAX_SAFE_INTEGER, windowMs: 60_000 },
+  rateLimit: UNLIMITED_RATE,
   faults: { latencyMs: Number(values['latency-ms']) },
 })
 for (let i = 0; i < Number(values.invitations); i++) {

@@ -27,6 +27,7 @@ import {
 } from '../lib/local/local-settings.ts'
 import { startLocalStack } from '../lib/local/local-stack.ts'
 import { DEMO_ORG_ID } from '../lib/simulator/demo-seed.ts'
+import { UNLIMITED_RATE } from '../lib/simulator/rate-limiter.ts'
 import { signWebhook } from '../lib/webhook/webhook-signature.ts'
 import { freePort } from '../test/support/free-port.ts'
 import { benchInvitationId } from './bench-ids.ts'
@@ -94,7 +95,7 @@ try {
 
   // Atlas's per-key rate limit (500/min) would make 10,000 revocations take 20 minutes; the
   // soak is about faults and duplicates, throttling is covered by the fault matrix.
-  stack.simulator.configureRateLimit({ limit: Number.MAX_SAFE_INTEGER, windowMs: 60_000 })
+  stack.simulator.configureRateLimit(UNLIMITED_RATE)
   // 4 in 5 faults are 503s, 1 in 5 connection resets; drawn from a fixed seed.
   stack.simulator.faults.configure({
     errorRate: faultRate * 0.8,

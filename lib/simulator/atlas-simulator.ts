@@ -11,7 +11,7 @@ import { TOKEN_PATH } from '../oauth/access-tokens.ts'
 import { demoSeed } from './demo-seed.ts'
 import { type Fault, FaultInjector, type FaultPlan } from './fault-injector.ts'
 import { NonceRegistry } from './nonce-registry.ts'
-import { type RateLimit, RateLimiter } from './rate-limiter.ts'
+import { DEFAULT_RATE_LIMIT, type RateLimit, RateLimiter } from './rate-limiter.ts'
 import { readBodyText, readJsonBody } from './read-body.ts'
 import {
   type AtlasSeed,
@@ -26,16 +26,43 @@ import {
   apiResponse,
   digestChallenge,
   gatewayError,
+  missingResource,
+  orgNotFound,
+  type RemovedRouteStyle,
   type ResponseContext,
+  rateLimited,
+  removedRoute,
+  resourceNotFound,
   type SimulatedResponse,
 } from './simulated-responses.ts'
+import { allowsMethod, javaMethod, matchRoute } from './simulated-routes.ts'
 import { usersRoute } from './simulated-users.ts'
+
+/** Ways Atlas may answer that MongoDB leaves open; tests pin each one. */
+export interface SimulatorBehaviour {
+  /** A 404 for a missing invitation or user names its id in `parameters`. Default true. */
+  readonly notFoundNamesId: boolean
+  /** The invitation endpoints are gone (past their sunset), answering in this style. */
+  readonly invitationsRemoved: RemovedRouteStyle | undefined
+  /** List endpoints ignore their `username` and status filters. Default false. */
+  readonly listsIgnoreFilters: boolean
+}
+
+const DEFAULT_BEHAVIOUR: SimulatorBehaviour = {
+  notFoundNamesId: true,
+  invitationsRemoved: undefined,
+  listsIgnoreFilters: false,
+}
 
 export interface AtlasSimulatorOptions {
   readonly seed?: AtlasSeed
   /** How long an issued nonce stays valid; after that Atlas answers `stale=true`. */
   readonly nonceLifetimeMs?: number
+  /** Apache-style nonces: one per window of this length, shared by every challenge in it. */
+  readonly nonceWindowMs?: number
+  /** Token bucket per organization. Default: 500 requests, refilled over a minute. */
   readonly rateLimit?: RateLimit
+  readonly behaviour?: Partial<SimulatorBehaviour>
   readonly faults?: FaultPlan
   /** Lifetime of service-account bearer tokens (`expires_in`). Default 3600. */
   readonly tokenLifetimeSeconds?: number
@@ -77,8 +104,6 @@ const LOG_SIZE = 1000
 /** A handler the simulator's server consults first; returns true when it answered. */
 export type ExtraRoute = (request: IncomingMessage, response: ServerResponse) => Promise<boolean>
 
-const INVITES_ROUTE = /^\/api\/atlas\/(v1\.0|v2)\/orgs\/([^/]+)\/invites(?:\/([^/]+))?\/?$/
-const USERS_ROUTE = /^\/api\/atlas\/v2\/orgs\/([^/]+)\/users(?:\/([^/]+))?\/?$/
 /** What a v2 request without a versioned Accept header gets. */
 const DEFAULT_VERSION = '2023-01-01'
 const ORG_OWNER = 'ORG_OWNER'
@@ -86,7 +111,7 @@ const ATLAS_ID = /^[0-9a-f]{24}$/
 const FAULT_CODES: Readonly<Record<number, string>> = {
   400: 'INVALID_REQUEST',
   409: 'CONFLICT',
-  429: 'RATE_LIMITED',
+  429: 'RATE_LIMITED_TOKEN_BUCKET',
 }
 const FAULT_CONTEXT = { javaMethod: 'ApiRequestFilter::filter', pretty: false, envelope: false }
 
@@ -99,6 +124,7 @@ export class AtlasSimulator {
   readonly #server: Server
   readonly #apiSockets = new WeakSet<Socket>()
   readonly #extraRoutes: ExtraRoute[] = []
+  #behaviour: SimulatorBehaviour
   #counters = emptyCounters()
   #log: LoggedRequest[] = []
   #inFlight = 0
@@ -106,8 +132,15 @@ export class AtlasSimulator {
   constructor(options: AtlasSimulatorOptions = {}) {
     const now = options.now ?? Date.now
     this.state = new SimulatedAtlasState(options.seed ?? demoSeed(), now)
-    this.#nonces = new NonceRegistry(options.nonceLifetimeMs ?? 5 * 60_000, now)
-    this.#rates = new RateLimiter(options.rateLimit ?? { limit: 500, windowMs: 60_000 }, now)
+    this.#nonces = new NonceRegistry(
+      {
+        lifetimeMs: options.nonceLifetimeMs ?? 5 * 60_000,
+        ...(options.nonceWindowMs === undefined ? {} : { windowMs: options.nonceWindowMs }),
+      },
+      now,
+    )
+    this.#rates = new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT, now)
+    this.#behaviour = { ...DEFAULT_BEHAVIOUR, ...options.behaviour }
     this.#tokens = new TokenIssuer(options.tokenLifetimeSeconds ?? 3600, now)
     if (options.faults) this.faults.configure(options.faults)
     this.#server = createServer({ keepAliveTimeout: 30_000 }, (request, response) => {
@@ -178,6 +211,12 @@ export class AtlasSimulator {
     this.#rates.configure(limit)
   }
 
+  /** Changes how the simulator answers where Atlas's behaviour is open (see SimulatorBehaviour). */
+  behave(behaviour: Partial<SimulatorBehaviour>): SimulatorBehaviour {
+    this.#behaviour = { ...this.#behaviour, ...behaviour }
+    return this.#behaviour
+  }
+
   async #dispatch(request: IncomingMessage, response: ServerResponse): Promise<void> {
     for (const route of this.#extraRoutes) {
       if (await route(request, response)) return
@@ -204,7 +243,7 @@ export class AtlasSimulator {
       this.#apiSockets.add(request.socket)
       this.#counters.connections += 1
     }
-    const { latencyMs, fault } = this.faults.next()
+    const { latencyMs, fault } = this.faults.next({ method: entry.method, path: target })
     if (latencyMs > 0) await sleep(latencyMs)
     if (fault && this.#inject(fault, request, response, entry)) return
     this.#send(response, await this.#answer(request, target), entry)
@@ -252,6 +291,23 @@ export class AtlasSimulator {
         )
         return true
       }
+      case 'repeatNonce': {
+        const used = /nonce="([^"]*)"/.exec(request.headers.authorization ?? '')?.[1] ?? ''
+        this.#counters.challenges += 1
+        this.#send(response, digestChallenge(used, false), entry)
+        return true
+      }
+      case 'answer':
+        this.#send(
+          response,
+          {
+            status: fault.status,
+            headers: { 'Content-Type': fault.contentType ?? 'application/json', Server: 'mdbws' },
+            body: fault.body,
+          },
+          entry,
+        )
+        return true
       case 'latency':
         return false
     }
@@ -271,31 +327,22 @@ export class AtlasSimulator {
     }
     const caller = this.#authenticate(request, method, target)
     if ('refusal' in caller) return caller.refusal
-    const rate = this.#rates.take(caller.id)
     const route = matchRoute(url.pathname)
+    const rate = this.#rates.take(route?.orgId ?? caller.id)
+    const behaviour = this.#behaviour
     const context: ResponseContext = {
       versionDate:
         route?.version === 'v1.0' || !route
           ? undefined
           : (acceptedVersion(request.headers.accept) ?? DEFAULT_VERSION),
-      deprecated: route?.resource === 'invites' && route.version === 'v2',
+      deprecated: route?.resource === 'orgInvites' && route.version === 'v2',
       javaMethod: javaMethod(route, method),
       rate,
       pretty: url.searchParams.get('pretty') === 'true',
       envelope: url.searchParams.get('envelope') === 'true',
+      namesMissing: behaviour.notFoundNamesId,
     }
-    if (!rate.allowed) {
-      return apiError(
-        context,
-        429,
-        'RATE_LIMITED',
-        `You have exceeded the rate limit of ${rate.limit} requests for this API key.`,
-        [],
-        {
-          'Retry-After': String(rate.retryAfterSeconds),
-        },
-      )
-    }
+    if (!rate.allowed) return rateLimited(context, url.pathname)
     const address = (request.socket.remoteAddress ?? '').replace(/^::ffff:/, '')
     if (caller.principal.accessList && !caller.principal.accessList.includes(address)) {
       return apiError(
@@ -306,17 +353,15 @@ export class AtlasSimulator {
         [address],
       )
     }
-    if (!route || (method !== 'GET' && !(method === 'DELETE' && route.id !== undefined))) {
-      return apiError(context, 404, 'RESOURCE_NOT_FOUND', `Cannot find resource ${url.pathname}.`, [
-        url.pathname,
-      ])
-    }
+    if (!route || !allowsMethod(route, method)) return resourceNotFound(context, url.pathname)
+    if (route.resource === 'orgInvites' && behaviour.invitationsRemoved)
+      return removedRoute(context, behaviour.invitationsRemoved, url.pathname)
     const badId = [
       { id: route.orgId, code: 'INVALID_ORG_ID', what: 'organization' },
       {
         id: route.id,
-        code: route.resource === 'users' ? 'INVALID_USER_ID' : 'INVALID_INVITATION_ID',
-        what: route.resource === 'users' ? 'user' : 'invitation',
+        code: route.resource === 'orgUsers' ? 'INVALID_USER_ID' : 'INVALID_INVITATION_ID',
+        what: route.resource === 'orgUsers' ? 'user' : 'invitation',
       },
     ].find(({ id }) => id !== undefined && !ATLAS_ID.test(id))
     if (badId) {
@@ -330,9 +375,10 @@ export class AtlasSimulator {
       )
     }
     // Atlas hides organizations a caller has no role in behind the same 401 as bad credentials.
-    if (!caller.principal.roles[route.orgId])
-      return caller.bearer ? this.#tokenRefused() : this.#challenge(false)
-    if (!caller.principal.roles[route.orgId]?.includes(ORG_OWNER)) {
+    const roles = caller.principal.roles[route.orgId]
+    if (!roles) return caller.bearer ? this.#tokenRefused() : this.#challenge(false)
+    if (!this.state.org(route.orgId)) return orgNotFound(context, route.orgId)
+    if (!roles.includes(ORG_OWNER)) {
       return apiError(
         context,
         403,
@@ -340,8 +386,15 @@ export class AtlasSimulator {
         'Current user is not authorized to perform this action.',
       )
     }
-    if (route.resource === 'users')
-      return usersRoute(this.state, context, method, route.orgId, route.id, url.searchParams)
+    if (route.resource === 'orgUsers')
+      return usersRoute(this.state, context, {
+        method,
+        orgId: route.orgId,
+        userId: route.id,
+        query: url.searchParams,
+        path: url.pathname,
+        ignoreFilters: behaviour.listsIgnoreFilters,
+      })
     return this.#invitations(context, method, route.orgId, route.id, url.searchParams)
   }
 
@@ -397,7 +450,9 @@ export class AtlasSimulator {
       username: invitation.username,
     })
     if (invitationId === undefined) {
-      const username = query.get('username') ?? undefined
+      const username = this.#behaviour.listsIgnoreFilters
+        ? undefined
+        : (query.get('username') ?? undefined)
       return apiResponse(context, 200, this.state.pendingInvitations(orgId, username).map(present))
     }
     if (method === 'DELETE') {
@@ -407,9 +462,12 @@ export class AtlasSimulator {
       const invitation = this.state.pendingInvitation(orgId, invitationId)
       if (invitation) return apiResponse(context, 200, present(invitation))
     }
-    return apiError(context, 404, 'INVITATION_NOT_FOUND', `Invitation ${invitationId} not found.`, [
+    return missingResource(
+      context,
+      'INVITATION_NOT_FOUND',
+      `Invitation ${invitationId} not found.`,
       invitationId,
-    ])
+    )
   }
 
   #challenge(stale: boolean): SimulatedResponse {
@@ -457,6 +515,8 @@ export class AtlasSimulator {
       case 'POST /__simulator/faults/next':
         this.faults.enqueue(...((Array.isArray(body) ? body : [body]) as Fault[]))
         return reply(204)
+      case 'PUT /__simulator/behaviour':
+        return reply(200, this.behave((body ?? {}) as Partial<SimulatorBehaviour>))
       case 'DELETE /__simulator/faults':
         this.faults.clear()
         return reply(204)
@@ -478,44 +538,9 @@ export class AtlasSimulator {
   }
 }
 
-interface Route {
-  readonly resource: 'invites' | 'users'
-  readonly version: 'v1.0' | 'v2'
-  readonly orgId: string
-  readonly id: string | undefined
-}
-
-function matchRoute(path: string): Route | undefined {
-  const invites = INVITES_ROUTE.exec(path)
-  if (invites)
-    return {
-      resource: 'invites',
-      version: invites[1] as Route['version'],
-      orgId: invites[2] ?? '',
-      id: invites[3],
-    }
-  const users = USERS_ROUTE.exec(path)
-  if (users) return { resource: 'users', version: 'v2', orgId: users[1] ?? '', id: users[2] }
-  return undefined
-}
-
 /** The date in `Accept: application/vnd.atlas.YYYY-MM-DD+json`, if any. */
 function acceptedVersion(accept: string | undefined): string | undefined {
   return /application\/vnd\.atlas\.(\d{4}-\d{2}-\d{2})\+json/.exec(accept ?? '')?.[1]
-}
-
-function javaMethod(route: Route | undefined, method: string): string {
-  if (!route) return 'ApiRequestFilter::filter'
-  if (route.resource === 'users') {
-    if (route.id === undefined) return 'ApiOrganizationUserResource::getOrganizationUsers'
-    return method === 'DELETE'
-      ? 'ApiOrganizationUserResource::removeOrganizationUser'
-      : 'ApiOrganizationUserResource::getOrganizationUser'
-  }
-  if (route.id === undefined) return 'ApiOrganizationInvitationResource::getInvitations'
-  return method === 'DELETE'
-    ? 'ApiOrganizationInvitationResource::deleteInvitations'
-    : 'ApiOrganizationInvitationResource::getInvitationByInvitationId'
 }
 
 function emptyCounters(): SimulatorCounters {

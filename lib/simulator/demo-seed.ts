@@ -9,10 +9,26 @@ export const DEMO_ORG_ID = 'a0123456789abcdef012345a'
 export const DEMO_MEMBER_ORG_ID = 'b0123456789abcdef012345b'
 export const DEMO_HIDDEN_ORG_ID = 'c0123456789abcdef012345c'
 
+/**
+ * Pending invitations, ids as in the Atlas recordings. `userId` is the same person's id in the
+ * Cloud Users API, which is not the invitation id (a recorded run: invitation …6c2d, user …6c2e).
+ */
 export const DEMO_INVITATIONS = [
-  { id: '6a793f89c0eb9e7a177165b6', username: 'test-783@mongodb.com' },
-  { id: '6a793f8ec0eb9e7a17716c2d', username: 'test-file-812@mongodb.com' },
-  { id: '6a793f922c88faeba59bcc25', username: 'test-file-853@mongodb.com' },
+  {
+    id: '6a793f89c0eb9e7a177165b6',
+    userId: '6a793f89c0eb9e7a177165b7',
+    username: 'test-783@mongodb.com',
+  },
+  {
+    id: '6a793f8ec0eb9e7a17716c2d',
+    userId: '6a793f8ec0eb9e7a17716c2e',
+    username: 'test-file-812@mongodb.com',
+  },
+  {
+    id: '6a793f922c88faeba59bcc25',
+    userId: '6a793f922c88faeba59bcc26',
+    username: 'test-file-853@mongodb.com',
+  },
 ] as const
 
 /** Someone who accepted an invitation: an active member of the demo org. */

@@ -3,13 +3,32 @@
  * exact tests), then random ones at configured rates from a seeded generator (for soaks).
  */
 
-export type Fault =
+/** Which requests a scripted fault waits for: a method, and a substring of the path. */
+export interface FaultTarget {
+  readonly method?: string
+  readonly path?: string
+}
+
+export type Fault = (
   | { readonly kind: 'status'; readonly status: number; readonly retryAfterSeconds?: number }
   | { readonly kind: 'reset' }
   | { readonly kind: 'hang' }
   | { readonly kind: 'latency'; readonly ms: number }
   /** A 401 whose `Www-Authenticate` is this value (e.g. a challenge without a nonce). */
   | { readonly kind: 'challenge'; readonly header: string }
+  /** A 401 challenging with the very nonce the request answered (an Apache-style server). */
+  | { readonly kind: 'repeatNonce' }
+  /** This answer instead of Atlas's (e.g. a 200 HTML page, or a list in another shape). */
+  | {
+      readonly kind: 'answer'
+      readonly status: number
+      readonly contentType?: string
+      readonly body: string
+    }
+) & {
+  /** Scripted faults only: hit the first request that matches, not simply the next one. */
+  readonly when?: FaultTarget
+}
 
 export interface FaultPlan {
   /** Added to every API request, in milliseconds. */
@@ -53,9 +72,14 @@ export class FaultInjector {
     return { ...this.#plan }
   }
 
-  next(): FaultDecision {
+  next(request: { readonly method: string; readonly path: string }): FaultDecision {
     const base = this.#plan.latencyMs ?? 0
-    const scripted = this.#script.shift()
+    const index = this.#script.findIndex(
+      ({ when }) =>
+        (when?.method === undefined || when.method === request.method) &&
+        (when?.path === undefined || request.path.includes(when.path)),
+    )
+    const scripted = index === -1 ? undefined : this.#script.splice(index, 1)[0]
     if (scripted?.kind === 'latency') return { latencyMs: base + scripted.ms, fault: undefined }
     if (scripted) return { latencyMs: base, fault: scripted }
     const roll = this.#random()

@@ -16,7 +16,10 @@ const { values } = parseArgs({
 
 const simulator = new AtlasSimulator({
   nonceLifetimeMs: Number(values['nonce-lifetime-s']) * 1000,
-  rateLimit: { limit: Number(values['rate-limit']), windowMs: 60_000 },
+  rateLimit: {
+    ratePerSecond: Number(values['rate-limit']) / 60,
+    burst: Number(values['rate-limit']),
+  },
   faults: { latencyMs: Number(values['latency-ms']), errorRate: Number(values['error-rate']) },
 })
 

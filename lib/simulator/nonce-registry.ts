@@ -1,42 +1,75 @@
 /**
  * The simulator's side of Digest nonces: issues them, expires them after a lifetime and
- * rejects a nonce count seen before for the same nonce (replay).
+ * rejects a nonce count seen before for the same nonce (replay). With `windowMs`, nonces are
+ * Apache-style: every challenge in the same time window carries the same nonce, so many
+ * clients (and many requests of one client) share it and must never repeat a count.
  */
 import { randomBytes } from 'node:crypto'
 
 export type NonceCheck = 'fresh' | 'unknown' | 'expired' | 'replayed'
 
-export class NonceRegistry {
-  readonly #issued = new Map<string, { issuedAt: number; seen: Set<number> }>()
-  readonly #lifetimeMs: number
-  readonly #now: () => number
+export interface NonceRules {
+  /** How long an issued nonce is accepted; after that the answer is `stale=true`. */
+  readonly lifetimeMs: number
+  /** When set, one nonce per window of this length instead of one per challenge. */
+  readonly windowMs?: number
+}
 
-  constructor(lifetimeMs: number, now: () => number = Date.now) {
-    this.#lifetimeMs = lifetimeMs
+export class NonceRegistry {
+  /** Per nonce: when issued, and the counts seen per client (username). */
+  readonly #issued = new Map<string, { issuedAt: number; seen: Map<string, Set<number>> }>()
+  readonly #rules: NonceRules
+  readonly #now: () => number
+  #window: { index: number; nonce: string } | undefined
+
+  constructor(rules: NonceRules, now: () => number = Date.now) {
+    this.#rules = rules
     this.#now = now
   }
 
-  /** A new nonce: 24 random bytes in base64, like Atlas's (so `+` and `/` occur). */
+  /** A nonce for a challenge: 24 random bytes in base64, like Atlas's (so `+` and `/` occur). */
   issue(): string {
+    const { windowMs } = this.#rules
+    if (windowMs !== undefined) {
+      const index = Math.floor(this.#now() / windowMs)
+      if (this.#window?.index !== index) this.#window = { index, nonce: this.#fresh() }
+      return this.#window.nonce
+    }
+    return this.#fresh()
+  }
+
+  /**
+   * Checks a nonce and count; a `fresh` answer records the count as used. Counts are per client
+   * (RFC 7616 §3.4: the requests *the client* sent with the nonce), which matters when one
+   * windowed nonce serves many clients.
+   */
+  check(nonce: string, nc: number, client: string): NonceCheck {
+    const entry = this.#issued.get(nonce)
+    if (!entry) return 'unknown'
+    if (this.#now() - entry.issuedAt > this.#lifetimeMs()) return 'expired'
+    const seen = entry.seen.get(client) ?? new Set<number>()
+    if (seen.has(nc)) return 'replayed'
+    seen.add(nc)
+    entry.seen.set(client, seen)
+    return 'fresh'
+  }
+
+  #fresh(): string {
     this.#sweep()
     const nonce = randomBytes(24).toString('base64')
-    this.#issued.set(nonce, { issuedAt: this.#now(), seen: new Set() })
+    this.#issued.set(nonce, { issuedAt: this.#now(), seen: new Map() })
     return nonce
   }
 
-  /** Checks a nonce and count; a `fresh` answer records the count as used. */
-  check(nonce: string, nc: number): NonceCheck {
-    const entry = this.#issued.get(nonce)
-    if (!entry) return 'unknown'
-    if (this.#now() - entry.issuedAt > this.#lifetimeMs) return 'expired'
-    if (entry.seen.has(nc)) return 'replayed'
-    entry.seen.add(nc)
-    return 'fresh'
+  /** A windowed nonce lives as long as its window (and the configured lifetime at most). */
+  #lifetimeMs(): number {
+    const { lifetimeMs, windowMs } = this.#rules
+    return windowMs === undefined ? lifetimeMs : Math.min(lifetimeMs, windowMs)
   }
 
   /** Forgets nonces long past their lifetime so the map stays small in long runs. */
   #sweep(): void {
-    const horizon = this.#now() - 2 * this.#lifetimeMs
+    const horizon = this.#now() - 2 * this.#lifetimeMs()
     for (const [nonce, entry] of this.#issued) {
       if (entry.issuedAt < horizon) this.#issued.delete(nonce)
     }

@@ -18,6 +18,11 @@ export interface SimulatedOrg {
 
 export interface SimulatedInvitation {
   readonly id: string
+  /**
+   * The invitee's id in the Cloud Users API while the invitation is pending: a user id, not
+   * the invitation id (Atlas keeps the two apart; one recorded run: invitation …6c2d, user …6c2e).
+   */
+  readonly userId: string
   readonly orgId: string
   readonly username: string
   readonly roles: readonly OrgRole[]
@@ -56,10 +61,10 @@ export interface SimulatedMember {
 
 export interface AtlasSeed {
   readonly orgs: readonly SimulatedOrg[]
-  readonly invitations: readonly Omit<
+  readonly invitations: readonly (Omit<
     SimulatedInvitation,
-    'createdAt' | 'expiresAt' | 'inviterUsername' | 'teamIds'
-  >[]
+    'createdAt' | 'expiresAt' | 'inviterUsername' | 'teamIds' | 'userId'
+  > & { readonly userId?: string })[]
   readonly apiKeys: readonly SimulatedApiKey[]
   readonly serviceAccounts?: readonly SimulatedServiceAccount[]
   readonly members?: readonly Omit<SimulatedMember, 'createdAt'>[]
@@ -95,12 +100,14 @@ export class SimulatedAtlasState {
   invite(
     invitation: Pick<SimulatedInvitation, 'orgId' | 'username' | 'roles'> & {
       readonly id?: string
+      readonly userId?: string
       readonly expiresAt?: string
     },
   ): SimulatedInvitation {
     const created = this.#now()
     const stored: SimulatedInvitation = {
       id: invitation.id ?? newObjectId(),
+      userId: invitation.userId ?? newObjectId(),
       orgId: invitation.orgId,
       username: invitation.username,
       roles: invitation.roles,
@@ -157,6 +164,26 @@ export class SimulatedAtlasState {
     return this.#orgs.get(orgId)
   }
 
+  /** The organization is deleted: keys that had a role there now get 404 for it. */
+  removeOrg(orgId: string): boolean {
+    return this.#orgs.delete(orgId)
+  }
+
+  /** Invitations of an organization that expired unanswered (INVITATION_EXPIRED users). */
+  expiredInvitations(orgId: string, username?: string): SimulatedInvitation[] {
+    return [...this.#invitations.values()].filter(
+      (invitation) =>
+        invitation.orgId === orgId &&
+        !this.#isPending(invitation) &&
+        (username === undefined || sameUsername(invitation.username, username)),
+    )
+  }
+
+  /** The pending invitation whose invitee has this Cloud Users API id. */
+  pendingInvitationOfUser(orgId: string, userId: string): SimulatedInvitation | undefined {
+    return this.pendingInvitations(orgId).find((invitation) => invitation.userId === userId)
+  }
+
   /** Pending (unexpired) invitations of an organization, optionally for one username. */
   pendingInvitations(orgId: string, username?: string): SimulatedInvitation[] {
     return [...this.#invitations.values()].filter(
@@ -188,9 +215,17 @@ export class SimulatedAtlasState {
     return true
   }
 
-  /** The invitee accepted: the invitation is no longer pending. */
-  accept(invitationId: string): boolean {
-    return this.#invitations.delete(invitationId)
+  /** The invitee accepted: the invitation is gone and its user is an active member. */
+  accept(invitationId: string): SimulatedMember | undefined {
+    const invitation = this.#invitations.get(invitationId)
+    if (!invitation) return undefined
+    this.#invitations.delete(invitationId)
+    return this.addMember({
+      id: invitation.userId,
+      orgId: invitation.orgId,
+      username: invitation.username,
+      roles: invitation.roles,
+    })
   }
 
   revocations(): readonly RevocationRecord[] {

@@ -57,7 +57,7 @@ export function verifyDigest(
     cnonce: param('cnonce'),
   })
   if (!sameText(expected, param('response').toLowerCase())) return reject('wrong response')
-  switch (nonces.check(param('nonce'), Number.parseInt(param('nc'), 16))) {
+  switch (nonces.check(param('nonce'), Number.parseInt(param('nc'), 16), key.publicKey)) {
     case 'fresh':
       return { kind: 'authenticated', key }
     case 'expired':

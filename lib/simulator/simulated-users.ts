@@ -1,8 +1,10 @@
 /**
- * The Cloud Users API for one organization (`/api/atlas/v2/orgs/{orgId}/users[/{userId}]`):
- * pending invitations appear as users with `orgMembershipStatus: PENDING` (their id is the
- * invitation id), accepted ones as ACTIVE members. Removing a pending user needs API version
- * 2025-02-19 or later; older versions only see active users there, as Atlas documents.
+ * The Cloud Users API of one organization (`/api/atlas/v2/orgs/{orgId}/users[/{userId}]`), as
+ * MongoDB's spec describes it. A pending invitation shows as a PENDING user whose id is a user
+ * id, not the invitation id; an accepted one as an ACTIVE member; an expired one as
+ * INVITATION_EXPIRED. Version 2025-02-19 is the first that lists pending users, filters by
+ * `username` and `orgMembershipStatuses`, reads one user and removes a pending one; older
+ * versions list ACTIVE users only and ignore those filters.
  */
 
 import type {
@@ -10,62 +12,97 @@ import type {
   SimulatedInvitation,
   SimulatedMember,
 } from './simulated-atlas-state.ts'
+import { type Page, paginate } from './simulated-pagination.ts'
 import {
-  apiError,
   apiResponse,
+  missingResource,
   type ResponseContext,
+  resourceNotFound,
   type SimulatedResponse,
 } from './simulated-responses.ts'
 
-export const PENDING_REMOVAL_VERSION = '2025-02-19'
+export const PENDING_USERS_VERSION = '2025-02-19'
+
+const STATUSES = ['ACTIVE', 'PENDING', 'INVITATION_EXPIRED', 'INVITATION_REJECTED'] as const
+type MembershipStatus = (typeof STATUSES)[number]
+
+export interface UsersRequest {
+  readonly method: string
+  readonly orgId: string
+  readonly userId: string | undefined
+  readonly query: URLSearchParams
+  readonly path: string
+  /** Answer lists as if the filters had not been sent (tests of the client's own checks). */
+  readonly ignoreFilters: boolean
+}
 
 export function usersRoute(
   state: SimulatedAtlasState,
   context: ResponseContext,
-  method: string,
-  orgId: string,
-  userId: string | undefined,
-  query: URLSearchParams,
+  request: UsersRequest,
 ): SimulatedResponse {
+  const current = (context.versionDate ?? '') >= PENDING_USERS_VERSION
+  const { orgId, userId, query } = request
   if (userId === undefined) {
-    const username = query.get('username') ?? undefined
-    const status = query.get('orgMembershipStatus') ?? undefined
-    const users = [
-      ...state.pendingInvitations(orgId, username).map(pendingUser),
-      ...state.members(orgId, username).map(activeUser),
-    ].filter((user) => status === undefined || user.orgMembershipStatus === status)
-    return apiResponse(context, 200, { links: [], results: users, totalCount: users.length })
+    const filtered = current && !request.ignoreFilters
+    const users = listUsers(state, orgId, {
+      username: filtered ? (query.get('username') ?? undefined) : undefined,
+      statuses: current ? statusFilter(query, request.ignoreFilters) : ['ACTIVE'],
+    })
+    return apiResponse(context, 200, paginate(users, query, request.path))
   }
-  const pending = state.pendingInvitation(orgId, userId)
+  // Reading one user exists only from 2025-02-19 on.
+  if (request.method === 'GET' && !current) return resourceNotFound(context, request.path)
+  const pending = current ? state.pendingInvitationOfUser(orgId, userId) : undefined
   const member = state.member(orgId, userId)
-  const seesPending = (context.versionDate ?? '') >= PENDING_REMOVAL_VERSION
-  if (method === 'DELETE') {
-    if (pending && seesPending && state.revoke(orgId, userId)) return apiResponse(context, 204)
+  if (request.method === 'DELETE') {
+    if (pending && state.revoke(orgId, pending.id)) return apiResponse(context, 204)
     if (member && state.removeMember(orgId, userId)) return apiResponse(context, 204)
   } else {
     if (pending) return apiResponse(context, 200, pendingUser(pending))
     if (member) return apiResponse(context, 200, activeUser(member))
   }
-  return apiError(
-    context,
-    404,
-    'USER_NOT_FOUND',
-    `No user with ID ${userId} exists in organization ${orgId}.`,
-    [userId, orgId],
+  return missingResource(context, 'USER_NOT_FOUND', `No user with ID ${userId} exists.`, userId)
+}
+
+/** `orgMembershipStatuses` (repeatable) or the deprecated `orgMembershipStatus`; default ACTIVE + PENDING. */
+function statusFilter(query: URLSearchParams, ignore: boolean): readonly MembershipStatus[] {
+  const asked = [...query.getAll('orgMembershipStatuses'), ...query.getAll('orgMembershipStatus')]
+  const known = asked.filter((status): status is MembershipStatus =>
+    (STATUSES as readonly string[]).includes(status),
   )
+  if (ignore) return STATUSES
+  return known.length > 0 ? known : ['ACTIVE', 'PENDING']
+}
+
+function listUsers(
+  state: SimulatedAtlasState,
+  orgId: string,
+  filter: { username: string | undefined; statuses: readonly MembershipStatus[] },
+): Page['results'] {
+  const users = [
+    ...state.pendingInvitations(orgId, filter.username).map(pendingUser),
+    ...state.expiredInvitations(orgId, filter.username).map(expiredUser),
+    ...state.members(orgId, filter.username).map(activeUser),
+  ]
+  return users.filter((user) => filter.statuses.includes(user.orgMembershipStatus))
 }
 
 function pendingUser(invitation: SimulatedInvitation) {
   return {
-    id: invitation.id,
+    id: invitation.userId,
     invitationCreatedAt: invitation.createdAt,
     invitationExpiresAt: invitation.expiresAt,
     inviterUsername: invitation.inviterUsername,
-    orgMembershipStatus: 'PENDING' as const,
+    orgMembershipStatus: 'PENDING' as MembershipStatus,
     roles: { groupRoleAssignments: [], orgRoles: invitation.roles },
     teamIds: invitation.teamIds,
     username: invitation.username,
   }
+}
+
+function expiredUser(invitation: SimulatedInvitation) {
+  return { ...pendingUser(invitation), orgMembershipStatus: 'INVITATION_EXPIRED' as const }
 }
 
 function activeUser(member: SimulatedMember) {
@@ -76,7 +113,8 @@ function activeUser(member: SimulatedMember) {
     id: member.id,
     lastAuth: member.createdAt,
     lastName: 'Member',
-    orgMembershipStatus: 'ACTIVE' as const,
+    mobileNumber: null,
+    orgMembershipStatus: 'ACTIVE' as MembershipStatus,
     roles: { groupRoleAssignments: [], orgRoles: member.roles },
     teamIds: [],
     username: member.username,

@@ -237,21 +237,36 @@ describe('AtlasSimulator digest rules', () => {
 })
 
 describe('AtlasSimulator limits, faults and counters', () => {
-  it('rate-limits per key with Ratelimit-* headers and a 429 carrying Retry-After', async () => {
-    const { signed } = await start({ rateLimit: { limit: 2, windowMs: 60_000 } })
+  it('rate-limits with a token bucket per organization: RateLimit-* headers, 429 RATE_LIMITED_TOKEN_BUCKET with Retry-After', async () => {
+    let now = 1_000_000
+    const { signed } = await start({ rateLimit: { ratePerSecond: 0.5, burst: 2 }, now: () => now })
     const one = await signed('GET', v1())
     expect(one.headers['ratelimit-limit']).toBe('2')
     expect(one.headers['ratelimit-remaining']).toBe('1')
+    expect(one.headers['retry-after']).toBeUndefined()
     await signed('GET', v1())
     const limited = await signed('GET', v1())
     expect(limited.status).toBe(429)
-    expect(limited.headers['retry-after']).toMatch(/^\d+$/)
-    expect(limited.headers['x-error-code']).toBe('RATE_LIMITED')
+    expect(limited.headers['retry-after']).toBe('2')
+    expect(limited.headers['x-error-code']).toBe('RATE_LIMITED_TOKEN_BUCKET')
     expect(JSON.parse(limited.body)).toMatchObject({
       error: 429,
-      errorCode: 'RATE_LIMITED',
+      errorCode: 'RATE_LIMITED_TOKEN_BUCKET',
       reason: 'Too Many Requests',
     })
+    now += 2_000
+    expect((await signed('GET', v1())).status).toBe(200)
+    expect((await signed('GET', v1())).status).toBe(429)
+  })
+
+  it('may leave the RateLimit-* headers out, as MongoDB warns', async () => {
+    const { signed } = await start({ rateLimit: { ratePerSecond: 1, burst: 1, headers: false } })
+    const one = await signed('GET', v1())
+    expect(one.headers['ratelimit-limit']).toBeUndefined()
+    const limited = await signed('GET', v1())
+    expect(limited.status).toBe(429)
+    expect(limited.headers['ratelimit-remaining']).toBeUndefined()
+    expect(limited.headers['retry-after']).toBe('1')
   })
 
   it('injects latency, statuses, resets and hangs', async () => {

@@ -111,7 +111,7 @@ describe('the simulated Cloud Users API', () => {
     expect(all.headers['content-type']).toBe('application/vnd.atlas.2025-02-19+json;charset=utf-8')
     const results = all.body?.results as { id: string; orgMembershipStatus: string }[]
     expect(results.map((user) => [user.id, user.orgMembershipStatus])).toEqual([
-      ...DEMO_INVITATIONS.map((invitation) => [invitation.id, 'PENDING']),
+      ...DEMO_INVITATIONS.map((invitation) => [invitation.userId, 'PENDING']),
       [DEMO_ACTIVE_MEMBER.id, 'ACTIVE'],
     ])
     expect(all.body?.totalCount).toBe(4)
@@ -122,27 +122,27 @@ describe('the simulated Cloud Users API', () => {
       token,
     )
     expect(((one.body?.results ?? []) as { id: string }[]).map((user) => user.id)).toEqual([
-      second.id,
+      second.userId,
     ])
   })
 
   it('removes a pending user only with API version 2025-02-19 or later, as Atlas documents', async () => {
     const { url, simulator } = await start()
     const token = String((await tokenFor(url)).body.access_token)
-    expect((await call(url, 'DELETE', `${users()}/${first.id}`, token, '2023-01-01')).status).toBe(
-      404,
-    )
+    expect(
+      (await call(url, 'DELETE', `${users()}/${first.userId}`, token, '2023-01-01')).status,
+    ).toBe(404)
     expect(simulator.state.pendingInvitation(DEMO_ORG_ID, first.id)).toBeDefined()
-    expect((await call(url, 'DELETE', `${users()}/${first.id}`, token)).status).toBe(204)
+    expect((await call(url, 'DELETE', `${users()}/${first.userId}`, token)).status).toBe(204)
     expect(simulator.state.revocations().map((record) => record.invitationId)).toEqual([first.id])
-    expect((await call(url, 'GET', `${users()}/${first.id}`, token)).status).toBe(404)
+    expect((await call(url, 'GET', `${users()}/${first.userId}`, token)).status).toBe(404)
   })
 
   it('reads one user, pending or active', async () => {
     const { url } = await start()
     const token = String((await tokenFor(url)).body.access_token)
-    expect((await call(url, 'GET', `${users()}/${second.id}`, token)).body).toMatchObject({
-      id: second.id,
+    expect((await call(url, 'GET', `${users()}/${second.userId}`, token)).body).toMatchObject({
+      id: second.userId,
       orgMembershipStatus: 'PENDING',
       username: second.username,
     })
