@@ -4,7 +4,8 @@
  * The first request to an origin is sent bare and answered by a challenge; every later request
  * carries `Authorization` up front with the cached nonce and the next `nc`, so a warm process
  * spends one request per call. A 401 with `stale=true` or a new nonce is answered once; a 401
- * right after a fresh challenge goes back to the caller: it never loops.
+ * right after a fresh challenge goes back to the caller, unless it says `stale=true` (the nonce
+ * expired while other requests used it first), which is answered once more. It never loops.
  */
 import { randomBytes } from 'node:crypto'
 import type { Dispatcher } from 'undici'
@@ -29,6 +30,12 @@ export interface DigestAuthOptions {
 }
 
 type Headers = Record<string, string | string[] | undefined>
+
+/** A fresh challenge, then at most one `stale=true` (a correct answer to a nonce that expired). */
+const MAX_REPLAYS = 2
+
+/** A challenge's body is a few hundred bytes; more is not worth reading to reuse a socket. */
+export const MAX_CHALLENGE_BODY_BYTES = 64 * 1024
 
 /**
  * @example
@@ -68,10 +75,11 @@ class DigestHandler implements Dispatcher.DispatchHandler {
   readonly #context: DigestContext
   /** The nonce the current attempt answered, if it carried Authorization. */
   #sentNonce: string | undefined
-  /** True once this request has answered a challenge it received itself. */
-  #answeredFreshChallenge = false
+  /** Challenges this request received itself and answered. */
+  #replays = 0
   /** True while a 401 is being drained before the replay. */
   #replaying = false
+  #drained = 0
   #endChallengeWait: (() => void) | undefined
 
   constructor(
@@ -155,9 +163,13 @@ class DigestHandler implements Dispatcher.DispatchHandler {
     if (statusCode === 401) {
       const challenge = parseDigestChallenge(headers['www-authenticate'])
       if (challenge) {
-        this.#context.nonces.remember(this.#context.key, challenge)
-        const worthAnswering = challenge.stale || challenge.nonce !== this.#sentNonce
-        if (worthAnswering && !this.#answeredFreshChallenge) {
+        const { nonces, key } = this.#context
+        const refused = !challenge.stale && challenge.nonce === this.#sentNonce
+        // Refused with the very nonce we answered: stop answering it up front (the key may be
+        // wrong); the next request fetches a challenge, and the nonce's count carries on.
+        if (refused) nonces.drop(key, challenge.nonce)
+        else nonces.remember(key, challenge)
+        if (!refused && (this.#replays === 0 || (challenge.stale && this.#replays < MAX_REPLAYS))) {
           this.#replaying = true
           this.#endWait()
           return
@@ -169,8 +181,14 @@ class DigestHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    // The 401 body is read and dropped so the connection stays reusable.
-    if (!this.#replaying) this.#handler.onResponseData?.(controller, chunk)
+    if (!this.#replaying) {
+      this.#handler.onResponseData?.(controller, chunk)
+      return
+    }
+    // The 401 body is read and dropped so the connection stays reusable, up to a bound.
+    this.#drained += chunk.length
+    if (this.#drained > MAX_CHALLENGE_BODY_BYTES)
+      controller.abort(new Error(`401 body over ${MAX_CHALLENGE_BODY_BYTES} bytes`))
   }
 
   onResponseEnd(controller: Dispatcher.DispatchController, trailers: Headers): void {
@@ -179,7 +197,7 @@ class DigestHandler implements Dispatcher.DispatchHandler {
       return
     }
     this.#replaying = false
-    this.#answeredFreshChallenge = true
+    this.#replays += 1
     afterConnectionRelease(() => {
       try {
         this.#send()

@@ -1,22 +1,32 @@
 /**
  * Remembers the last Digest challenge per (origin, username) so later requests can answer it
  * up front, and counts `nc` per nonce. Also lets concurrent first requests share one challenge.
+ *
+ * A nonce's count only ever grows, whatever the concurrency: a challenge repeating the nonce in
+ * use keeps its count, and the counts of recent nonces outlive their cache entry, because a
+ * server that hands out one nonce per time window (Apache's style) may offer the same nonce
+ * again after we dropped it, and refuses any `nc` it has seen.
  */
 import type { DigestChallenge } from './challenge.ts'
 
 interface Entry {
-  challenge: DigestChallenge
+  readonly challenge: DigestChallenge
   count: number
 }
 
 export interface NonceUse {
   readonly challenge: DigestChallenge
-  /** The nonce count for this use, starting at 1 for a new nonce. */
+  /** The nonce count for this use: 1 for a new nonce, then one more each time. */
   readonly count: number
 }
 
+/** Nonces whose last count is kept after they leave the cache (a small, bounded memory). */
+const REMEMBERED_COUNTS = 64
+
 export class NonceCache {
   readonly #entries = new Map<string, Entry>()
+  /** Last count used per `key nonce`, most recent last. */
+  readonly #counts = new Map<string, number>()
   readonly #pending = new Map<string, { promise: Promise<void>; settle: () => void }>()
 
   /** Takes the next nonce count for `key`, or `undefined` before the first challenge. */
@@ -24,11 +34,33 @@ export class NonceCache {
     const entry = this.#entries.get(key)
     if (!entry) return undefined
     entry.count += 1
+    this.#keepCount(key, entry)
     return { challenge: entry.challenge, count: entry.count }
   }
 
+  /** Answers `challenge` from now on; a nonce seen before keeps counting where it was. */
   remember(key: string, challenge: DigestChallenge): void {
-    this.#entries.set(key, { challenge, count: 0 })
+    const current = this.#entries.get(key)
+    const count =
+      current?.challenge.nonce === challenge.nonce
+        ? current.count
+        : (this.#counts.get(`${key} ${challenge.nonce}`) ?? 0)
+    this.#entries.set(key, { challenge, count })
+  }
+
+  /** Stops answering `nonce` up front (the server refused our answer to it). */
+  drop(key: string, nonce: string): void {
+    if (this.#entries.get(key)?.challenge.nonce === nonce) this.#entries.delete(key)
+  }
+
+  #keepCount(key: string, entry: Entry): void {
+    const id = `${key} ${entry.challenge.nonce}`
+    this.#counts.delete(id)
+    this.#counts.set(id, entry.count)
+    if (this.#counts.size > REMEMBERED_COUNTS) {
+      const oldest = this.#counts.keys().next().value
+      if (oldest !== undefined) this.#counts.delete(oldest)
+    }
   }
 
   has(key: string): boolean {

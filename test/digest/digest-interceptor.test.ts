@@ -182,6 +182,14 @@ describe('digestAuth', () => {
     expect(server.requests).toHaveLength(4)
   })
 
+  it('answers stale=true once more after a fresh challenge, and no further', async () => {
+    const server = await digestServer(() => MD5_AUTH.replace('stale=false', 'stale=true'))
+    const send = client(server.url)
+    const wrong = { username: 'Mufasa', password: 'wrong' }
+    expect((await send('/stale', 'DELETE', wrong)).status).toBe(401)
+    expect(server.requests).toHaveLength(3)
+  })
+
   it('gives up at once when the server repeats the same nonce without stale=true', async () => {
     const server = await startLoopbackServer(() => ({
       status: 401,
@@ -191,8 +199,66 @@ describe('digestAuth', () => {
     const send = client(server.url)
     expect((await send('/a')).status).toBe(401)
     expect(server.requests).toHaveLength(2)
+    // The refused nonce is dropped: /b fetches a challenge again (the same nonce, here) and
+    // answers it once, counting on from where /a stopped rather than resending nc=00000001.
     expect((await send('/b')).status).toBe(401)
-    expect(server.requests).toHaveLength(3)
+    expect(server.requests).toHaveLength(4)
+    expect(server.requests.map((request) => params(request).nc)).toEqual([
+      undefined,
+      '00000001',
+      undefined,
+      '00000002',
+    ])
+  })
+
+  it('keeps counting when a challenge repeats the nonce in use: no (nonce, nc) pair twice on the wire', async () => {
+    // An Apache-style server: one nonce per window for everyone, a new window every 25 answers
+    // (an old nonce gets stale=true with the new one); a count seen before is a replay, answered
+    // with a 401 repeating the nonce.
+    let window = 0
+    let answers = 0
+    const seen = new Set<string>()
+    const server = await startLoopbackServer((request) => {
+      const { nc, nonce } = params(request)
+      const current = `window-${window}`
+      const challenge = (stale: boolean) => ({
+        status: 401,
+        headers: {
+          'www-authenticate': MD5_AUTH.replace('NONCE', current).replace(
+            'stale=false',
+            `stale=${stale}`,
+          ),
+        },
+      })
+      if (nc === undefined) return challenge(false)
+      if (nonce !== current) return challenge(true)
+      if (seen.has(`${nonce} ${nc}`)) return challenge(false)
+      seen.add(`${nonce} ${nc}`)
+      answers += 1
+      if (answers % 25 === 0) window += 1
+      return { status: 204 }
+    })
+    servers.push(server)
+    const send = client(server.url)
+    const statuses = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => send(`/r${i}`).then((r) => r.status)),
+    )
+    expect(statuses.every((status) => status === 204)).toBe(true)
+    const pairs = server.requests
+      .map((request) => params(request))
+      .filter((p) => p.nc !== undefined)
+      .map((p) => `${p.nonce} ${p.nc}`)
+    expect(new Set(pairs).size).toBe(pairs.length)
+  })
+
+  it('drains at most 64 KiB of a 401 body before replaying', async () => {
+    const server = await startLoopbackServer(() => ({
+      status: 401,
+      headers: { 'www-authenticate': MD5_AUTH.replace('NONCE', `n${Math.random()}`) },
+      body: 'x'.repeat(200 * 1024),
+    }))
+    servers.push(server)
+    await expect(client(server.url)('/big')).rejects.toThrow('401 body over 65536 bytes')
   })
 
   it('returns a 401 without a usable challenge as it is', async () => {
