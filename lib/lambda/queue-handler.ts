@@ -2,8 +2,8 @@
  * The SQS function: each record is a revoke request (raw or SNS-wrapped). Only `revoked` and
  * `already_gone` ack a record; everything else is a batch item failure, so SQS redelivers it
  * and, after maxReceiveCount, moves it to the DLQ. Records run concurrently up to
- * QUEUE_CONCURRENCY (FIFO queues: in order, stopping at the first failure), all within the
- * invocation's deadline.
+ * QUEUE_CONCURRENCY (FIFO queues: in order, and a failed record fails the rest of its own
+ * message group only), all within the invocation's deadline.
  */
 import {
   BatchProcessor,
@@ -94,6 +94,8 @@ export async function handleQueueBatch(
       new SqsFifoPartialProcessorAsync(),
       {
         context,
+        // Order matters within a message group only: other groups go on.
+        skipGroupOnError: true,
         throwOnFullBatchFailure: false,
       },
     )
@@ -109,7 +111,7 @@ export async function handleQueueBatch(
       },
     )
   }
-  if (shouldFailWholeBatch(records.length, failures)) {
+  if (shouldFailWholeBatch(records.length, response.batchItemFailures.length, failures)) {
     throw new BatchFailedError(
       `all ${records.length} records failed for reasons outside the messages; SQS will retry them`,
     )

@@ -35,8 +35,20 @@ export class BatchFailedError extends Error {
   override readonly name = 'BatchFailedError'
 }
 
-export function shouldFailWholeBatch(records: number, failures: readonly FailureCause[]): boolean {
+/**
+ * Throw (so Lambda backs off) when every record of the batch failed and every record that ran
+ * failed for reasons outside the messages. On FIFO queues, records skipped because an earlier
+ * record of their group failed did not run; they follow that record.
+ */
+export function shouldFailWholeBatch(
+  records: number,
+  failed: number,
+  causes: readonly FailureCause[],
+): boolean {
   return (
-    records > 0 && failures.length === records && failures.every((cause) => cause === 'environment')
+    records > 0 &&
+    failed === records &&
+    causes.length > 0 &&
+    causes.every((cause) => cause === 'environment')
   )
 }

@@ -101,6 +101,35 @@ describe('queue handler', () => {
     expect(fixture.simulator.state.pendingInvitation(DEMO_ORG_ID, third.id)).toBeDefined()
   })
 
+  it('on a FIFO queue fails only the rest of the failed record’s own message group', async () => {
+    const { failedIndexes } = await deliver(
+      [
+        { body: revoke(first.id), groupId: 'leaver-a' },
+        { body: forbidden, groupId: 'leaver-b' },
+        { body: revoke(second.id), groupId: 'leaver-a' },
+        { body: revoke(third.id), groupId: 'leaver-b' },
+      ],
+      { fifo: true },
+    )
+    expect(failedIndexes).toEqual([1, 3])
+    expect(fixture.simulator.state.pendingInvitation(DEMO_ORG_ID, second.id)).toBeUndefined()
+    expect(fixture.simulator.state.pendingInvitation(DEMO_ORG_ID, third.id)).toBeDefined()
+  })
+
+  it('on a FIFO queue throws when every record that ran failed for reasons outside the messages', async () => {
+    fixture.simulator.faults.configure({ errorRate: 1, errorStatus: 503 })
+    await expect(
+      deliver(
+        [
+          { body: revoke(first.id), groupId: 'leaver-a' },
+          { body: revoke(second.id), groupId: 'leaver-a' },
+          { body: revoke(third.id), groupId: 'leaver-b' },
+        ],
+        { fifo: true, remainingMs: 4_000 },
+      ),
+    ).rejects.toThrow(BatchFailedError)
+  })
+
   it('refuses organizations outside ALLOWED_ORG_IDS as a record failure, without calling Atlas', async () => {
     const { failedIndexes } = await deliver([revoke(first.id)], {
       env: { ALLOWED_ORG_IDS: DEMO_MEMBER_ORG_ID },

@@ -37,9 +37,15 @@ describe('parseQueueMessage', () => {
 
 describe('shouldFailWholeBatch', () => {
   it('throws only when every record failed and none for a reason of its own', () => {
-    expect(shouldFailWholeBatch(2, ['environment', 'environment'])).toBe(true)
-    expect(shouldFailWholeBatch(2, ['environment', 'message'])).toBe(false)
-    expect(shouldFailWholeBatch(3, ['environment', 'environment'])).toBe(false)
-    expect(shouldFailWholeBatch(0, [])).toBe(false)
+    expect(shouldFailWholeBatch(2, 2, ['environment', 'environment'])).toBe(true)
+    expect(shouldFailWholeBatch(2, 2, ['environment', 'message'])).toBe(false)
+    expect(shouldFailWholeBatch(3, 2, ['environment', 'environment'])).toBe(false)
+    expect(shouldFailWholeBatch(0, 0, [])).toBe(false)
+  })
+
+  it('on FIFO queues counts records skipped behind a failure of their group as failed too', () => {
+    expect(shouldFailWholeBatch(3, 3, ['environment'])).toBe(true)
+    expect(shouldFailWholeBatch(3, 3, ['message'])).toBe(false)
+    expect(shouldFailWholeBatch(3, 3, [])).toBe(false)
   })
 })
