@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto'
+import { Webhook } from 'standardwebhooks'
 import { describe, expect, it } from 'vitest'
 import {
   signWebhook,
@@ -6,7 +7,7 @@ import {
   webhookVerifier,
 } from '../../lib/webhook/webhook-signature.ts'
 
-// The example secret from the Standard Webhooks specification.
+// The example secret from the Standard Webhooks specification (24 bytes).
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
 const BODY = '{"orgId":"a0123456789abcdef012345a","invitationId":"6a793f89c0eb9e7a177165b6"}'
 
@@ -25,21 +26,83 @@ describe('Standard Webhooks signatures', () => {
     })
   })
 
-  it('verifies on the raw bytes and reports why it refuses', () => {
+  it('agrees with the reference library (standardwebhooks) both ways, for UTF-8 bodies', () => {
+    const reference = new Webhook(SECRET)
+    const at = new Date()
+    const body = '{"username":"léa.müller@example.com"}'
+    expect(signWebhook(SECRET, 'msg_ref', at, body)['webhook-signature']).toBe(
+      reference.sign('msg_ref', at, body),
+    )
+    const headers = {
+      'webhook-id': 'msg_ref',
+      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+      'webhook-signature': reference.sign('msg_ref', at, body),
+    }
+    expect(webhookVerifier(SECRET)(headers, Buffer.from(body))).toBe('msg_ref')
+  })
+
+  it('verifies over the raw body bytes, which need not be UTF-8', () => {
+    const raw = Buffer.from([0x7b, 0xff, 0xfe, 0x80, 0x7d])
+    const headers = signWebhook(SECRET, 'msg_bytes', new Date(), raw)
+    const verify = webhookVerifier(SECRET)
+    expect(verify(headers, raw)).toBe('msg_bytes')
+    // The same bytes read as UTF-8 turn into replacement characters: another message.
+    expect(() => verify(headers, Buffer.from(raw.toString('utf8')))).toThrow(WebhookSignatureError)
+  })
+
+  it('reports why it refuses', () => {
     const verify = webhookVerifier(SECRET)
     const headers = signWebhook(SECRET, 'msg_1', new Date(), BODY)
-    expect(() => verify(headers, Buffer.from(BODY))).not.toThrow()
-    expect(() => verify(headers, Buffer.from(`${BODY} `))).toThrow(WebhookSignatureError)
+    expect(verify(headers, Buffer.from(BODY))).toBe('msg_1')
+    expect(() => verify(headers, Buffer.from(`${BODY} `))).toThrow('no matching v1 signature')
     expect(() => verify({ ...headers, 'webhook-id': 'msg_2' }, Buffer.from(BODY))).toThrow(
-      'No matching signature found',
+      'no matching v1 signature',
     )
-    expect(() => verify({}, Buffer.from(BODY))).toThrow('Missing required headers')
+    expect(() => verify({}, Buffer.from(BODY))).toThrow(
+      'webhook-id, webhook-timestamp and webhook-signature headers are required',
+    )
     expect(() => verify({ ...headers, 'webhook-timestamp': 'soon' }, Buffer.from(BODY))).toThrow(
-      'Invalid Signature Headers',
+      'webhook-timestamp must be Unix seconds (digits only)',
     )
   })
 
-  it.each(['', 'MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'whsec_', 'whsec_not base64!'])(
+  it('accepts only digits as the timestamp, even where a lenient parser would read a number', () => {
+    const verify = webhookVerifier(SECRET)
+    const headers = signWebhook(SECRET, 'msg_ts', new Date(), BODY)
+    for (const timestamp of [
+      `${headers['webhook-timestamp']}abc`,
+      ` ${headers['webhook-timestamp']}`,
+      `${headers['webhook-timestamp']}.5`,
+      '-1',
+    ]) {
+      expect(() =>
+        verify({ ...headers, 'webhook-timestamp': timestamp }, Buffer.from(BODY)),
+      ).toThrow('webhook-timestamp must be Unix seconds (digits only)')
+    }
+  })
+
+  it('refuses a webhook-id with the separator "." or outside printable ASCII', () => {
+    const verify = webhookVerifier(SECRET)
+    for (const id of ['msg.1', 'msg 1', 'msg\u00e91', 'x'.repeat(257)]) {
+      const headers = signWebhook(SECRET, id, new Date(), BODY)
+      expect(() => verify(headers, Buffer.from(BODY))).toThrow(
+        'webhook-id must be 1 to 256 printable characters without "." or spaces',
+      )
+    }
+  })
+
+  it('verifies with any of several secrets (rotation), separated by white space', () => {
+    const next = `whsec_${Buffer.from('the next secret, thirty-two byte').toString('base64')}`
+    const verify = webhookVerifier(`${SECRET}\n${next}`)
+    expect(verify(signWebhook(next, 'msg_new', new Date(), BODY), Buffer.from(BODY))).toBe(
+      'msg_new',
+    )
+    expect(verify(signWebhook(SECRET, 'msg_old', new Date(), BODY), Buffer.from(BODY))).toBe(
+      'msg_old',
+    )
+  })
+
+  it.each(['', 'MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'whsec_', 'whsec_not_base64!'])(
     'refuses the secret %j as configuration',
     (secret) => {
       expect(() => webhookVerifier(secret)).toThrow(
@@ -47,4 +110,11 @@ describe('Standard Webhooks signatures', () => {
       )
     },
   )
+
+  it('refuses a secret shorter than the 24 bytes the spec requires', () => {
+    const short = `whsec_${Buffer.from('only sixteen byt').toString('base64')}`
+    expect(() => webhookVerifier(short)).toThrow(
+      'WEBHOOK_SECRET_ID secret must decode to 24 to 64 bytes (Standard Webhooks); got 16',
+    )
+  })
 })
