@@ -6,7 +6,7 @@ import { AtlasClient } from '../../lib/atlas/atlas-client.ts'
 import { createAtlasDispatcher } from '../../lib/atlas/atlas-dispatcher.ts'
 import { AtlasApiKey } from '../../lib/credentials/atlas-api-key.ts'
 import { fixedCredentials } from '../../lib/credentials/credentials-source.ts'
-import { revokeInvitation } from '../../lib/revoke/revoke-invitation.ts'
+import { executeRevokeRequest } from '../../lib/revoke/revoke-request-use-case.ts'
 import { DEMO_API_KEY, DEMO_ORG_ID } from '../../lib/simulator/demo-seed.ts'
 import { startAtlasProcess } from '../bench-fixture.ts'
 import { benchInvitationId } from '../bench-ids.ts'
@@ -31,9 +31,9 @@ export async function measureRequestsAndConnections(
         ),
       }
       for (let i = 0; i < n; i++) {
-        const result = await revokeInvitation(
+        const result = await executeRevokeRequest(
           dependencies,
-          { orgId: DEMO_ORG_ID, invitationId: benchInvitationId(next++) },
+          { kind: 'invitation', orgId: DEMO_ORG_ID, invitationId: benchInvitationId(next++) },
           { deadline: Date.now() + 10_000 },
         )
         if (result.outcome !== 'revoked') throw new Error(`ours: ${result.outcome}`)

@@ -4,14 +4,23 @@
  * removes a user whose membership is still pending; needs API version 2025-02-19).
  */
 import { ConfigurationError } from '../errors.ts'
+import type { AtlasAdapter } from './atlas-adapter.ts'
+import { invitationsAdapter } from './invitations-adapter.ts'
+import { usersAdapter } from './users-adapter.ts'
 
 export type AtlasApi = 'v1' | 'v2' | 'users'
 
-export const ATLAS_APIS: readonly AtlasApi[] = ['v1', 'v2', 'users']
+const ADAPTERS: Readonly<Record<AtlasApi, AtlasAdapter>> = {
+  v1: invitationsAdapter('v1'),
+  v2: invitationsAdapter('v2'),
+  users: usersAdapter,
+}
 
-/** Accept headers that pin the v2 resource versions we speak. */
-export const V2_INVITATIONS_ACCEPT = 'application/vnd.atlas.2023-01-01+json'
-export const USERS_ACCEPT = 'application/vnd.atlas.2025-02-19+json'
+export const ATLAS_APIS = Object.keys(ADAPTERS) as readonly AtlasApi[]
+
+export function atlasAdapter(api: AtlasApi): AtlasAdapter {
+  return ADAPTERS[api]
+}
 
 export function parseAtlasApi(value: string | undefined, setting = 'ATLAS_API'): AtlasApi {
   const api = (value ?? '').trim() || 'v1'

@@ -12,6 +12,7 @@ import { sharedAtlasDispatcher } from './atlas-dispatcher.ts'
 import { DEFAULT_ATLAS_BASE_URL } from './base-url.ts'
 import { type BufferedResponse, dispatchBuffered } from './buffered-dispatch.ts'
 import { type DeprecationNotice, deprecationNotice } from './deprecation-notice.ts'
+import { formatQuery, type ResponseFormat, unwrapEnvelope } from './response-format.ts'
 
 export const ATLAS_JSON = 'application/json'
 
@@ -19,17 +20,21 @@ export interface AtlasCall {
   readonly method: 'GET' | 'DELETE'
   /** Path below the origin, e.g. `/api/atlas/v1.0/orgs/…/invites/…`, already encoded. */
   readonly path: string
-  readonly query?: Readonly<Record<string, string | undefined>>
+  /** Query parameters; a URLSearchParams keeps repeated names. */
+  readonly query?: Readonly<Record<string, string | undefined>> | URLSearchParams
   readonly accept?: string
+  /** `pretty` / `envelope`; the answer comes back unwrapped either way. */
+  readonly format?: ResponseFormat
   readonly credentials: AtlasCredentials
   /** Absolute deadline, epoch milliseconds: no attempt starts or runs past it. */
   readonly deadline: number
 }
 
 export interface AtlasResponse {
+  /** Atlas's status: from the envelope when the call asked for one. */
   readonly status: number
   readonly headers: Readonly<Record<string, string | string[] | undefined>>
-  /** Parsed JSON, or `undefined` for an empty or non-JSON body. */
+  /** Parsed JSON (an envelope's content), or `undefined` for an empty or non-JSON body. */
   readonly body: unknown
   readonly attempts: number
 }
@@ -75,7 +80,7 @@ export class AtlasClient {
         return await this.#sendWithBearer(call, credentials, deadline.signal)
       const digest = { username: credentials.publicKey, password: credentials.privateKey }
       const response = await this.#dispatch(call, {}, deadline.signal, { digest })
-      return answer(response, response.attempts)
+      return answer(call, response, response.attempts)
     } finally {
       clearTimeout(timer)
     }
@@ -110,7 +115,7 @@ export class AtlasClient {
       this.#tokens.invalidate(account)
       result = await attempt()
     }
-    return answer(result.response, attempts)
+    return answer(call, result.response, attempts)
   }
 
   async #dispatch(
@@ -122,7 +127,7 @@ export class AtlasClient {
     const options = {
       origin: this.origin,
       method: call.method,
-      path: requestTarget(call.path, call.query),
+      path: requestTarget(call.path, call.query, formatQuery(call.format)),
       headers: { accept: call.accept ?? ATLAS_JSON, ...headers },
       deadline: call.deadline,
       ...extra,
@@ -138,20 +143,24 @@ export class AtlasClient {
   }
 }
 
-function answer(response: BufferedResponse, attempts: number): AtlasResponse {
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: parseJson(response.body),
-    attempts,
-  }
+function answer(call: AtlasCall, response: BufferedResponse, attempts: number): AtlasResponse {
+  const { status, body } = unwrapEnvelope(
+    response.status,
+    parseJson(response.body),
+    call.format?.envelope === true,
+  )
+  return { status, headers: response.headers, body, attempts }
 }
 
 /** The request-target as sent and as signed: path plus the defined query parameters. */
-export function requestTarget(path: string, query: AtlasCall['query'] = {}): string {
+export function requestTarget(
+  path: string,
+  ...queries: readonly (AtlasCall['query'] | undefined)[]
+): string {
   const params = new URLSearchParams()
-  for (const [name, value] of Object.entries(query)) {
-    if (value !== undefined) params.append(name, value)
+  for (const query of queries) {
+    const entries = query instanceof URLSearchParams ? query.entries() : Object.entries(query ?? {})
+    for (const [name, value] of entries) if (value !== undefined) params.append(name, value)
   }
   const search = params.toString()
   return search ? `${path}?${search}` : path

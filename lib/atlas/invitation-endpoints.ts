@@ -1,68 +1,55 @@
-/** Request shapes for the Atlas organization invitation endpoints, v1.0 and v2. */
-import type { InvitationRef } from '../revoke/invitation-ref.ts'
-import { V2_INVITATIONS_ACCEPT } from './atlas-api.ts'
-import type { AtlasCall } from './atlas-client.ts'
+/** Request shapes for the Atlas organization invitation endpoints, v1.0 and v2 (version 2023-01-01). */
+import type { CallShape } from './atlas-session.ts'
 
-export interface ResponseFormat {
-  /** `pretty=true`: Atlas indents the JSON it returns. */
-  readonly pretty?: boolean
-  /** `envelope=true`: Atlas answers 200 with `{status, content}` in the body. */
-  readonly envelope?: boolean
+export type InvitationsVersion = 'v1' | 'v2'
+
+/** The v2 invitation resources' version (deprecated 2025-02-19, sunset 2027-07-01). */
+export const V2_INVITATIONS_ACCEPT = 'application/vnd.atlas.2023-01-01+json'
+
+function invitesPath(version: InvitationsVersion, orgId: string): string {
+  return `/api/atlas/${version === 'v1' ? 'v1.0' : 'v2'}/orgs/${encodeURIComponent(orgId)}/invites`
 }
 
-export type CallShape = Pick<AtlasCall, 'method' | 'path' | 'query' | 'accept'>
-
-export function formatQuery(format: ResponseFormat): Record<string, string | undefined> {
-  return {
-    pretty: format.pretty ? 'true' : undefined,
-    envelope: format.envelope ? 'true' : undefined,
-  }
-}
-
-function invitesPath(api: 'v1' | 'v2', orgId: string): string {
-  return `/api/atlas/${api === 'v1' ? 'v1.0' : 'v2'}/orgs/${encodeURIComponent(orgId)}/invites`
-}
-
-function accept(api: 'v1' | 'v2'): { accept?: string } {
-  return api === 'v2' ? { accept: V2_INVITATIONS_ACCEPT } : {}
+function accept(version: InvitationsVersion): { accept?: string } {
+  return version === 'v2' ? { accept: V2_INVITATIONS_ACCEPT } : {}
 }
 
 /** `DELETE /api/atlas/{v1.0|v2}/orgs/{orgId}/invites/{invitationId}` (not `/invitations/`). */
 export function deleteInvitationCall(
-  api: 'v1' | 'v2',
-  ref: InvitationRef,
-  format: ResponseFormat,
+  version: InvitationsVersion,
+  orgId: string,
+  invitationId: string,
 ): CallShape {
   return {
     method: 'DELETE',
-    path: `${invitesPath(api, ref.orgId)}/${encodeURIComponent(ref.invitationId)}`,
-    query: formatQuery(format),
-    ...accept(api),
+    path: `${invitesPath(version, orgId)}/${encodeURIComponent(invitationId)}`,
+    ...accept(version),
   }
 }
 
-/** `GET …/orgs/{orgId}/invites?username=…`: the org's pending invitations for one user. */
-export function listInvitationsCall(
-  api: 'v1' | 'v2',
+/** `GET …/orgs/{orgId}/invites/{invitationId}`: one pending invitation. */
+export function getInvitationCall(
+  version: InvitationsVersion,
   orgId: string,
-  username: string,
-  format: ResponseFormat,
+  invitationId: string,
 ): CallShape {
   return {
     method: 'GET',
-    path: invitesPath(api, orgId),
-    query: { username, ...formatQuery(format) },
-    ...accept(api),
+    path: `${invitesPath(version, orgId)}/${encodeURIComponent(invitationId)}`,
+    ...accept(version),
   }
 }
 
-/** Invitation ids in a list answer (a JSON array of invitations), ignoring anything malformed. */
-export function invitationIds(content: unknown): string[] {
-  const items = Array.isArray(content)
-    ? content
-    : ((content as { results?: unknown })?.results ?? [])
-  if (!Array.isArray(items)) return []
-  return items
-    .map((item) => (item as { id?: unknown })?.id)
-    .filter((id): id is string => typeof id === 'string')
+/** `GET …/orgs/{orgId}/invites[?username=…]`: the org's pending invitations (a bare array, unpaged). */
+export function listInvitationsCall(
+  version: InvitationsVersion,
+  orgId: string,
+  username: string | undefined,
+): CallShape {
+  return {
+    method: 'GET',
+    path: invitesPath(version, orgId),
+    ...(username === undefined ? {} : { query: { username } }),
+    ...accept(version),
+  }
 }

@@ -1,6 +1,7 @@
 /**
  * What an Atlas answer means for a revocation. Pure: a status, headers and body in, an
- * {@link Outcome} out; the same table serves the CLI, the HTTP function and the queue.
+ * {@link Outcome} out. A 404 is never read here alone: whether it settles anything depends on
+ * what it names (see not-found-evidence.ts), which the API adapters decide.
  */
 import { parseRetryAfter } from './retry-policy.ts'
 
@@ -35,21 +36,20 @@ export interface AtlasAnswer {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>
   /** Parsed JSON, or `undefined` for an empty or non-JSON body. */
   readonly body: unknown
-  /** True when the call asked for `envelope=true`: the real status is in the body. */
-  readonly envelope: boolean
 }
 
 /**
+ * The outcome of an answer that is not a success and not a 404: the key (401), its role or
+ * access list (403), the rate limit (429), the request (other 4xx) or Atlas itself (5xx).
+ * A 404 reaching here had no evidence behind it, so it is an `upstream_error`.
+ *
  * @example
- * outcomeOfDelete({ status: 204, headers: {}, body: undefined, envelope: false })
- * // → { outcome: 'revoked', status: 204, retryable: false }
+ * outcomeOfRefusal({ status: 403, headers: {}, body: { errorCode: 'USER_UNAUTHORIZED' } })
+ * // → { outcome: 'forbidden', status: 403, errorCode: 'USER_UNAUTHORIZED', retryable: false }
  */
-export function outcomeOfDelete(answer: AtlasAnswer, nowMs = Date.now()): Outcome {
-  const { status, body } = unwrapEnvelope(answer)
-  const error = atlasError(body, answer.headers)
-  const base = { status, ...error }
-  if (status >= 200 && status < 300) return { outcome: 'revoked', status, retryable: false }
-  if (status === 404) return { outcome: 'already_gone', ...base, retryable: false }
+export function outcomeOfRefusal(answer: AtlasAnswer, nowMs = Date.now()): Outcome {
+  const { status } = answer
+  const base = { status, ...atlasError(answer) }
   if (status === 401) return { outcome: 'unauthorized', ...base, retryable: false }
   if (status === 403) return { outcome: 'forbidden', ...base, retryable: false }
   if (status === 429) {
@@ -61,8 +61,14 @@ export function outcomeOfDelete(answer: AtlasAnswer, nowMs = Date.now()): Outcom
       ...(retryAfterMs === undefined ? {} : { retryAfterSeconds: Math.ceil(retryAfterMs / 1000) }),
     }
   }
-  if (status >= 400 && status < 500) return { outcome: 'invalid', ...base, retryable: false }
-  return { outcome: 'upstream_error', ...base, retryable: true }
+  if (status >= 400 && status < 500 && status !== 404)
+    return { outcome: 'invalid', ...base, retryable: false }
+  return {
+    outcome: 'upstream_error',
+    ...base,
+    ...(status === 404 ? { detail: base.detail ?? 'Atlas answered 404 without saying what' } : {}),
+    retryable: true,
+  }
 }
 
 /** The outcome when no answer came: a network error, a timeout or the deadline. */
@@ -74,21 +80,22 @@ export function outcomeOfFailure(code: string | undefined, message: string): Out
   return { outcome: 'upstream_error', detail, retryable: true }
 }
 
-/** With `envelope=true` Atlas answers 200 and puts `{status, content}` in the body. */
-export function unwrapEnvelope(answer: AtlasAnswer): { status: number; body: unknown } {
-  const body = answer.body as { status?: unknown; content?: unknown } | undefined
-  if (answer.envelope && answer.status === 200 && typeof body?.status === 'number') {
-    return { status: body.status, body: body.content }
+/** Atlas answered, but not in the shape its spec documents: nothing can be concluded from it. */
+export function unexpectedAnswer(answer: AtlasAnswer, what: string): Outcome {
+  return {
+    outcome: 'upstream_error',
+    status: answer.status,
+    ...atlasError(answer),
+    detail: `Atlas answered ${what} in an undocumented shape`,
+    retryable: true,
   }
-  return { status: answer.status, body: answer.body }
 }
 
-function atlasError(
-  body: unknown,
-  headers: AtlasAnswer['headers'],
-): { errorCode?: string; detail?: string } {
+/** `errorCode` (body, else `X-Error-Code`) and `detail` of an Atlas error answer. */
+export function atlasError(answer: AtlasAnswer): { errorCode?: string; detail?: string } {
+  const body = answer.body
   const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>
-  const header = headers['x-error-code']
+  const header = answer.headers['x-error-code']
   const errorCode =
     typeof fields.errorCode === 'string'
       ? fields.errorCode

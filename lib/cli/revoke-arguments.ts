@@ -4,8 +4,8 @@
  */
 import { parseArgs } from 'node:util'
 import { type AtlasApi, parseAtlasApi } from '../atlas/atlas-api.ts'
+import { atlasId, type InvitationRef, invitationRef } from '../atlas/invitation-ref.ts'
 import { ConfigurationError, ValidationError } from '../errors.ts'
-import { atlasId, type InvitationRef, invitationRef } from '../revoke/invitation-ref.ts'
 
 export interface RevokePlan {
   readonly targets: readonly InvitationRef[]

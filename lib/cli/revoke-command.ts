@@ -14,7 +14,7 @@ import {
 } from '../credentials/credentials-source.ts'
 import { CachedSecrets, SecretUnavailableError } from '../credentials/secret-cache.ts'
 import { ConfigurationError } from '../errors.ts'
-import { type Revocation, revokeInvitation } from '../revoke/revoke-invitation.ts'
+import { executeRevokeRequest, type Revocation } from '../revoke/revoke-request-use-case.ts'
 import {
   parseRevokeArguments,
   parseStdinTargets,
@@ -62,17 +62,21 @@ export async function runRevokeCommand(io: CommandIO): Promise<number> {
 
   let allSettled = true
   for (const target of plan.targets) {
-    let result: Revocation
     try {
-      result = await revokeInvitation({ atlas, credentials }, target, {
-        ...plan,
-        deadline: Date.now() + plan.timeoutMs,
-      })
+      const result = await executeRevokeRequest(
+        { atlas, credentials },
+        { kind: 'invitation', ...target },
+        {
+          deadline: Date.now() + plan.timeoutMs,
+          api: plan.api,
+          format: { pretty: plan.pretty, envelope: plan.envelope },
+        },
+      )
+      allSettled &&= SETTLED_OUTCOMES.has(result.outcome)
+      for (const revocation of result.revocations) io.stdout(JSON.stringify(printable(revocation)))
     } catch (error) {
       return report(io, error)
     }
-    allSettled &&= SETTLED_OUTCOMES.has(result.outcome)
-    io.stdout(JSON.stringify(printable(result)))
   }
   return allSettled ? EXIT.done : EXIT.failed
 }
@@ -94,6 +98,7 @@ function printable(result: Revocation) {
   return {
     orgId: result.orgId,
     invitationId: result.invitationId,
+    ...(result.userId === undefined ? {} : { userId: result.userId }),
     outcome: result.outcome,
     status: result.status ?? null,
     ...(result.errorCode === undefined ? {} : { errorCode: result.errorCode }),

@@ -4,8 +4,8 @@
  */
 import { type AtlasApi, parseAtlasApi } from '../atlas/atlas-api.ts'
 import { atlasOrigin } from '../atlas/base-url.ts'
+import { ATLAS_ID_PATTERN, ATLAS_ID_RULE } from '../atlas/invitation-ref.ts'
 import { ConfigurationError } from '../errors.ts'
-import { ATLAS_ID_PATTERN, ATLAS_ID_RULE } from '../revoke/invitation-ref.ts'
 
 export interface FunctionConfig {
   /** Secrets Manager id of `{"publicKey","privateKey"}`. */
@@ -49,10 +49,7 @@ export function loadFunctionConfig(env: Environment, trigger: 'http' | 'queue'):
     atlasApi: attempt(() => parseAtlasApi(env.ATLAS_API), 'v1'),
     allowedOrgIds: attempt(() => allowedOrgIds(env.ALLOWED_ORG_IDS), undefined),
     secretTtlSeconds: attempt(() => integer(env, 'SECRET_TTL_SECONDS', 300, 0, 86_400), 300),
-    allowUnauthenticatedDelete: attempt(
-      () => flag(env, 'LOCAL_DEV_ALLOW_UNAUTHENTICATED_DELETE'),
-      false,
-    ),
+    allowUnauthenticatedDelete: attempt(() => localOnlyFlag(env), false),
     queueConcurrency: attempt(() => integer(env, 'QUEUE_CONCURRENCY', 5, 1, 10), 5),
   }
   if (problems.length > 0)
@@ -93,6 +90,19 @@ function integer(
     )
   }
   return number
+}
+
+/**
+ * `LOCAL_DEV_ALLOW_UNAUTHENTICATED_DELETE` serves the IAM route without an IAM caller. Only
+ * serverless-offline (which sets `IS_OFFLINE`) may turn it on; anywhere else, real Lambda
+ * included, setting it is a configuration error rather than an open door.
+ */
+function localOnlyFlag(env: Environment): boolean {
+  const name = 'LOCAL_DEV_ALLOW_UNAUTHENTICATED_DELETE'
+  const allowed = flag(env, name)
+  if (allowed && env.IS_OFFLINE !== 'true')
+    throw new ConfigurationError(name, 'may be true only under serverless-offline (IS_OFFLINE)')
+  return allowed
 }
 
 function flag(env: Environment, name: string): boolean {

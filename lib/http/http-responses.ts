@@ -56,13 +56,13 @@ export function reportResponse(report: RevokeReport, requestId: string): HttpRes
   const { request } = report
   const target =
     request.kind === 'invitation'
-      ? { invitationId: request.invitationId }
+      ? {
+          invitationId: request.invitationId,
+          ...userIds(report),
+        }
       : {
           username: request.username,
-          invitations: report.revocations.map((revocation) => ({
-            invitationId: revocation.invitationId,
-            outcome: revocation.outcome,
-          })),
+          invitations: report.revocations.map(revocationTarget),
         }
   const body = {
     outcome: report.outcome,
@@ -71,6 +71,7 @@ export function reportResponse(report: RevokeReport, requestId: string): HttpRes
     ...(statusCode === 502 && report.errorCode !== undefined
       ? { errorCode: report.errorCode }
       : {}),
+    ...(statusCode !== 200 && report.detail !== undefined ? { detail: report.detail } : {}),
     requestId,
   }
   const retryAfter =
@@ -78,4 +79,19 @@ export function reportResponse(report: RevokeReport, requestId: string): HttpRes
       ? { 'retry-after': String(report.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS) }
       : {}
   return json(statusCode, body, retryAfter)
+}
+
+/** One revocation as callers see it: the invitation or (users mode) user, and its outcome. */
+function revocationTarget(revocation: RevokeReport['revocations'][number]) {
+  return {
+    ...(revocation.invitationId === undefined ? {} : { invitationId: revocation.invitationId }),
+    ...(revocation.userId === undefined ? {} : { userId: revocation.userId }),
+    outcome: revocation.outcome,
+  }
+}
+
+/** Users mode, by invitation id: the pending user(s) the invitation resolved to. */
+function userIds(report: RevokeReport): { userId?: string } {
+  const [first] = report.revocations
+  return first?.userId === undefined ? {} : { userId: first.userId }
 }

@@ -4,18 +4,26 @@
  */
 import type { Dispatcher } from 'undici'
 import { AtlasClient } from '../atlas/atlas-client.ts'
+import type { AtlasDependencies } from '../atlas/atlas-session.ts'
 import { type DeprecationNotice, firstNoticeOnly } from '../atlas/deprecation-notice.ts'
 import { type FunctionConfig, loadFunctionConfig } from '../config/function-config.ts'
 import { secretCredentials } from '../credentials/credentials-source.ts'
 import { CachedSecrets, type SecretReader } from '../credentials/secret-cache.ts'
-import type { RevokeDependencies } from '../revoke/signed-call.ts'
-import { type WebhookVerifier, webhookVerifier } from '../webhook/webhook-signature.ts'
+import type { HttpResult } from '../http/http-responses.ts'
+import { WebhookReplays } from '../webhook/webhook-replays.ts'
+import {
+  TOLERANCE_SECONDS,
+  type WebhookVerifier,
+  webhookVerifier,
+} from '../webhook/webhook-signature.ts'
 
 export interface FunctionRuntime {
   readonly config: FunctionConfig
-  readonly dependencies: RevokeDependencies
+  readonly dependencies: AtlasDependencies
   /** The verifier for the current webhook secret (read through the secrets cache). */
   webhookVerifier(): Promise<WebhookVerifier>
+  /** Answers to signed webhooks this container saw within the signature's tolerance window. */
+  readonly webhookReplays: WebhookReplays<HttpResult>
 }
 
 export interface RuntimeOverrides {
@@ -41,6 +49,11 @@ export function createFunctionRuntime(
   return {
     config,
     dependencies: { atlas, credentials: secretCredentials(secrets, config.atlasSecretId) },
+    webhookReplays: new WebhookReplays<HttpResult>({
+      ttlMs: TOLERANCE_SECONDS * 1000,
+      // A settled answer stays; one a retry could change is forgotten so the retry runs.
+      keep: (answer) => answer.statusCode === 200,
+    }),
     async webhookVerifier() {
       const secretId = config.webhookSecretId ?? ''
       const secret = await secrets.read(secretId, 'WEBHOOK_SECRET_ID')

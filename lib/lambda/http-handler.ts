@@ -157,8 +157,9 @@ async function webhookRevocation(
     )
   }
   const verify = await runtime.webhookVerifier()
+  let webhookId: string
   try {
-    verify(request.headers, request.body)
+    webhookId = verify(request.headers, request.body)
   } catch (error) {
     if (!(error instanceof WebhookSignatureError)) throw error
     context.logger.warn('webhook signature rejected', {
@@ -167,16 +168,25 @@ async function webhookRevocation(
     })
     return refusal(401, 'invalid_signature', error.message, requestId)
   }
-  let body: unknown
-  try {
-    body = JSON.parse(request.body.toString('utf8'))
-  } catch {
-    return refusal(400, 'invalid_json', 'the body is not JSON', requestId, { field: 'body' })
-  }
-  return revoke(parseRevokeRequest(body), runtime, context, requestId, {
-    trigger: 'webhook',
-    webhookId: request.headers['webhook-id'],
-  })
+  const { answer, replayed } = await runtime.webhookReplays.answer(
+    webhookId,
+    request.body,
+    async () => {
+      let body: unknown
+      try {
+        body = JSON.parse(request.body.toString('utf8'))
+      } catch {
+        return refusal(400, 'invalid_json', 'the body is not JSON', requestId, { field: 'body' })
+      }
+      return revoke(parseRevokeRequest(body), runtime, context, requestId, {
+        trigger: 'webhook',
+        webhookId,
+      })
+    },
+  )
+  if (replayed)
+    context.logger.info('webhook replay answered from the first delivery', { webhookId })
+  return answer
 }
 
 async function iamRevocation(

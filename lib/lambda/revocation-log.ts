@@ -18,13 +18,19 @@ export function logReport(
     outcome: report.outcome,
     atlasStatus: report.status,
     errorCode: report.errorCode,
+    detail: report.detail,
     attempts: report.attempts,
     revocations: report.revocations.map((revocation) => ({
       invitationId: revocation.invitationId,
+      userId: revocation.userId,
       outcome: revocation.outcome,
       atlasStatus: revocation.status,
-      attempts: revocation.attempts,
+      detail: revocation.detail,
     })),
+    // A list that ignored its username filter: what else it returned, never revoked.
+    ...(report.ignored.length > 0
+      ? { ignoredEntries: report.ignored.map((entry) => ({ id: entry.id, status: entry.status })) }
+      : {}),
   }
   if (SETTLED_OUTCOMES.has(report.outcome)) logger.info('revocation settled', entry)
   else logger.warn('revocation not settled', entry)

@@ -1,30 +1,34 @@
 /**
- * What both Lambda triggers run: a revoke request by invitation id, or by username (list the
- * organization's pending invitations for that user, revoke each). The report's own outcome
- * sums the parts up for the caller: settled only when every part is.
+ * What every entry point runs: a revoke request by invitation id, or by username (find the
+ * organization's pending invitations for that user, revoke each), through the adapter of the
+ * Atlas API in use. The report's own outcome sums the parts up for the caller: settled only when
+ * every part is.
  */
-import { invitationIds, listInvitationsCall } from '../atlas/invitation-endpoints.ts'
-import {
-  type Outcome,
-  type OutcomeKind,
-  outcomeOfDelete,
-  SETTLED_OUTCOMES,
-  unwrapEnvelope,
-} from '../atlas/outcome.ts'
-import { listOrgUsersCall, readOrgUsers } from '../atlas/users-endpoints.ts'
-import {
-  type Revocation,
-  type RevokeOptions,
-  removePendingUser,
-  revokeInvitation,
-} from './revoke-invitation.ts'
+import type { Revocation } from '../atlas/atlas-adapter.ts'
+import { type AtlasApi, atlasAdapter } from '../atlas/atlas-api.ts'
+import type { ListedEntry } from '../atlas/atlas-lists.ts'
+import { type AtlasDependencies, AtlasSession } from '../atlas/atlas-session.ts'
+import { type Outcome, type OutcomeKind, SETTLED_OUTCOMES } from '../atlas/outcome.ts'
+import type { ResponseFormat } from '../atlas/response-format.ts'
 import type { RevokeRequest } from './revoke-request.ts'
-import { type RevokeDependencies, signedCall } from './signed-call.ts'
+
+export type { Revocation } from '../atlas/atlas-adapter.ts'
+
+export interface RevokeOptions {
+  /** Absolute deadline, epoch milliseconds, for the whole request, retries included. */
+  readonly deadline: number
+  /** Default `v1`. */
+  readonly api?: AtlasApi
+  /** Atlas's `pretty` / `envelope` (the operator CLI's options). */
+  readonly format?: ResponseFormat
+}
 
 export type RevokeReport = Outcome & {
   readonly request: RevokeRequest
   /** One entry per invitation revoked or tried; empty when a username had none pending. */
   readonly revocations: readonly Revocation[]
+  /** Entries a list returned for other usernames (it ignored its filter): never revoked. */
+  readonly ignored: readonly ListedEntry[]
   /** Requests sent to Atlas for the whole request. */
   readonly attempts: number
 }
@@ -42,50 +46,40 @@ const PRECEDENCE: Readonly<Record<Exclude<OutcomeKind, 'revoked' | 'already_gone
   throttled: 5,
 }
 
+/**
+ * @example
+ * const report = await executeRevokeRequest(
+ *   { atlas: new AtlasClient(), credentials: fixedCredentials(key) },
+ *   { kind: 'username', orgId, username: 'leaver@example.com' },
+ *   { deadline: Date.now() + 10_000 },
+ * )
+ * if (SETTLED_OUTCOMES.has(report.outcome)) ack()
+ */
 export async function executeRevokeRequest(
-  dependencies: RevokeDependencies,
+  dependencies: AtlasDependencies,
   request: RevokeRequest,
   options: RevokeOptions,
 ): Promise<RevokeReport> {
-  if (request.kind === 'invitation') {
-    const revocation = await revokeInvitation(dependencies, request, options)
-    return {
-      ...outcomeFields(revocation),
-      request,
-      revocations: [revocation],
-      attempts: revocation.attempts,
-    }
-  }
-  const envelope = options.envelope === true
-  const api = options.api ?? 'v1'
-  const list =
-    api === 'users'
-      ? listOrgUsersCall(request.orgId, request.username, options)
-      : listInvitationsCall(api, request.orgId, request.username, options)
-  const listed = await signedCall(dependencies, { ...list, deadline: options.deadline }, envelope)
-  if (listed.kind === 'failed')
-    return { ...listed.outcome, request, revocations: [], attempts: listed.attempts }
-  const { status, body } = unwrapEnvelope({ ...listed.response, envelope })
-  if (status !== 200) {
-    const outcome = outcomeOfDelete({ ...listed.response, envelope })
-    return { ...outcome, request, revocations: [], attempts: listed.attempts }
-  }
+  const adapter = atlasAdapter(options.api ?? 'v1')
+  const session = new AtlasSession(dependencies, {
+    deadline: options.deadline,
+    ...(options.format ? { format: options.format } : {}),
+  })
+  const report = (revocations: readonly Revocation[], ignored: readonly ListedEntry[] = []) => ({
+    ...summarize(revocations),
+    request,
+    revocations,
+    ignored,
+    attempts: session.attempts,
+  })
+  if (request.kind === 'invitation') return report(await adapter.revokeInvitation(session, request))
+  const found = await adapter.findPending(session, request.orgId, request.username)
+  if (found.kind === 'failed')
+    return { ...found.outcome, request, revocations: [], ignored: [], attempts: session.attempts }
   const revocations: Revocation[] = []
-  if (api === 'users') {
-    for (const user of readOrgUsers(body))
-      revocations.push(await removePendingUser(dependencies, request.orgId, user, options))
-  } else {
-    for (const invitationId of invitationIds(body)) {
-      revocations.push(
-        await revokeInvitation(dependencies, { orgId: request.orgId, invitationId }, options),
-      )
-    }
-  }
-  const attempts = revocations.reduce(
-    (sum, revocation) => sum + revocation.attempts,
-    listed.attempts,
-  )
-  return { ...summarize(revocations), request, revocations, attempts }
+  for (const entry of found.entries)
+    revocations.push(await adapter.revokeEntry(session, request.orgId, entry))
+  return report(revocations, found.ignored)
 }
 
 /** The outcome of several revocations: settled when all are, else the most telling failure. */
@@ -109,6 +103,12 @@ export function summarize(revocations: readonly Revocation[]): Outcome {
 }
 
 function outcomeFields(revocation: Revocation): Outcome {
-  const { orgId: _org, invitationId: _invitation, attempts: _attempts, ...outcome } = revocation
+  const {
+    orgId: _org,
+    invitationId: _invitation,
+    userId: _user,
+    username: _username,
+    ...outcome
+  } = revocation
   return outcome
 }

@@ -1,9 +1,11 @@
 /**
- * The one schema both triggers accept: `{"orgId","invitationId"}` or `{"orgId","username"}`
- * (HR systems know the email, not the invitation id). Unknown fields are ignored.
+ * The one schema every entry point accepts: `{"orgId","invitationId"}` or `{"orgId","username"}`
+ * (HR systems know the email, not the invitation id). Unknown fields are ignored; a username is
+ * trimmed and lower-cased, the form in which it is compared and sent to Atlas.
  */
+import { normalizeUsername } from '../atlas/atlas-lists.ts'
+import { atlasId, type InvitationRef } from '../atlas/invitation-ref.ts'
 import { ValidationError } from '../errors.ts'
-import { atlasId, type InvitationRef } from './invitation-ref.ts'
 
 export type RevokeRequest =
   | ({ readonly kind: 'invitation' } & InvitationRef)
@@ -13,7 +15,7 @@ const MAX_USERNAME_LENGTH = 254
 
 /**
  * @example
- * parseRevokeRequest({ orgId: 'a012…', username: 'leaver@example.com' })
+ * parseRevokeRequest({ orgId: 'a012…', username: ' Leaver@Example.com ' })
  * // → { kind: 'username', orgId: 'a012…', username: 'leaver@example.com' }
  */
 export function parseRevokeRequest(input: unknown): RevokeRequest {
@@ -39,7 +41,7 @@ export function parseRevokeRequest(input: unknown): RevokeRequest {
 function username(value: unknown): string {
   if (typeof value !== 'string')
     throw new ValidationError('username', `must be a string (got ${typeof value})`)
-  const trimmed = value.trim()
+  const trimmed = normalizeUsername(value)
   if (
     trimmed.length === 0 ||
     trimmed.length > MAX_USERNAME_LENGTH ||

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { invitationRef } from '../../lib/atlas/invitation-ref.ts'
 import { ValidationError } from '../../lib/errors.ts'
-import { invitationRef } from '../../lib/revoke/invitation-ref.ts'
 
 const ORG = 'a0123456789abcdef012345a'
 const INVITE = '6a793f89c0eb9e7a177165b6'

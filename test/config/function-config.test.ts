@@ -18,6 +18,20 @@ describe('loadFunctionConfig', () => {
     })
   })
 
+  it('allows the unauthenticated DELETE only under serverless-offline', () => {
+    const inLambda = {
+      ...base,
+      AWS_LAMBDA_FUNCTION_NAME: 'atlas-invite-revoker-prod-http',
+      LOCAL_DEV_ALLOW_UNAUTHENTICATED_DELETE: 'true',
+    }
+    expect(() => loadFunctionConfig(inLambda, 'http')).toThrow(
+      'LOCAL_DEV_ALLOW_UNAUTHENTICATED_DELETE may be true only under serverless-offline (IS_OFFLINE)',
+    )
+    expect(loadFunctionConfig({ ...inLambda, IS_OFFLINE: 'true' }, 'http')).toMatchObject({
+      allowUnauthenticatedDelete: true,
+    })
+  })
+
   it('reads every setting', () => {
     const config = loadFunctionConfig(
       {
@@ -26,6 +40,7 @@ describe('loadFunctionConfig', () => {
         ALLOWED_ORG_IDS: ` ${ORG} ,b0123456789abcdef012345b,`,
         SECRET_TTL_SECONDS: '60',
         LOCAL_DEV_ALLOW_UNAUTHENTICATED_DELETE: 'true',
+        IS_OFFLINE: 'true',
         QUEUE_CONCURRENCY: '2',
       },
       'http',

@@ -9,6 +9,7 @@ const report = (fields: Partial<RevokeReport>): RevokeReport => ({
   retryable: false,
   request: { kind: 'invitation', orgId: ORG, invitationId: INVITE },
   revocations: [],
+  ignored: [],
   attempts: 1,
   ...fields,
 })
@@ -65,7 +66,6 @@ describe('reportResponse', () => {
             outcome: 'revoked',
             status: 204,
             retryable: false,
-            attempts: 1,
           },
         ],
       }),

@@ -23,17 +23,17 @@ import { httpApiEvent, lambdaContext, sqsEvent } from '../support/lambda-events.
 
 const [first, second, third] = DEMO_INVITATIONS
 const MODES = ['v1', 'v2', 'users'] as const
-const WIRE = {
-  v1: { path: `/api/atlas/v1.0/orgs/${DEMO_ORG_ID}/invites`, accept: 'application/json' },
-  v2: {
-    path: `/api/atlas/v2/orgs/${DEMO_ORG_ID}/invites`,
-    accept: 'application/vnd.atlas.2023-01-01+json',
-  },
-  users: {
-    path: `/api/atlas/v2/orgs/${DEMO_ORG_ID}/users`,
-    accept: 'application/vnd.atlas.2025-02-19+json',
-  },
+const V1 = { path: `/api/atlas/v1.0/orgs/${DEMO_ORG_ID}/invites`, accept: 'application/json' }
+const V2 = {
+  path: `/api/atlas/v2/orgs/${DEMO_ORG_ID}/invites`,
+  accept: 'application/vnd.atlas.2023-01-01+json',
 }
+const USERS = {
+  path: `/api/atlas/v2/orgs/${DEMO_ORG_ID}/users`,
+  accept: 'application/vnd.atlas.2025-02-19+json',
+}
+/** Where each mode may go: users mode reads an invitation (v2) to learn whose it is. */
+const WIRE = { v1: [V1], v2: [V2], users: [USERS, V2] }
 
 let fixture: FunctionFixture
 beforeEach(async () => {
@@ -98,8 +98,9 @@ for (const api of MODES) {
           .requests()
           .filter((request) => !request.target.startsWith('/api/oauth'))
         for (const request of apiRequests) {
-          expect(request.target.startsWith(WIRE[api].path)).toBe(true)
-          expect(request.accept).toBe(WIRE[api].accept)
+          const endpoint = WIRE[api].find((wire) => request.target.startsWith(wire.path))
+          expect(endpoint, request.target).toBeDefined()
+          expect(request.accept).toBe(endpoint?.accept)
           expect(request.authorization ?? '').toMatch(
             credentials === 'service account' ? /^Bearer |^$/ : /^Digest |^$/,
           )
@@ -113,9 +114,14 @@ for (const api of MODES) {
           status: 200,
           body: {
             outcome: 'revoked',
-            invitations: [{ invitationId: third.id, outcome: 'revoked' }],
+            invitations: [
+              api === 'users'
+                ? { userId: third.userId, outcome: 'revoked' }
+                : { invitationId: third.id, outcome: 'revoked' },
+            ],
           },
         })
+        expect(fixture.simulator.state.pendingInvitation(DEMO_ORG_ID, third.id)).toBeUndefined()
       })
     })
   }
@@ -124,22 +130,17 @@ for (const api of MODES) {
 describe('ATLAS_API=users and active members', () => {
   it('never removes an active member: 409 active_member over HTTP, a record failure on SQS', async () => {
     const { http, queue } = handlers('users')
-    const byId = await post(http, { orgId: DEMO_ORG_ID, invitationId: DEMO_ACTIVE_MEMBER.id })
-    expect(byId).toMatchObject({
-      status: 409,
-      body: { outcome: 'active_member', invitationId: DEMO_ACTIVE_MEMBER.id },
-    })
     const byName = await post(http, { orgId: DEMO_ORG_ID, username: DEMO_ACTIVE_MEMBER.username })
     expect(byName).toMatchObject({
       status: 409,
       body: {
         outcome: 'active_member',
-        invitations: [{ invitationId: DEMO_ACTIVE_MEMBER.id, outcome: 'active_member' }],
+        invitations: [{ userId: DEMO_ACTIVE_MEMBER.id, outcome: 'active_member' }],
       },
     })
     const response = await deliver(queue, {
       orgId: DEMO_ORG_ID,
-      invitationId: DEMO_ACTIVE_MEMBER.id,
+      username: DEMO_ACTIVE_MEMBER.username,
     })
     expect(response.batchItemFailures).toHaveLength(1)
     expect(fixture.simulator.state.members(DEMO_ORG_ID).map((member) => member.id)).toEqual([
@@ -176,7 +177,7 @@ describe('deprecation notices', () => {
   it('stays quiet on APIs that are not deprecated', async () => {
     const logger = new Logger({ serviceName: 'modes', logLevel: 'DEBUG' })
     const warn = vi.spyOn(logger, 'warn')
-    await post(handlers('users', logger).http, { orgId: DEMO_ORG_ID, invitationId: first.id })
+    await post(handlers('users', logger).http, { orgId: DEMO_ORG_ID, username: first.username })
     expect(warn.mock.calls.filter(([message]) => String(message).includes('deprecated'))).toEqual(
       [],
     )

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto'
 import type { APIGatewayProxyResult } from 'aws-lambda'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createHttpHandler, MAX_BODY_BYTES } from '../../lib/lambda/http-handler.ts'
@@ -7,10 +8,12 @@ import {
   DEMO_MEMBER_ORG_ID,
   DEMO_ORG_ID,
 } from '../../lib/simulator/demo-seed.ts'
+import { signWebhook } from '../../lib/webhook/webhook-signature.ts'
 import {
   ATLAS_SECRET_ID,
   type FunctionFixture,
   startFunctionFixture,
+  WEBHOOK_SECRET_ID,
 } from '../support/function-fixture.ts'
 import { type HttpCall, httpApiEvent, lambdaContext, restEvent } from '../support/lambda-events.ts'
 
@@ -127,7 +130,6 @@ describe('POST /revocations (signed webhook)', () => {
     it('refuses a signature made with another key', async () => {
       const body = JSON.stringify(revokeFirst)
       const other = `whsec_${Buffer.from('another secret entirely, 32 bytes').toString('base64')}`
-      const { signWebhook } = await import('../../lib/webhook/webhook-signature.ts')
       await refused(
         {
           method: 'POST',
@@ -135,7 +137,7 @@ describe('POST /revocations (signed webhook)', () => {
           body,
           headers: signWebhook(other, 'msg_x', new Date(), body),
         },
-        'No matching signature found',
+        'no matching v1 signature',
       )
     })
 
@@ -143,7 +145,7 @@ describe('POST /revocations (signed webhook)', () => {
       const signed = webhook(revokeFirst)
       await refused(
         { ...signed, body: JSON.stringify({ ...revokeFirst, invitationId: second.id }) },
-        'No matching signature found',
+        'no matching v1 signature',
       )
     })
 
@@ -156,7 +158,7 @@ describe('POST /revocations (signed webhook)', () => {
           body,
           headers: fixture.sign(body, { at: new Date(Date.now() - 6 * 60_000) }),
         },
-        'Message timestamp too old',
+        'webhook-timestamp is too old',
       )
       await refused(
         {
@@ -165,7 +167,7 @@ describe('POST /revocations (signed webhook)', () => {
           body,
           headers: fixture.sign(body, { at: new Date(Date.now() + 6 * 60_000) }),
         },
-        'Message timestamp too new',
+        'webhook-timestamp is in the future',
       )
     })
 
@@ -175,7 +177,10 @@ describe('POST /revocations (signed webhook)', () => {
         const headers = Object.fromEntries(
           Object.entries(signed.headers ?? {}).filter(([name]) => name !== missing),
         )
-        await refused({ ...signed, headers }, 'Missing required headers')
+        await refused(
+          { ...signed, headers },
+          'webhook-id, webhook-timestamp and webhook-signature headers are required',
+        )
       }
     })
 
@@ -187,6 +192,67 @@ describe('POST /revocations (signed webhook)', () => {
         'webhook-signature': `v1,aW52YWxpZA== ${valid} v2,ignored`,
       }
       expect((await call({ ...signed, headers })).statusCode).toBe(200)
+    })
+
+    it('verifies the raw bytes of a base64 body, never a string made from them', async () => {
+      const body = Buffer.concat([
+        Buffer.from(JSON.stringify(revokeFirst).slice(0, -1)),
+        Buffer.from(',"note":"\xff"}', 'latin1'),
+      ])
+      // Signed the way a sender signs bytes, independently of our helper.
+      const timestamp = String(Math.floor(Date.now() / 1000))
+      const key = Buffer.from(fixture.webhookSecret.slice('whsec_'.length), 'base64')
+      const signature = createHmac('sha256', key)
+        .update(Buffer.concat([Buffer.from(`msg_raw.${timestamp}.`), body]))
+        .digest('base64')
+      const headers = {
+        'content-type': 'application/json',
+        'webhook-id': 'msg_raw',
+        'webhook-timestamp': timestamp,
+        'webhook-signature': `v1,${signature}`,
+      }
+      const event = httpApiEvent({ method: 'POST', path: '/revocations', headers })
+      const result = (await handlerWith()(
+        { ...event, body: body.toString('base64'), isBase64Encoded: true },
+        lambdaContext(),
+      )) as APIGatewayProxyResult
+      expect(result.statusCode).toBe(200)
+      expect(fixture.simulator.state.pendingInvitation(DEMO_ORG_ID, first.id)).toBeUndefined()
+    })
+
+    it('answers a replayed webhook-id with the first answer and no second Atlas call', async () => {
+      const handler = handlerWith()
+      const signed = webhook(revokeFirst)
+      const send = async () =>
+        (await handler(httpApiEvent(signed), lambdaContext())) as APIGatewayProxyResult
+      const [a, b] = await Promise.all([send(), send()])
+      const c = await send()
+      expect(a.statusCode).toBe(200)
+      expect(b.body).toBe(a.body)
+      expect(c.body).toBe(a.body)
+      expect(JSON.parse(c.body)).toMatchObject({ outcome: 'revoked' })
+      expect(fixture.simulator.counters().deletes).toBe(1)
+    })
+
+    it('runs a retry of an unsettled webhook again (same webhook-id, Atlas back)', async () => {
+      const handler = handlerWith()
+      const signed = webhook(revokeFirst)
+      const send = async () =>
+        (await handler(httpApiEvent(signed), lambdaContext(3_000))) as APIGatewayProxyResult
+      fixture.simulator.faults.configure({ errorRate: 1, errorStatus: 503 })
+      expect((await send()).statusCode).toBe(503)
+      fixture.simulator.faults.clear()
+      expect(JSON.parse((await send()).body)).toMatchObject({ outcome: 'revoked' })
+    })
+
+    it('refuses a webhook secret shorter than 24 bytes as configuration, calling no Atlas', async () => {
+      fixture.secretsManager.putSecret(
+        WEBHOOK_SECRET_ID,
+        `whsec_${Buffer.from('sixteen bytes!!!').toString('base64')}`,
+      )
+      const response = await call(webhook(revokeFirst))
+      expect(response.statusCode).toBe(500)
+      expect(fixture.simulator.counters().requests).toBe(0)
     })
 
     it('reads header names case-insensitively', async () => {
@@ -383,8 +449,20 @@ describe('DELETE /orgs/{orgId}/invites/{invitationId} (IAM)', () => {
     expect(fixture.simulator.counters().requests).toBe(0)
     const local = await call({ method: 'DELETE', path }, 'httpApi', {
       LOCAL_DEV_ALLOW_UNAUTHENTICATED_DELETE: 'true',
+      IS_OFFLINE: 'true',
     })
     expect(local.statusCode).toBe(200)
+  })
+
+  it('treats the local-development switch as a configuration error inside real Lambda', async () => {
+    const answer = await call({ method: 'DELETE', path }, 'httpApi', {
+      LOCAL_DEV_ALLOW_UNAUTHENTICATED_DELETE: 'true',
+      AWS_LAMBDA_FUNCTION_NAME: 'atlas-invite-revoker-prod-http',
+    })
+    expect(answer.statusCode).toBe(500)
+    expect(answer.json).toMatchObject({ error: 'internal_error' })
+    expect(fixture.simulator.counters().requests).toBe(0)
+    expect(fixture.simulator.state.pendingInvitation(DEMO_ORG_ID, third.id)).toBeDefined()
   })
 
   it('validates the path ids', async () => {

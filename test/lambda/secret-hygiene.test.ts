@@ -88,7 +88,7 @@ describe('secret hygiene across the handler scenarios', () => {
     await post(
       body,
       signWebhook(
-        `whsec_${Buffer.from('not the secret at all!!').toString('base64')}`,
+        `whsec_${Buffer.from('not the secret at all, 32 bytes!').toString('base64')}`,
         'msg_bad',
         new Date(),
         body,

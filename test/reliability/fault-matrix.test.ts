@@ -4,12 +4,13 @@
  * Atlas requests it took, the time against the Lambda deadline, and whether anything was lost
  * (acknowledged while the invitation is still pending). Prints the matrix when done.
  */
-import type { APIGatewayProxyResult, SQSBatchResponse } from 'aws-lambda'
+import type { APIGatewayProxyResult, SQSBatchResponse, SQSEvent } from 'aws-lambda'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createHttpHandler, MAX_BODY_BYTES } from '../../lib/lambda/http-handler.ts'
 import { createQueueHandler } from '../../lib/lambda/queue-handler.ts'
 import { BatchFailedError } from '../../lib/queue/batch-failure-policy.ts'
-import { DEMO_INVITATIONS, DEMO_ORG_ID } from '../../lib/simulator/demo-seed.ts'
+import type { AtlasSimulatorOptions } from '../../lib/simulator/atlas-simulator.ts'
+import { DEMO_INVITATIONS, DEMO_MEMBER_ORG_ID, DEMO_ORG_ID } from '../../lib/simulator/demo-seed.ts'
 import {
   ATLAS_SECRET_ID,
   type FunctionFixture,
@@ -24,8 +25,27 @@ interface Scenario {
   readonly name: string
   /** Runs before the handler's first call (cold). */
   readonly cold?: (fixture: FunctionFixture, clock: Clock) => void | Promise<void>
-  /** Runs after one warm-up revocation, right before the measured call. */
-  readonly warm?: (fixture: FunctionFixture, clock: Clock) => void | Promise<void>
+  /** Runs after one warm-up revocation, right before the measured call; may call the handler. */
+  readonly warm?: (
+    fixture: FunctionFixture,
+    clock: Clock,
+    revoke: (invitationId: string) => Promise<unknown>,
+  ) => void | Promise<void>
+  /** Extra function settings, e.g. ATLAS_API. */
+  readonly env?: Readonly<Record<string, string>>
+  /** The measured request; default: the target invitation by id. */
+  readonly request?: Readonly<Record<string, string>>
+  /** SQS only: a FIFO batch of these records instead; `fails` are the ones that must fail. */
+  readonly fifo?: readonly {
+    readonly invitationId: string
+    readonly group: string
+    readonly orgId?: string
+    readonly fails?: true
+  }[]
+  /** Simulator settings for this scenario. */
+  readonly simulator?: AtlasSimulatorOptions
+  /** What must hold afterwards besides "nothing lost" (e.g. nobody else was revoked). */
+  readonly check?: (fixture: FunctionFixture) => void
   readonly http?: number
   readonly sqs?: SqsResult
   /** Send the measured request twice (duplicate delivery). */
@@ -143,6 +163,114 @@ const SCENARIOS: Scenario[] = [
   },
   { name: 'body over 16 KiB', oversized: true, http: 413 },
   { name: 'duplicate delivery', twice: true, http: 200, sqs: 'acked' },
+  // 1. Users mode by invitation id: the pending user's id is not the invitation id.
+  { name: 'users mode, by invitation id', env: { ATLAS_API: 'users' }, http: 200, sqs: 'acked' },
+  {
+    name: 'users mode, by invitation id, after the sunset (410)',
+    env: { ATLAS_API: 'users' },
+    warm: (f) => {
+      f.simulator.behave({ invitationsRemoved: 'gone' })
+    },
+    http: 502,
+    sqs: 'item failure',
+  },
+  // 2. A 404 settles only with evidence.
+  {
+    name: 'organization does not exist (404 naming it)',
+    warm: (f) => {
+      f.simulator.state.removeOrg(DEMO_ORG_ID)
+    },
+    http: 502,
+    sqs: 'item failure',
+  },
+  {
+    name: 'invitation route removed (HTML 404)',
+    warm: (f) => {
+      f.simulator.behave({ invitationsRemoved: 'html' })
+    },
+    http: 503,
+    sqs: 'batch retried',
+  },
+  {
+    name: '404 naming nothing while still listed as pending',
+    warm: (f) => {
+      f.simulator.behave({ notFoundNamesId: false })
+      f.simulator.faults.enqueue({ kind: 'status', status: 404, when: { method: 'DELETE' } })
+    },
+    http: 503,
+    sqs: 'batch retried',
+  },
+  {
+    name: '404 naming nothing, no longer listed',
+    warm: (f) => {
+      f.simulator.behave({ notFoundNamesId: false })
+    },
+    twice: true,
+    http: 200,
+    sqs: 'acked',
+  },
+  {
+    name: 'list answered with a 200 HTML page',
+    request: { username: target.username },
+    warm: (f) =>
+      f.simulator.faults.enqueue({
+        kind: 'answer',
+        status: 200,
+        contentType: 'text/html',
+        body: '<html>maintenance</html>',
+        when: { method: 'GET' },
+      }),
+    http: 503,
+    sqs: 'batch retried',
+  },
+  // 3. Lists are checked against the request.
+  {
+    name: 'list ignores its username filter',
+    request: { username: target.username },
+    warm: (f) => {
+      f.simulator.behave({ listsIgnoreFilters: true })
+    },
+    http: 200,
+    sqs: 'acked',
+    check: (f) => expect(f.simulator.state.pendingInvitation(DEMO_ORG_ID, second.id)).toBeDefined(),
+  },
+  // 5. Digest: a 401 repeating the nonce we answered must not reset the count.
+  {
+    name: 'Apache-style nonce repeated in a 401, then the next count accepted',
+    simulator: { nonceWindowMs: 60_000 },
+    warm: async (f, _clock, revoke) => {
+      f.simulator.faults.enqueue({ kind: 'repeatNonce' })
+      await revoke(second.id)
+    },
+    http: 200,
+    sqs: 'acked',
+  },
+  // 6. FIFO: a failed record fails the rest of its own message group only.
+  {
+    name: 'FIFO: one group fails, the other goes on',
+    fifo: [
+      {
+        invitationId: 'b0000000000000000000000b',
+        orgId: DEMO_MEMBER_ORG_ID,
+        group: 'a',
+        fails: true,
+      },
+      { invitationId: target.id, group: 'b' },
+      { invitationId: second.id, group: 'a', fails: true },
+    ],
+    sqs: 'item failure',
+  },
+  {
+    name: 'FIFO: Atlas down for every group',
+    warm: (f) => f.simulator.faults.configure({ errorRate: 1, errorStatus: 503 }),
+    fifo: [
+      { invitationId: target.id, group: 'a' },
+      { invitationId: second.id, group: 'a' },
+      { invitationId: warmUp.id, group: 'b' },
+    ],
+    sqs: 'batch retried',
+    remainingMs: 4_000,
+  },
 ]
 
 interface Row {
@@ -166,6 +294,7 @@ async function startScenario(scenario: Scenario) {
   const fixture = await startFunctionFixture({
     nonceLifetimeMs: 5 * 60_000,
     now: () => Date.now() + offset,
+    ...scenario.simulator,
   })
   await scenario.cold?.(fixture, clock)
   return { fixture, clock }
@@ -174,9 +303,16 @@ async function startScenario(scenario: Scenario) {
 async function runHttp(scenario: Scenario): Promise<Row> {
   const { fixture, clock } = await startScenario(scenario)
   try {
-    const handler = createHttpHandler(fixture.env, { dispatcher: fixture.dispatcher() })
-    const call = async (invitationId: string, pad = '') => {
-      const body = JSON.stringify({ orgId: DEMO_ORG_ID, invitationId, ...(pad ? { pad } : {}) })
+    const handler = createHttpHandler(
+      { ...fixture.env, ...scenario.env },
+      { dispatcher: fixture.dispatcher() },
+    )
+    const call = async (
+      invitationId: string,
+      pad = '',
+      request: Record<string, string> = { invitationId },
+    ) => {
+      const body = JSON.stringify({ orgId: DEMO_ORG_ID, ...request, ...(pad ? { pad } : {}) })
       const event = httpApiEvent({
         method: 'POST',
         path: '/revocations',
@@ -190,14 +326,17 @@ async function runHttp(scenario: Scenario): Promise<Row> {
     }
     if (scenario.warm) {
       expect((await call(warmUp.id)).statusCode).toBe(200)
-      await scenario.warm(fixture, clock)
+      await scenario.warm(fixture, clock, (id) => call(id))
     }
     const before = fixture.simulator.counters().requests
     const started = Date.now()
-    let result = await call(target.id, scenario.oversized ? 'x'.repeat(MAX_BODY_BYTES) : '')
-    if (scenario.twice) result = await call(target.id)
+    const measured = () =>
+      call(target.id, scenario.oversized ? 'x'.repeat(MAX_BODY_BYTES) : '', scenario.request)
+    let result = await measured()
+    if (scenario.twice) result = await measured()
     const elapsedMs = Date.now() - started
     const pending = fixture.simulator.state.pendingInvitation(DEMO_ORG_ID, target.id) !== undefined
+    scenario.check?.(fixture)
     return {
       scenario: scenario.name,
       trigger: 'HTTP',
@@ -215,38 +354,93 @@ async function runHttp(scenario: Scenario): Promise<Row> {
 async function runSqs(scenario: Scenario): Promise<Row> {
   const { fixture, clock } = await startScenario(scenario)
   try {
-    const handler = createQueueHandler(fixture.env, { dispatcher: fixture.dispatcher() })
-    const deliver = async (ids: string[], messageId?: string) => {
-      const event = sqsEvent(
-        ids.map((invitationId) => ({
-          body: JSON.stringify({ orgId: DEMO_ORG_ID, invitationId }),
-          ...(messageId ? { messageId } : {}),
-        })),
-      )
+    const handler = createQueueHandler(
+      { ...fixture.env, ...scenario.env },
+      { dispatcher: fixture.dispatcher() },
+    )
+    const deliver = async (event: SQSEvent) => {
       try {
         const response = (await handler(
           event,
           lambdaContext(scenario.remainingMs ?? 8_000, 'queue'),
         )) as SQSBatchResponse
-        return response.batchItemFailures.length === 0 ? 'acked' : 'item failure'
+        return response
       } catch (error) {
-        if (error instanceof BatchFailedError) return 'batch retried'
+        if (error instanceof BatchFailedError) return 'batch retried' as const
         throw error
       }
     }
+    const verdict = (response: SQSBatchResponse | 'batch retried'): SqsResult =>
+      response === 'batch retried'
+        ? response
+        : response.batchItemFailures.length === 0
+          ? 'acked'
+          : 'item failure'
+    const messages = (ids: string[], messageId?: string) =>
+      sqsEvent(
+        ids.map((invitationId) => ({
+          body: JSON.stringify({ orgId: DEMO_ORG_ID, invitationId }),
+          ...(messageId ? { messageId } : {}),
+        })),
+      )
     if (scenario.warm) {
-      expect(await deliver([warmUp.id])).toBe('acked')
-      await scenario.warm(fixture, clock)
+      expect(verdict(await deliver(messages([warmUp.id])))).toBe('acked')
+      await scenario.warm(fixture, clock, (id) => deliver(messages([id])))
     }
     const before = fixture.simulator.counters().requests
     const started = Date.now()
     const ids = scenario.name.includes('mid-batch') ? [target.id, second.id] : [target.id]
-    let result = await deliver(ids, 'message-1')
-    if (scenario.twice) result = await deliver(ids, 'message-1')
+    const event = scenario.fifo
+      ? sqsEvent(
+          scenario.fifo.map((record, index) => ({
+            body: JSON.stringify({
+              orgId: record.orgId ?? DEMO_ORG_ID,
+              invitationId: record.invitationId,
+            }),
+            messageId: `fifo-${index}`,
+            groupId: record.group,
+          })),
+          { fifo: true },
+        )
+      : scenario.request
+        ? sqsEvent([
+            {
+              body: JSON.stringify({ orgId: DEMO_ORG_ID, ...scenario.request }),
+              messageId: 'message-1',
+            },
+          ])
+        : messages(ids, 'message-1')
+    let response = await deliver(event)
+    if (scenario.twice) response = await deliver(event)
     const elapsedMs = Date.now() - started
-    const pending = ids.some(
-      (id) => fixture.simulator.state.pendingInvitation(DEMO_ORG_ID, id) !== undefined,
-    )
+    const result = verdict(response)
+    let lost: boolean
+    if (scenario.fifo) {
+      const failed = new Set(
+        response === 'batch retried'
+          ? scenario.fifo.map((_, index) => `fifo-${index}`)
+          : response.batchItemFailures.map((failure) => failure.itemIdentifier),
+      )
+      if (result !== 'batch retried') {
+        expect([...failed].sort()).toEqual(
+          scenario.fifo.flatMap((record, index) => (record.fails ? [`fifo-${index}`] : [])),
+        )
+      }
+      lost = scenario.fifo.some(
+        (record, index) =>
+          !failed.has(`fifo-${index}`) &&
+          fixture.simulator.state.pendingInvitation(
+            record.orgId ?? DEMO_ORG_ID,
+            record.invitationId,
+          ) !== undefined,
+      )
+    } else {
+      const pending = ids.some(
+        (id) => fixture.simulator.state.pendingInvitation(DEMO_ORG_ID, id) !== undefined,
+      )
+      lost = result === 'acked' && pending
+    }
+    scenario.check?.(fixture)
     return {
       scenario: scenario.name,
       trigger: 'SQS',
@@ -254,7 +448,7 @@ async function runSqs(scenario: Scenario): Promise<Row> {
       attempts: fixture.simulator.counters().requests - before,
       elapsedMs,
       deadlineMs: scenario.remainingMs ?? 8_000,
-      lost: result === 'acked' && pending,
+      lost,
     }
   } finally {
     await fixture.stop()

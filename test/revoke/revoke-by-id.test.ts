@@ -5,7 +5,8 @@ import {
   fixedCredentials,
 } from '../../lib/credentials/credentials-source.ts'
 import { ValidationError } from '../../lib/errors.ts'
-import { revokeInvitation } from '../../lib/revoke/revoke-invitation.ts'
+import { parseRevokeRequest } from '../../lib/revoke/revoke-request.ts'
+import { executeRevokeRequest } from '../../lib/revoke/revoke-request-use-case.ts'
 import type { AtlasSimulator } from '../../lib/simulator/atlas-simulator.ts'
 import {
   DEMO_HIDDEN_ORG_ID,
@@ -25,7 +26,8 @@ beforeEach(async () => {
 })
 afterEach(() => simulator.stop())
 
-const revoke = (
+/** One revocation by id through the use case: its outcome, with the request's Atlas attempts. */
+const revoke = async (
   input: { orgId?: unknown; invitationId?: unknown } = target,
   options: {
     deadlineMs?: number
@@ -33,24 +35,27 @@ const revoke = (
     envelope?: boolean
     credentials?: CredentialsSource
   } = {},
-) =>
-  revokeInvitation(
+) => {
+  const report = await executeRevokeRequest(
     {
       atlas: atlasClient(url, { connection: { headersTimeoutMs: 300 } }),
       credentials: options.credentials ?? fixedCredentials(demoKey()),
     },
-    input,
+    parseRevokeRequest(input),
     {
       deadline: Date.now() + (options.deadlineMs ?? 5_000),
-      pretty: options.pretty ?? false,
-      envelope: options.envelope ?? false,
+      format: { pretty: options.pretty ?? false, envelope: options.envelope ?? false },
     },
   )
+  expect(report.revocations).toHaveLength(1)
+  return { ...report.revocations[0], attempts: report.attempts }
+}
 
-describe('revokeInvitation against the Atlas simulator', () => {
+describe('revoking by invitation id against the Atlas simulator', () => {
   it('revokes a pending invitation: 204, and it is gone from Atlas', async () => {
     expect(await revoke()).toEqual({
       ...target,
+      invitationId: first.id,
       outcome: 'revoked',
       status: 204,
       retryable: false,
@@ -67,12 +72,11 @@ describe('revokeInvitation against the Atlas simulator', () => {
     ])
   })
 
-  it('reports an invitation that is no longer pending as already_gone', async () => {
+  it('reports an invitation that is no longer pending as already_gone when Atlas names it', async () => {
     await revoke()
     expect(await revoke()).toMatchObject({
       outcome: 'already_gone',
       status: 404,
-      errorCode: 'INVITATION_NOT_FOUND',
     })
     simulator.state.accept(second.id)
     expect(await revoke({ orgId: DEMO_ORG_ID, invitationId: second.id })).toMatchObject({
@@ -183,20 +187,20 @@ describe('revokeInvitation against the Atlas simulator', () => {
     ).toMatchObject({
       outcome: 'throttled',
       status: 429,
-      errorCode: 'RATE_LIMITED',
+      errorCode: 'RATE_LIMITED_TOKEN_BUCKET',
       retryAfterSeconds: 30,
       retryable: true,
       attempts: 1,
     })
   })
 
-  it("is throttled by the simulator's per-key rate limit", async () => {
-    simulator.configureRateLimit({ limit: 1, windowMs: 60_000 })
+  it("is throttled by the simulator's token bucket", async () => {
+    simulator.configureRateLimit({ ratePerSecond: 0.01, burst: 1 })
     await revoke()
     expect(await revoke({ orgId: DEMO_ORG_ID, invitationId: second.id })).toMatchObject({
       outcome: 'throttled',
       status: 429,
-      errorCode: 'RATE_LIMITED',
+      errorCode: 'RATE_LIMITED_TOKEN_BUCKET',
     })
   })
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { Revocation } from '../../lib/revoke/revoke-invitation.ts'
 import { parseRevokeRequest } from '../../lib/revoke/revoke-request.ts'
-import { summarize } from '../../lib/revoke/revoke-request-use-case.ts'
+import { type Revocation, summarize } from '../../lib/revoke/revoke-request-use-case.ts'
 
 const ORG = 'a0123456789abcdef012345a'
 const INVITE = '6a793f89c0eb9e7a177165b6'
@@ -49,7 +48,6 @@ describe('summarize', () => {
     invitationId: INVITE,
     outcome,
     retryable: false,
-    attempts: 1,
     ...extra,
   })
 

@@ -1,0 +1,74 @@
+/**
+ * The Atlas calls of one revoke request: each signed with the current credentials and re-signed
+ * once with re-read ones when Atlas answers 401 (the key may have been rotated since it was
+ * cached); all within one deadline, in one response format, their attempts counted. Network
+ * failures become an `upstream_error` outcome rather than an exception.
+ */
+import type { CredentialsSource } from '../credentials/credentials-source.ts'
+import type { AtlasCall, AtlasClient, AtlasResponse } from './atlas-client.ts'
+import { RequestFailedError } from './buffered-dispatch.ts'
+import { type Outcome, outcomeOfFailure } from './outcome.ts'
+import type { ResponseFormat } from './response-format.ts'
+
+export interface AtlasDependencies {
+  readonly atlas: AtlasClient
+  readonly credentials: CredentialsSource
+}
+
+/** A request to Atlas, before credentials, deadline and format are added. */
+export type CallShape = Pick<AtlasCall, 'method' | 'path' | 'query' | 'accept'>
+
+export type CallResult =
+  | { readonly kind: 'answered'; readonly response: AtlasResponse }
+  | { readonly kind: 'failed'; readonly outcome: Outcome }
+
+export interface SessionOptions {
+  /** Absolute deadline, epoch milliseconds, for every call and retry of the session. */
+  readonly deadline: number
+  readonly format?: ResponseFormat
+}
+
+export class AtlasSession {
+  readonly #dependencies: AtlasDependencies
+  readonly #options: SessionOptions
+  #attempts = 0
+
+  constructor(dependencies: AtlasDependencies, options: SessionOptions) {
+    this.#dependencies = dependencies
+    this.#options = options
+  }
+
+  /** Requests sent to Atlas so far: challenges, retries and token requests included. */
+  get attempts(): number {
+    return this.#attempts
+  }
+
+  async call(shape: CallShape): Promise<CallResult> {
+    const { credentials } = this.#dependencies
+    const key = await credentials.current()
+    const first = await this.#send(shape, key)
+    if (first.kind !== 'answered' || first.response.status !== 401 || !credentials.reload)
+      return first
+    const reloaded = await credentials.reload()
+    if (reloaded.sameAs(key)) return first
+    return this.#send(shape, reloaded)
+  }
+
+  async #send(shape: CallShape, credentials: AtlasCall['credentials']): Promise<CallResult> {
+    const { deadline, format } = this.#options
+    try {
+      const response = await this.#dependencies.atlas.send({
+        ...shape,
+        credentials,
+        deadline,
+        ...(format ? { format } : {}),
+      })
+      this.#attempts += response.attempts
+      return { kind: 'answered', response }
+    } catch (error) {
+      if (!(error instanceof RequestFailedError)) throw error
+      this.#attempts += error.attempts
+      return { kind: 'failed', outcome: outcomeOfFailure(error.code, error.message) }
+    }
+  }
+}
