@@ -5,9 +5,9 @@
  * prints one JSON line `{"url"}` and runs until stdin closes.
  */
 import { parseArgs } from 'node:util'
-import { AtlasSimulator } from '../lib/simulator/atlas-simulator.ts'
-import { DEMO_ORG_ID, demoSeed } from '../lib/simulator/demo-seed.ts'
-import { UNLIMITED_RATE } from '../lib/simulator/rate-limiter.ts'
+import { AtlasSimulator } from '../dev/simulator/atlas-simulator.ts'
+import { DEMO_ORG_ID, demoSeed } from '../dev/simulator/demo-seed.ts'
+import { UNLIMITED_RATE } from '../dev/simulator/rate-limiter.ts'
 import { benchInvitationId } from './bench-ids.ts'
 
 const { values } = parseArgs({

@@ -5,10 +5,10 @@
  * GC before and after, so growth in our code shows apart from the emulator's.
  */
 import type { APIGatewayProxyResult, SQSBatchResponse } from 'aws-lambda'
+import { DEMO_ORG_ID } from '../dev/simulator/demo-seed.ts'
 import { createAtlasDispatcher } from '../lib/atlas/atlas-dispatcher.ts'
-import { createHttpHandler } from '../lib/lambda/http-handler.ts'
-import { createQueueHandler } from '../lib/lambda/queue-handler.ts'
-import { DEMO_ORG_ID } from '../lib/simulator/demo-seed.ts'
+import { createHttpHandler } from '../lib/triggers/http/http-handler.ts'
+import { createQueueHandler } from '../lib/triggers/queue/queue-handler.ts'
 import { httpApiEvent, lambdaContext, sqsEvent } from '../test/support/lambda-events.ts'
 import { functionEnv, signedWebhook, startAtlasProcess, startSecrets } from './bench-fixture.ts'
 import { benchInvitationId } from './bench-ids.ts'

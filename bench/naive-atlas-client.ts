@@ -4,8 +4,8 @@
  * TCP connection, no nonce kept. Same Digest math as ours, so only the protocol flow differs.
  */
 import { Client } from 'undici'
-import { parseDigestChallenge } from '../lib/digest/challenge.ts'
-import { digestAuthorization } from '../lib/digest/response.ts'
+import { parseDigestChallenge } from '../lib/atlas/auth/digest/challenge.ts'
+import { digestAuthorization } from '../lib/atlas/auth/digest/response.ts'
 
 export async function naiveDelete(
   origin: string,

@@ -24,11 +24,11 @@ import {
   type LocalPorts,
   localQueueUrl,
   localSqsClient,
-} from '../lib/local/local-settings.ts'
-import { startLocalStack } from '../lib/local/local-stack.ts'
-import { DEMO_ORG_ID } from '../lib/simulator/demo-seed.ts'
-import { UNLIMITED_RATE } from '../lib/simulator/rate-limiter.ts'
-import { signWebhook } from '../lib/webhook/webhook-signature.ts'
+} from '../dev/local-stack/local-settings.ts'
+import { startLocalStack } from '../dev/local-stack/local-stack.ts'
+import { DEMO_ORG_ID } from '../dev/simulator/demo-seed.ts'
+import { UNLIMITED_RATE } from '../dev/simulator/rate-limiter.ts'
+import { signWebhook } from '../lib/triggers/http/webhook-signature.ts'
 import { freePort } from '../test/support/free-port.ts'
 import { benchInvitationId } from './bench-ids.ts'
 

@@ -1,4 +1,4 @@
-/** Lambda entry point: the HTTP API (webhook + IAM routes). See lib/lambda/http-handler.ts. */
-import { createHttpHandler } from '../lib/lambda/http-handler.ts'
+/** Lambda entry point: the HTTP API (webhook + IAM routes). See lib/triggers/http/http-handler.ts. */
+import { createHttpHandler } from '../lib/triggers/http/http-handler.ts'
 
 export const handler = createHttpHandler(process.env)

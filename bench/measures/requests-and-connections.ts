@@ -2,12 +2,13 @@
  * Measures 1 and 2: Atlas requests and TCP connections for N sequential revocations in one
  * warm process — ours (nonce reuse, one keep-alive pool) against the naive flow.
  */
+
+import { DEMO_API_KEY, DEMO_ORG_ID } from '../../dev/simulator/demo-seed.ts'
 import { AtlasClient } from '../../lib/atlas/atlas-client.ts'
 import { createAtlasDispatcher } from '../../lib/atlas/atlas-dispatcher.ts'
 import { AtlasApiKey } from '../../lib/credentials/atlas-api-key.ts'
 import { fixedCredentials } from '../../lib/credentials/credentials-source.ts'
-import { executeRevokeRequest } from '../../lib/revoke/revoke-request-use-case.ts'
-import { DEMO_API_KEY, DEMO_ORG_ID } from '../../lib/simulator/demo-seed.ts'
+import { executeRevokeRequest } from '../../lib/revoke/revoke.ts'
 import { startAtlasProcess } from '../bench-fixture.ts'
 import { benchInvitationId } from '../bench-ids.ts'
 import type { MeasureRow } from '../measure-result.ts'

@@ -1,9 +1,9 @@
 /** Measure 3: Secrets Manager calls over many warm invocations of the queue handler. */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda'
+import { DEMO_ORG_ID } from '../../dev/simulator/demo-seed.ts'
 import { createAtlasDispatcher } from '../../lib/atlas/atlas-dispatcher.ts'
 import { CachedSecrets } from '../../lib/credentials/secret-cache.ts'
-import { createQueueHandler } from '../../lib/lambda/queue-handler.ts'
-import { DEMO_ORG_ID } from '../../lib/simulator/demo-seed.ts'
+import { createQueueHandler } from '../../lib/triggers/queue/queue-handler.ts'
 import { lambdaContext, sqsEvent } from '../../test/support/lambda-events.ts'
 import { functionEnv, startAtlasProcess, startSecrets } from '../bench-fixture.ts'
 import { benchInvitationId } from '../bench-ids.ts'

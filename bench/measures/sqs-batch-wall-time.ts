@@ -4,9 +4,9 @@
  * one at a time (the sequential baseline).
  */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda'
+import { DEMO_ORG_ID } from '../../dev/simulator/demo-seed.ts'
 import { createAtlasDispatcher } from '../../lib/atlas/atlas-dispatcher.ts'
-import { createQueueHandler } from '../../lib/lambda/queue-handler.ts'
-import { DEMO_ORG_ID } from '../../lib/simulator/demo-seed.ts'
+import { createQueueHandler } from '../../lib/triggers/queue/queue-handler.ts'
 import { lambdaContext, sqsEvent } from '../../test/support/lambda-events.ts'
 import { functionEnv, startAtlasProcess, startSecrets } from '../bench-fixture.ts'
 import { benchInvitationId } from '../bench-ids.ts'

@@ -6,9 +6,9 @@
  * flight, and reports revocations per second and CPU milliseconds per revocation over IPC.
  */
 import type { APIGatewayProxyResult } from 'aws-lambda'
+import { DEMO_ORG_ID } from '../../dev/simulator/demo-seed.ts'
 import { createAtlasDispatcher } from '../../lib/atlas/atlas-dispatcher.ts'
-import { createHttpHandler } from '../../lib/lambda/http-handler.ts'
-import { DEMO_ORG_ID } from '../../lib/simulator/demo-seed.ts'
+import { createHttpHandler } from '../../lib/triggers/http/http-handler.ts'
 import { httpApiEvent, lambdaContext } from '../../test/support/lambda-events.ts'
 import { functionEnv, signedWebhook, startSecrets } from '../bench-fixture.ts'
 import { benchInvitationId } from '../bench-ids.ts'

@@ -10,17 +10,18 @@
  * - a list settles nothing unless it has the documented shape, and only its entries for the
  *   username asked for count.
  */
-import type { ListedEntry } from './atlas-lists.ts'
-import type { AtlasSession, CallResult, CallShape } from './atlas-session.ts'
-import type { InvitationRef } from './invitation-ref.ts'
-import { missingThing } from './not-found-evidence.ts'
+
 import {
   type AtlasAnswer,
   atlasError,
   type Outcome,
   outcomeOfRefusal,
   unexpectedAnswer,
-} from './outcome.ts'
+} from './answer-outcome.ts'
+import type { ListedEntry } from './atlas-lists.ts'
+import type { AtlasSession, CallResult, CallShape } from './atlas-session.ts'
+import type { InvitationRef } from './invitation-ref.ts'
+import { missingThing } from './not-found-evidence.ts'
 
 /** The outcome for one invitation (or pending user), and which one. */
 export type Revocation = Outcome & {

@@ -6,13 +6,13 @@
 import type { Dispatcher } from 'undici'
 import type { AtlasCredentials } from '../credentials/atlas-credentials.ts'
 import { ServiceAccount } from '../credentials/service-account.ts'
-import type { DigestDispatchOptions } from '../digest/digest-interceptor.ts'
-import { AccessTokens, TokenRefusedError } from '../oauth/access-tokens.ts'
 import { sharedAtlasDispatcher } from './atlas-dispatcher.ts'
+import { AccessTokens, TokenRefusedError } from './auth/access-tokens.ts'
+import type { DigestDispatchOptions } from './auth/digest/digest-interceptor.ts'
 import { DEFAULT_ATLAS_BASE_URL } from './base-url.ts'
-import { type BufferedResponse, dispatchBuffered } from './buffered-dispatch.ts'
 import { type DeprecationNotice, deprecationNotice } from './deprecation-notice.ts'
 import { formatQuery, type ResponseFormat, unwrapEnvelope } from './response-format.ts'
+import { type BufferedResponse, dispatchBuffered } from './transport/buffered-dispatch.ts'
 
 export const ATLAS_JSON = 'application/json'
 

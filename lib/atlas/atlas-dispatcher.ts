@@ -6,7 +6,7 @@
 import type { Dispatcher } from 'undici'
 import Pool from 'undici/lib/dispatcher/pool.js'
 import retryInterceptor from 'undici/lib/interceptor/retry.js'
-import { digestAuth } from '../digest/digest-interceptor.ts'
+import { digestAuth } from './auth/digest/digest-interceptor.ts'
 import { atlasRetry, DEFAULT_RETRY_SETTINGS, type RetrySettings } from './retry-policy.ts'
 
 export interface ConnectionSettings {

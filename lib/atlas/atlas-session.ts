@@ -5,10 +5,10 @@
  * failures become an `upstream_error` outcome rather than an exception.
  */
 import type { CredentialsSource } from '../credentials/credentials-source.ts'
+import { type Outcome, outcomeOfFailure } from './answer-outcome.ts'
 import type { AtlasCall, AtlasClient, AtlasResponse } from './atlas-client.ts'
-import { RequestFailedError } from './buffered-dispatch.ts'
-import { type Outcome, outcomeOfFailure } from './outcome.ts'
 import type { ResponseFormat } from './response-format.ts'
+import { RequestFailedError } from './transport/buffered-dispatch.ts'
 
 export interface AtlasDependencies {
   readonly atlas: AtlasClient

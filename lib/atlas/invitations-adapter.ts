@@ -3,6 +3,8 @@
  * revoked by deleting it; a 404 is read by the shared evidence rules, re-listing the
  * organization's pending invitations when it names nothing.
  */
+
+import type { Outcome } from './answer-outcome.ts'
 import {
   type AtlasAdapter,
   type Revocation,
@@ -17,7 +19,6 @@ import {
   type InvitationsVersion,
   listInvitationsCall,
 } from './invitation-endpoints.ts'
-import type { Outcome } from './outcome.ts'
 
 /** After the sunset Atlas answers 410 `VERSION_GONE`: say what to change, not just "invalid". */
 const SUNSET_ADVICE =

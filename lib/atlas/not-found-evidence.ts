@@ -5,7 +5,7 @@
  * neither the target nor its container (a removed route, an HTML page, an anonymous error)
  * proves nothing. Pure.
  */
-import type { AtlasAnswer } from './outcome.ts'
+import type { AtlasAnswer } from './answer-outcome.ts'
 
 /**
  * - `target`: Atlas says the invitation or user itself does not exist;

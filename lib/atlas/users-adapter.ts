@@ -5,6 +5,8 @@
  * never removed. An invitation id is resolved through the invitations API while it exists
  * (invitation → username → pending user); after its sunset the request must name the username.
  */
+
+import { type Outcome, outcomeOfRefusal, unexpectedAnswer } from './answer-outcome.ts'
 import {
   type AtlasAdapter,
   orgNotFound,
@@ -24,7 +26,6 @@ import type { AtlasSession } from './atlas-session.ts'
 import { getInvitationCall, listInvitationsCall } from './invitation-endpoints.ts'
 import type { InvitationRef } from './invitation-ref.ts'
 import { missingThing } from './not-found-evidence.ts'
-import { type Outcome, outcomeOfRefusal, unexpectedAnswer } from './outcome.ts'
 import { listOrgUsersCall, removeOrgUserCall, USERS_PAGE_SIZE } from './users-endpoints.ts'
 
 /** Statuses worth acting on: a pending invitation, or a member to report (never to remove). */

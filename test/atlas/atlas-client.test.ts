@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { AtlasClient, requestTarget } from '../../lib/atlas/atlas-client.ts'
 import { createAtlasDispatcher } from '../../lib/atlas/atlas-dispatcher.ts'
-import { RequestFailedError } from '../../lib/atlas/buffered-dispatch.ts'
+import { RequestFailedError } from '../../lib/atlas/transport/buffered-dispatch.ts'
 import { demoKey } from '../support/atlas-fixture.ts'
 import { type LoopbackServer, startLoopbackServer } from '../support/loopback-server.ts'
 

@@ -6,12 +6,12 @@
  */
 import pLimit from 'p-limit'
 import { afterEach, expect, it } from 'vitest'
+import type { AtlasSimulator } from '../../dev/simulator/atlas-simulator.ts'
+import { DEMO_ORG_ID } from '../../dev/simulator/demo-seed.ts'
+import { UNLIMITED_RATE } from '../../dev/simulator/rate-limiter.ts'
+import { parseAuthHeader } from '../../lib/atlas/auth/digest/auth-header.ts'
 import { fixedCredentials } from '../../lib/credentials/credentials-source.ts'
-import { parseAuthHeader } from '../../lib/digest/auth-header.ts'
-import { executeRevokeRequest } from '../../lib/revoke/revoke-request-use-case.ts'
-import type { AtlasSimulator } from '../../lib/simulator/atlas-simulator.ts'
-import { DEMO_ORG_ID } from '../../lib/simulator/demo-seed.ts'
-import { UNLIMITED_RATE } from '../../lib/simulator/rate-limiter.ts'
+import { executeRevokeRequest } from '../../lib/revoke/revoke.ts'
 import { atlasClient, demoKey, startSimulator } from '../support/atlas-fixture.ts'
 
 let simulator: AtlasSimulator | undefined

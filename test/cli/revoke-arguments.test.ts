@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import {
-  parseRevokeArguments,
-  parseStdinTargets,
-  UsageError,
-} from '../../lib/cli/revoke-arguments.ts'
+import { parseRevokeArguments, parseStdinTargets, UsageError } from '../../cli/revoke-arguments.ts'
 
 const ORG = 'a0123456789abcdef012345a'
 const A = '6a793f89c0eb9e7a177165b6'

@@ -1,16 +1,16 @@
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { runRevokeCommand } from '../../lib/cli/revoke-command.ts'
-import type { AtlasSimulator } from '../../lib/simulator/atlas-simulator.ts'
+import { runRevokeCommand } from '../../cli/revoke-command.ts'
+import type { AtlasSimulator } from '../../dev/simulator/atlas-simulator.ts'
 import {
   DEMO_API_KEY,
   DEMO_INVITATIONS,
   DEMO_MEMBER_ORG_ID,
   DEMO_ORG_ID,
   DEMO_SERVICE_ACCOUNT,
-} from '../../lib/simulator/demo-seed.ts'
-import type { LocalSecretsManager } from '../../lib/simulator/local-secrets-manager.ts'
+} from '../../dev/simulator/demo-seed.ts'
+import type { LocalSecretsManager } from '../../dev/simulator/local-secrets-manager.ts'
 import { startSimulator } from '../support/atlas-fixture.ts'
 import { startLocalSecretsManager } from '../support/local-aws.ts'
 
@@ -242,7 +242,7 @@ describe('npm run revoke', () => {
 })
 
 describe('npm run revoke as a process', () => {
-  const main = fileURLToPath(new URL('../../lib/cli/main.ts', import.meta.url))
+  const main = fileURLToPath(new URL('../../cli/main.ts', import.meta.url))
   const spawn = (argv: string[], env: Record<string, string>) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
       execFile(

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { LocalSecretsManager } from '../../dev/simulator/local-secrets-manager.ts'
 import { CachedSecrets, SecretUnavailableError } from '../../lib/credentials/secret-cache.ts'
 import { ConfigurationError } from '../../lib/errors.ts'
-import type { LocalSecretsManager } from '../../lib/simulator/local-secrets-manager.ts'
 import { startLocalSecretsManager } from '../support/local-aws.ts'
 
 const VALUE = '{"publicKey":"abcdefgh","privateKey":"s3cr3t-private-value"}'

@@ -1,7 +1,7 @@
 /** The deployed entry points, imported as Lambda does: configuration from process.env at load. */
 import type { APIGatewayProxyResult, SQSBatchResponse } from 'aws-lambda'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DEMO_INVITATIONS, DEMO_ORG_ID } from '../../lib/simulator/demo-seed.ts'
+import { DEMO_INVITATIONS, DEMO_ORG_ID } from '../../dev/simulator/demo-seed.ts'
 import { type FunctionFixture, startFunctionFixture } from '../support/function-fixture.ts'
 import { httpApiEvent, lambdaContext, sqsEvent } from '../support/lambda-events.ts'
 

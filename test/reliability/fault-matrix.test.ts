@@ -6,11 +6,11 @@
  */
 import type { APIGatewayProxyResult, SQSBatchResponse, SQSEvent } from 'aws-lambda'
 import { afterAll, describe, expect, it } from 'vitest'
-import { createHttpHandler, MAX_BODY_BYTES } from '../../lib/lambda/http-handler.ts'
-import { createQueueHandler } from '../../lib/lambda/queue-handler.ts'
-import { BatchFailedError } from '../../lib/queue/batch-failure-policy.ts'
-import type { AtlasSimulatorOptions } from '../../lib/simulator/atlas-simulator.ts'
-import { DEMO_INVITATIONS, DEMO_MEMBER_ORG_ID, DEMO_ORG_ID } from '../../lib/simulator/demo-seed.ts'
+import type { AtlasSimulatorOptions } from '../../dev/simulator/atlas-simulator.ts'
+import { DEMO_INVITATIONS, DEMO_MEMBER_ORG_ID, DEMO_ORG_ID } from '../../dev/simulator/demo-seed.ts'
+import { createHttpHandler, MAX_BODY_BYTES } from '../../lib/triggers/http/http-handler.ts'
+import { BatchFailedError } from '../../lib/triggers/queue/batch-failure-policy.ts'
+import { createQueueHandler } from '../../lib/triggers/queue/queue-handler.ts'
 import {
   ATLAS_SECRET_ID,
   type FunctionFixture,

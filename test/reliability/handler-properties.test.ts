@@ -6,10 +6,10 @@
 import type { APIGatewayProxyResult, SQSBatchResponse } from 'aws-lambda'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHttpHandler } from '../../lib/lambda/http-handler.ts'
-import { createQueueHandler } from '../../lib/lambda/queue-handler.ts'
-import { parseQueueMessage } from '../../lib/queue/queue-message.ts'
-import { DEMO_INVITATIONS, DEMO_ORG_ID } from '../../lib/simulator/demo-seed.ts'
+import { DEMO_INVITATIONS, DEMO_ORG_ID } from '../../dev/simulator/demo-seed.ts'
+import { createHttpHandler } from '../../lib/triggers/http/http-handler.ts'
+import { createQueueHandler } from '../../lib/triggers/queue/queue-handler.ts'
+import { parseQueueMessage } from '../../lib/triggers/queue/queue-message.ts'
 import { type FunctionFixture, startFunctionFixture } from '../support/function-fixture.ts'
 import {
   httpApiEvent,

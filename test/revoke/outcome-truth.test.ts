@@ -6,10 +6,10 @@
  */
 import type { APIGatewayProxyResult, SQSBatchResponse } from 'aws-lambda'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createHttpHandler } from '../../lib/lambda/http-handler.ts'
-import { createQueueHandler } from '../../lib/lambda/queue-handler.ts'
-import { DEMO_INVITATIONS, DEMO_ORG_ID } from '../../lib/simulator/demo-seed.ts'
-import type { Fault } from '../../lib/simulator/fault-injector.ts'
+import { DEMO_INVITATIONS, DEMO_ORG_ID } from '../../dev/simulator/demo-seed.ts'
+import type { Fault } from '../../dev/simulator/fault-injector.ts'
+import { createHttpHandler } from '../../lib/triggers/http/http-handler.ts'
+import { createQueueHandler } from '../../lib/triggers/queue/queue-handler.ts'
 import { type FunctionFixture, startFunctionFixture } from '../support/function-fixture.ts'
 import { httpApiEvent, lambdaContext, sqsEvent } from '../support/lambda-events.ts'
 

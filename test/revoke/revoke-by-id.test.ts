@@ -1,19 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { AtlasSimulator } from '../../dev/simulator/atlas-simulator.ts'
+import {
+  DEMO_HIDDEN_ORG_ID,
+  DEMO_INVITATIONS,
+  DEMO_MEMBER_ORG_ID,
+  DEMO_ORG_ID,
+} from '../../dev/simulator/demo-seed.ts'
 import { AtlasApiKey } from '../../lib/credentials/atlas-api-key.ts'
 import {
   type CredentialsSource,
   fixedCredentials,
 } from '../../lib/credentials/credentials-source.ts'
 import { ValidationError } from '../../lib/errors.ts'
+import { executeRevokeRequest } from '../../lib/revoke/revoke.ts'
 import { parseRevokeRequest } from '../../lib/revoke/revoke-request.ts'
-import { executeRevokeRequest } from '../../lib/revoke/revoke-request-use-case.ts'
-import type { AtlasSimulator } from '../../lib/simulator/atlas-simulator.ts'
-import {
-  DEMO_HIDDEN_ORG_ID,
-  DEMO_INVITATIONS,
-  DEMO_MEMBER_ORG_ID,
-  DEMO_ORG_ID,
-} from '../../lib/simulator/demo-seed.ts'
 import { atlasClient, demoKey, startSimulator } from '../support/atlas-fixture.ts'
 
 const [first, second] = DEMO_INVITATIONS

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { type Revocation, summarize } from '../../lib/revoke/revoke.ts'
 import { parseRevokeRequest } from '../../lib/revoke/revoke-request.ts'
-import { type Revocation, summarize } from '../../lib/revoke/revoke-request-use-case.ts'
 
 const ORG = 'a0123456789abcdef012345a'
 const INVITE = '6a793f89c0eb9e7a177165b6'

@@ -1,12 +1,13 @@
 /** A running simulator plus a fresh Atlas client (own pool and nonce cache) per test. */
+
+import { AtlasSimulator, type AtlasSimulatorOptions } from '../../dev/simulator/atlas-simulator.ts'
+import { DEMO_API_KEY } from '../../dev/simulator/demo-seed.ts'
 import { AtlasClient } from '../../lib/atlas/atlas-client.ts'
 import {
   type AtlasDispatcherOptions,
   createAtlasDispatcher,
 } from '../../lib/atlas/atlas-dispatcher.ts'
 import { AtlasApiKey } from '../../lib/credentials/atlas-api-key.ts'
-import { AtlasSimulator, type AtlasSimulatorOptions } from '../../lib/simulator/atlas-simulator.ts'
-import { DEMO_API_KEY } from '../../lib/simulator/demo-seed.ts'
 
 export const demoKey = () => new AtlasApiKey(DEMO_API_KEY.publicKey, DEMO_API_KEY.privateKey)
 

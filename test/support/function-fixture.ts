@@ -4,11 +4,11 @@
  * function environment.
  */
 import { randomBytes } from 'node:crypto'
+import type { AtlasSimulator, AtlasSimulatorOptions } from '../../dev/simulator/atlas-simulator.ts'
+import { DEMO_API_KEY, DEMO_ORG_ID } from '../../dev/simulator/demo-seed.ts'
+import type { LocalSecretsManager } from '../../dev/simulator/local-secrets-manager.ts'
 import { createAtlasDispatcher } from '../../lib/atlas/atlas-dispatcher.ts'
-import type { AtlasSimulator, AtlasSimulatorOptions } from '../../lib/simulator/atlas-simulator.ts'
-import { DEMO_API_KEY, DEMO_ORG_ID } from '../../lib/simulator/demo-seed.ts'
-import type { LocalSecretsManager } from '../../lib/simulator/local-secrets-manager.ts'
-import { signWebhook } from '../../lib/webhook/webhook-signature.ts'
+import { signWebhook } from '../../lib/triggers/http/webhook-signature.ts'
 import { startSimulator } from './atlas-fixture.ts'
 import { registerSecret } from './known-secrets.ts'
 import { startLocalSecretsManager } from './local-aws.ts'

@@ -1,6 +1,6 @@
 /** Every secret value the suite uses, so the suite-wide guard can look for them in all output. */
-import { LOCAL_WEBHOOK_SECRET } from '../../lib/local/local-settings.ts'
-import { DEMO_API_KEY, DEMO_SERVICE_ACCOUNT } from '../../lib/simulator/demo-seed.ts'
+import { LOCAL_WEBHOOK_SECRET } from '../../dev/local-stack/local-settings.ts'
+import { DEMO_API_KEY, DEMO_SERVICE_ACCOUNT } from '../../dev/simulator/demo-seed.ts'
 
 export const knownSecrets = new Set<string>()
 

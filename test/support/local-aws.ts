@@ -1,5 +1,5 @@
 /** Points the AWS SDK at a LocalSecretsManager on loopback, with dummy credentials. */
-import { LocalSecretsManager } from '../../lib/simulator/local-secrets-manager.ts'
+import { LocalSecretsManager } from '../../dev/simulator/local-secrets-manager.ts'
 
 export async function startLocalSecretsManager(secrets: Record<string, string> = {}) {
   const secretsManager = new LocalSecretsManager(secrets)

@@ -1,7 +1,7 @@
 /** Requests to the simulator with hand-made Digest headers, to test the server side on its own. */
 import { request } from 'undici'
-import { parseDigestChallenge } from '../../lib/digest/challenge.ts'
-import { digestAuthorization } from '../../lib/digest/response.ts'
+import { parseDigestChallenge } from '../../lib/atlas/auth/digest/challenge.ts'
+import { digestAuthorization } from '../../lib/atlas/auth/digest/response.ts'
 
 export interface RawAnswer {
   readonly status: number

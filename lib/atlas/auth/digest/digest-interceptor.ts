@@ -1,0 +1,256 @@
+/**
+ * An undici interceptor that speaks HTTP Digest (RFC 7616) with nonce reuse.
+ *
+ * The first request to an origin is sent bare and answered by a challenge; every later request
+ * carries `Authorization` up front with the cached nonce and the next `nc`, so a warm process
+ * spends one request per call. A 401 with `stale=true` or a new nonce is answered once; a 401
+ * right after a fresh challenge goes back to the caller, unless it says `stale=true` (the nonce
+ * expired while other requests used it first), which is answered once more. It never loops.
+ */
+import { randomBytes } from 'node:crypto'
+import type { Dispatcher } from 'undici'
+import { afterConnectionRelease } from '../../transport/after-connection-release.ts'
+import { type DigestChallenge, parseDigestChallenge } from './challenge.ts'
+import { NonceCache } from './nonce-cache.ts'
+import { digestAuthorization, formatNonceCount } from './response.ts'
+
+export interface DigestCredentials {
+  readonly username: string
+  readonly password: string
+}
+
+/** Dispatch options understood by {@link digestAuth}: requests without `digest` pass through. */
+export interface DigestDispatchOptions extends Dispatcher.DispatchOptions {
+  readonly digest?: DigestCredentials
+}
+
+export interface DigestAuthOptions {
+  /** Source of client nonces; tests pin it. Default: 16 random bytes, hex. */
+  readonly cnonce?: () => string
+}
+
+type Headers = Record<string, string | string[] | undefined>
+
+/** A fresh challenge, then at most one `stale=true` (a correct answer to a nonce that expired). */
+const MAX_REPLAYS = 2
+
+/** A challenge's body is a few hundred bytes; more is not worth reading to reuse a socket. */
+export const MAX_CHALLENGE_BODY_BYTES = 64 * 1024
+
+/**
+ * @example
+ * const agent = new Agent().compose(digestAuth())
+ * await agent.request({ origin, path, method: 'DELETE', digest: { username, password } })
+ */
+export function digestAuth(
+  options: DigestAuthOptions = {},
+): Dispatcher.DispatcherComposeInterceptor {
+  const nonces = new NonceCache()
+  const cnonce = options.cnonce ?? (() => randomBytes(16).toString('hex'))
+  return (dispatch) =>
+    function digestInterceptor(opts, handler) {
+      const { digest: credentials, ...rest } = opts as DigestDispatchOptions
+      if (!credentials) return dispatch(opts, handler)
+      const key = `${String(opts.origin)} ${credentials.username}`
+      return new DigestHandler(dispatch, rest, handler, {
+        nonces,
+        key,
+        credentials,
+        cnonce,
+      }).start()
+    }
+}
+
+interface DigestContext {
+  readonly nonces: NonceCache
+  readonly key: string
+  readonly credentials: DigestCredentials
+  readonly cnonce: () => string
+}
+
+class DigestHandler implements Dispatcher.DispatchHandler {
+  readonly #dispatch: Dispatcher.Dispatch
+  readonly #opts: Dispatcher.DispatchOptions
+  readonly #handler: Dispatcher.DispatchHandler
+  readonly #context: DigestContext
+  /** The nonce the current attempt answered, if it carried Authorization. */
+  #sentNonce: string | undefined
+  /** Challenges this request received itself and answered. */
+  #replays = 0
+  /** True while a 401 is being drained before the replay. */
+  #replaying = false
+  #drained = 0
+  #endChallengeWait: (() => void) | undefined
+
+  constructor(
+    dispatch: Dispatcher.Dispatch,
+    opts: Dispatcher.DispatchOptions,
+    handler: Dispatcher.DispatchHandler,
+    context: DigestContext,
+  ) {
+    this.#dispatch = dispatch
+    this.#opts = opts
+    this.#handler = handler
+    this.#context = context
+  }
+
+  start(): boolean {
+    const { nonces, key } = this.#context
+    if (!nonces.has(key)) {
+      const wait = nonces.pendingChallenge(key)
+      if (wait) {
+        // Another request is fetching the first challenge: answer it instead of fetching our own.
+        void wait.then(() => this.#retryStart())
+        return true
+      }
+      this.#endChallengeWait = nonces.expectChallenge(key)
+    }
+    return this.#send()
+  }
+
+  #retryStart(): void {
+    try {
+      this.start()
+    } catch (error) {
+      this.#handler.onResponseError?.(abandoned, error as Error)
+    }
+  }
+
+  #send(): boolean {
+    const use = this.#context.nonces.use(this.#context.key)
+    this.#sentNonce = use?.challenge.nonce
+    if (!use) return this.#dispatch(this.#opts, this)
+    const authorization = this.#authorize(use.challenge, use.count)
+    const headers = { ...toRecord(this.#opts.headers), authorization }
+    return this.#dispatch({ ...this.#opts, headers }, this)
+  }
+
+  #authorize(challenge: DigestChallenge, count: number): string {
+    return digestAuthorization({
+      ...challenge,
+      username: this.#context.credentials.username,
+      password: this.#context.credentials.password,
+      method: this.#opts.method,
+      uri: this.#opts.path,
+      nc: formatNonceCount(count),
+      cnonce: this.#context.cnonce(),
+    })
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController, context: unknown): void {
+    this.#handler.onRequestStart?.(controller, context)
+  }
+
+  onRequestUpgrade(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Headers,
+    socket: import('node:stream').Duplex,
+  ): void {
+    this.#handler.onRequestUpgrade?.(controller, statusCode, headers, socket)
+  }
+
+  onResponseStarted(): void {
+    this.#handler.onResponseStarted?.()
+  }
+
+  onResponseStart(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Headers,
+    statusMessage?: string,
+  ): void {
+    if (statusCode === 401) {
+      const challenge = parseDigestChallenge(headers['www-authenticate'])
+      if (challenge) {
+        const { nonces, key } = this.#context
+        const refused = !challenge.stale && challenge.nonce === this.#sentNonce
+        // Refused with the very nonce we answered: stop answering it up front (the key may be
+        // wrong); the next request fetches a challenge, and the nonce's count carries on.
+        if (refused) nonces.drop(key, challenge.nonce)
+        else nonces.remember(key, challenge)
+        if (!refused && (this.#replays === 0 || (challenge.stale && this.#replays < MAX_REPLAYS))) {
+          this.#replaying = true
+          this.#endWait()
+          return
+        }
+      }
+    }
+    this.#endWait()
+    this.#handler.onResponseStart?.(controller, statusCode, headers, statusMessage)
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (!this.#replaying) {
+      this.#handler.onResponseData?.(controller, chunk)
+      return
+    }
+    // The 401 body is read and dropped so the connection stays reusable, up to a bound.
+    this.#drained += chunk.length
+    if (this.#drained > MAX_CHALLENGE_BODY_BYTES)
+      controller.abort(new Error(`401 body over ${MAX_CHALLENGE_BODY_BYTES} bytes`))
+  }
+
+  onResponseEnd(controller: Dispatcher.DispatchController, trailers: Headers): void {
+    if (!this.#replaying) {
+      this.#handler.onResponseEnd?.(controller, trailers)
+      return
+    }
+    this.#replaying = false
+    this.#replays += 1
+    afterConnectionRelease(() => {
+      try {
+        this.#send()
+      } catch (error) {
+        this.#handler.onResponseError?.(controller, error as Error)
+      }
+    })
+  }
+
+  onResponseError(controller: Dispatcher.DispatchController, error: Error): void {
+    this.#endWait()
+    this.#handler.onResponseError?.(controller, error)
+  }
+
+  onRequestSent(): void {
+    this.#handler.onRequestSent?.()
+  }
+
+  onBodySent(chunk: Buffer): void {
+    this.#handler.onBodySent?.(chunk)
+  }
+
+  #endWait(): void {
+    this.#endChallengeWait?.()
+    this.#endChallengeWait = undefined
+  }
+}
+
+/** Stand-in controller for an error raised before any connection took the request. */
+const abandoned: Dispatcher.DispatchController = {
+  aborted: true,
+  paused: false,
+  reason: null,
+  abort() {},
+  pause() {},
+  resume() {},
+}
+
+function toRecord(headers: Dispatcher.DispatchOptions['headers']): Headers {
+  if (headers == null) return {}
+  if (Array.isArray(headers)) {
+    const record: Headers = {}
+    for (let i = 0; i + 1 < headers.length; i += 2) {
+      record[String(headers[i]).toLowerCase()] = String(headers[i + 1])
+    }
+    return record
+  }
+  if (Symbol.iterator in headers) {
+    const record: Headers = {}
+    for (const [name, value] of headers as Iterable<[string, string | string[] | undefined]>) {
+      record[name.toLowerCase()] = value
+    }
+    return record
+  }
+  return { ...(headers as Headers) }
+}

@@ -1,0 +1,97 @@
+/**
+ * What the HTTP function answers: the outcome → status table (pure) and the JSON bodies.
+ * Webhook senders retry on anything but 2xx, so `already_gone` is a 200 like `revoked`.
+ */
+import type { OutcomeKind } from '../../atlas/answer-outcome.ts'
+import type { RevokeReport } from '../../revoke/revoke.ts'
+
+export interface HttpResult {
+  readonly statusCode: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string
+}
+
+/** Atlas outcome → our HTTP status. 502: Atlas refused our key or setup; 503: try later. */
+export const HTTP_STATUS_OF_OUTCOME: Readonly<Record<OutcomeKind, number>> = {
+  revoked: 200,
+  already_gone: 200,
+  unauthorized: 502,
+  forbidden: 502,
+  invalid: 502,
+  throttled: 503,
+  upstream_error: 503,
+  // The person already joined: removing an active member is an operator's decision, not ours.
+  active_member: 409,
+}
+
+/** Seconds a 503 asks the caller to wait when Atlas gave no `Retry-After`. */
+export const DEFAULT_RETRY_AFTER_SECONDS = 30
+
+export function json(
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): HttpResult {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
+    body: JSON.stringify(body),
+  }
+}
+
+/** A refusal of ours (bad input, signature, size, route): `{"error","message","requestId"}`. */
+export function refusal(
+  statusCode: number,
+  error: string,
+  message: string,
+  requestId: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): HttpResult {
+  return json(statusCode, { error, message, ...extra, requestId }, headers)
+}
+
+export function reportResponse(report: RevokeReport, requestId: string): HttpResult {
+  const statusCode = HTTP_STATUS_OF_OUTCOME[report.outcome]
+  const { request } = report
+  const target =
+    request.kind === 'invitation'
+      ? {
+          invitationId: request.invitationId,
+          ...userIds(report),
+        }
+      : {
+          username: request.username,
+          invitations: report.revocations.map(revocationTarget),
+        }
+  const body = {
+    outcome: report.outcome,
+    orgId: request.orgId,
+    ...target,
+    ...(statusCode === 502 && report.errorCode !== undefined
+      ? { errorCode: report.errorCode }
+      : {}),
+    ...(statusCode !== 200 && report.detail !== undefined ? { detail: report.detail } : {}),
+    requestId,
+  }
+  const retryAfter =
+    statusCode === 503
+      ? { 'retry-after': String(report.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS) }
+      : {}
+  return json(statusCode, body, retryAfter)
+}
+
+/** One revocation as callers see it: the invitation or (users mode) user, and its outcome. */
+function revocationTarget(revocation: RevokeReport['revocations'][number]) {
+  return {
+    ...(revocation.invitationId === undefined ? {} : { invitationId: revocation.invitationId }),
+    ...(revocation.userId === undefined ? {} : { userId: revocation.userId }),
+    outcome: revocation.outcome,
+  }
+}
+
+/** Users mode, by invitation id: the pending user(s) the invitation resolved to. */
+function userIds(report: RevokeReport): { userId?: string } {
+  const [first] = report.revocations
+  return first?.userId === undefined ? {} : { userId: first.userId }
+}

@@ -1,0 +1,159 @@
+/**
+ * The SQS function: each record is a revoke request (raw or SNS-wrapped). Only `revoked` and
+ * `already_gone` ack a record; everything else is a batch item failure, so SQS redelivers it
+ * and, after maxReceiveCount, moves it to the DLQ. Records run concurrently up to
+ * QUEUE_CONCURRENCY (FIFO queues: in order, and a failed record fails the rest of its own
+ * message group only), all within the invocation's deadline.
+ */
+import {
+  BatchProcessor,
+  EventType,
+  processPartialResponse,
+  SqsFifoPartialProcessorAsync,
+} from '@aws-lambda-powertools/batch'
+import type { Logger } from '@aws-lambda-powertools/logger'
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware'
+import middy from '@middy/core'
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
+import pLimit from 'p-limit'
+import { SETTLED_OUTCOMES } from '../../atlas/answer-outcome.ts'
+import { ValidationError } from '../../errors.ts'
+import { createLogger, warnDeprecation } from '../../logging/logger.ts'
+import { logReport } from '../../logging/revocation-log.ts'
+import { executeRevokeRequest } from '../../revoke/revoke.ts'
+import {
+  coldStartRuntime,
+  type FunctionRuntime,
+  invocationDeadline,
+  type RuntimeOverrides,
+} from '../function-runtime.ts'
+import { describeError } from '../http/error-boundary.ts'
+import {
+  BatchFailedError,
+  type FailureCause,
+  OUTCOMES_OF_THE_MESSAGE,
+  RecordNotSettledError,
+  shouldFailWholeBatch,
+} from './batch-failure-policy.ts'
+import { parseQueueMessage } from './queue-message.ts'
+
+export interface QueueHandlerOptions extends RuntimeOverrides {
+  readonly logger?: Logger
+}
+
+/**
+ * @example
+ * // functions/queue.ts
+ * export const handler = createQueueHandler(process.env)
+ */
+export function createQueueHandler(
+  env: Readonly<Record<string, string | undefined>>,
+  options: QueueHandlerOptions = {},
+) {
+  const logger = options.logger ?? createLogger()
+  const runtime = coldStartRuntime(env, 'queue', {
+    ...options,
+    onDeprecation: warnDeprecation(logger),
+  })
+  const handle = (event: SQSEvent, context: Context) =>
+    handleQueueBatch(event, context, runtime(), logger)
+  return middy(handle).use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
+}
+
+export async function handleQueueBatch(
+  event: SQSEvent,
+  context: Context,
+  runtime: FunctionRuntime,
+  logger: Logger,
+): Promise<SQSBatchResponse> {
+  const deadline = invocationDeadline(context.getRemainingTimeInMillis())
+  const records = event.Records ?? []
+  const fifo = records[0]?.eventSourceARN?.endsWith('.fifo') === true
+  const failures: FailureCause[] = []
+
+  const handleRecord = async (record: SQSRecord) => {
+    try {
+      await revokeRecord(record, runtime, logger, deadline)
+    } catch (error) {
+      const cause = error instanceof RecordNotSettledError ? error.failureCause : 'environment'
+      failures.push(cause)
+      logger.warn('record not acked', {
+        messageId: record.messageId,
+        cause,
+        error: describeError(error),
+      })
+      throw error
+    }
+  }
+
+  let response: SQSBatchResponse
+  if (fifo) {
+    response = await processPartialResponse(
+      event,
+      handleRecord,
+      new SqsFifoPartialProcessorAsync(),
+      {
+        context,
+        // Order matters within a message group only: other groups go on.
+        skipGroupOnError: true,
+        throwOnFullBatchFailure: false,
+      },
+    )
+  } else {
+    const limit = pLimit(runtime.config.queueConcurrency)
+    response = await processPartialResponse(
+      event,
+      (record: SQSRecord) => limit(() => handleRecord(record)),
+      new BatchProcessor(EventType.SQS),
+      {
+        context,
+        throwOnFullBatchFailure: false,
+      },
+    )
+  }
+  if (shouldFailWholeBatch(records.length, response.batchItemFailures.length, failures)) {
+    throw new BatchFailedError(
+      `all ${records.length} records failed for reasons outside the messages; SQS will retry them`,
+    )
+  }
+  return response
+}
+
+async function revokeRecord(
+  record: SQSRecord,
+  runtime: FunctionRuntime,
+  logger: Logger,
+  deadline: number,
+): Promise<void> {
+  if (Date.now() >= deadline)
+    throw new RecordNotSettledError('deadline reached before the record started', 'environment')
+  let request: ReturnType<typeof parseQueueMessage>
+  try {
+    request = parseQueueMessage(record.body)
+  } catch (error) {
+    if (error instanceof ValidationError) throw new RecordNotSettledError(error.message, 'message')
+    throw error
+  }
+  const allowed = runtime.config.allowedOrgIds
+  if (allowed && !allowed.has(request.orgId)) {
+    throw new RecordNotSettledError(
+      `organization ${request.orgId} is not in ALLOWED_ORG_IDS`,
+      'message',
+    )
+  }
+  const started = performance.now()
+  const report = await executeRevokeRequest(runtime.dependencies, request, {
+    deadline,
+    api: runtime.config.atlasApi,
+  })
+  logReport(logger, report, {
+    messageId: record.messageId,
+    durationMs: Math.round(performance.now() - started),
+  })
+  if (!SETTLED_OUTCOMES.has(report.outcome)) {
+    throw new RecordNotSettledError(
+      `outcome ${report.outcome}`,
+      OUTCOMES_OF_THE_MESSAGE.has(report.outcome) ? 'message' : 'environment',
+    )
+  }
+}

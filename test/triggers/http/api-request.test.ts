@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest'
+import { readApiRequest } from '../../../lib/triggers/http/api-request.ts'
+import { httpApiEvent, restEvent } from '../../support/lambda-events.ts'
+
+describe('readApiRequest', () => {
+  it('reads REST payload 1.0, lowercasing header names and joining repeated headers', () => {
+    const event = restEvent({
+      method: 'POST',
+      path: '/revocations',
+      body: '{"a":1}',
+      headers: { 'Webhook-Id': 'msg_1' },
+    })
+    event.multiValueHeaders = { 'X-Forwarded-For': ['1.1.1.1', '2.2.2.2'] }
+    const request = readApiRequest(event)
+    expect(request).toMatchObject({ method: 'POST', path: '/revocations', iamCaller: undefined })
+    expect(request.headers).toEqual({ 'webhook-id': 'msg_1', 'x-forwarded-for': '1.1.1.1,2.2.2.2' })
+    expect(request.body.toString()).toBe('{"a":1}')
+    expect(request.requestId).toMatch(/^rest-/)
+  })
+
+  it('reads HTTP API payload 2.0 and decodes a base64 body to the exact bytes', () => {
+    const bytes = '{"name":"Zoë ✓"}'
+    const request = readApiRequest(
+      httpApiEvent({ method: 'post', path: '/revocations', body: bytes, base64: true }),
+    )
+    expect(request.method).toBe('POST')
+    expect(request.body.equals(Buffer.from(bytes))).toBe(true)
+  })
+
+  it('reads the IAM caller from either payload format', () => {
+    const arn = 'arn:aws:iam::123456789012:role/automation'
+    expect(
+      readApiRequest(restEvent({ method: 'DELETE', path: '/x', iamCaller: arn })).iamCaller,
+    ).toBe(arn)
+    expect(
+      readApiRequest(httpApiEvent({ method: 'DELETE', path: '/x', iamCaller: arn })).iamCaller,
+    ).toBe(arn)
+    expect(
+      readApiRequest(httpApiEvent({ method: 'DELETE', path: '/x', iamCaller: arn }, 'functionUrl'))
+        .iamCaller,
+    ).toBe(arn)
+  })
+
+  it.each([
+    undefined,
+    null,
+    42,
+    'event',
+    [],
+    { headers: 'x', body: 7 },
+    { requestContext: { http: null } },
+  ])('reads %j as an empty request instead of throwing', (event) => {
+    const request = readApiRequest(event)
+    expect(request.method).toBe('')
+    expect(request.body.length).toBe(0)
+  })
+})

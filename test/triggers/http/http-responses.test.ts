@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest'
+import type { RevokeReport } from '../../../lib/revoke/revoke.ts'
+import {
+  HTTP_STATUS_OF_OUTCOME,
+  reportResponse,
+} from '../../../lib/triggers/http/http-responses.ts'
+
+const ORG = 'a0123456789abcdef012345a'
+const INVITE = '6a793f89c0eb9e7a177165b6'
+const report = (fields: Partial<RevokeReport>): RevokeReport => ({
+  outcome: 'revoked',
+  retryable: false,
+  request: { kind: 'invitation', orgId: ORG, invitationId: INVITE },
+  revocations: [],
+  ignored: [],
+  attempts: 1,
+  ...fields,
+})
+
+describe('reportResponse', () => {
+  it('maps every outcome to the documented status', () => {
+    expect(HTTP_STATUS_OF_OUTCOME).toEqual({
+      revoked: 200,
+      already_gone: 200,
+      unauthorized: 502,
+      forbidden: 502,
+      invalid: 502,
+      throttled: 503,
+      upstream_error: 503,
+      active_member: 409,
+    })
+  })
+
+  it('answers {outcome, orgId, invitationId, requestId}', () => {
+    const response = reportResponse(report({}), 'req-1')
+    expect(response.statusCode).toBe(200)
+    expect(JSON.parse(response.body)).toEqual({
+      outcome: 'revoked',
+      orgId: ORG,
+      invitationId: INVITE,
+      requestId: 'req-1',
+    })
+  })
+
+  it('adds the Atlas errorCode to a 502 and Retry-After to a 503', () => {
+    const refused = reportResponse(
+      report({ outcome: 'forbidden', status: 403, errorCode: 'USER_UNAUTHORIZED' }),
+      'r',
+    )
+    expect(JSON.parse(refused.body).errorCode).toBe('USER_UNAUTHORIZED')
+    expect(
+      reportResponse(report({ outcome: 'throttled', retryAfterSeconds: 12 }), 'r').headers[
+        'retry-after'
+      ],
+    ).toBe('12')
+    expect(reportResponse(report({ outcome: 'upstream_error' }), 'r').headers['retry-after']).toBe(
+      '30',
+    )
+  })
+
+  it('lists one entry per invitation for a username request', () => {
+    const response = reportResponse(
+      report({
+        request: { kind: 'username', orgId: ORG, username: 'a@b.c' },
+        revocations: [
+          {
+            orgId: ORG,
+            invitationId: INVITE,
+            outcome: 'revoked',
+            status: 204,
+            retryable: false,
+          },
+        ],
+      }),
+      'r',
+    )
+    expect(JSON.parse(response.body)).toEqual({
+      outcome: 'revoked',
+      orgId: ORG,
+      username: 'a@b.c',
+      invitations: [{ invitationId: INVITE, outcome: 'revoked' }],
+      requestId: 'r',
+    })
+  })
+})

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest'
+import { shouldFailWholeBatch } from '../../../lib/triggers/queue/batch-failure-policy.ts'
+import { parseQueueMessage } from '../../../lib/triggers/queue/queue-message.ts'
+import { snsNotification } from '../../support/lambda-events.ts'
+
+const ORG = 'a0123456789abcdef012345a'
+const INVITE = '6a793f89c0eb9e7a177165b6'
+
+describe('parseQueueMessage', () => {
+  it('reads a raw request and one wrapped in an SNS notification', () => {
+    const expected = { kind: 'invitation', orgId: ORG, invitationId: INVITE }
+    expect(parseQueueMessage(JSON.stringify({ orgId: ORG, invitationId: INVITE }))).toEqual(
+      expected,
+    )
+    expect(parseQueueMessage(snsNotification({ orgId: ORG, invitationId: INVITE }))).toEqual(
+      expected,
+    )
+    expect(
+      parseQueueMessage(snsNotification({ orgId: ORG, username: 'leaver@example.com' })),
+    ).toEqual({
+      kind: 'username',
+      orgId: ORG,
+      username: 'leaver@example.com',
+    })
+  })
+
+  it('names what is wrong', () => {
+    expect(() => parseQueueMessage('{')).toThrow('body is not JSON')
+    expect(() => parseQueueMessage(JSON.stringify({ Type: 'Notification', Message: '{' }))).toThrow(
+      'Message is not JSON',
+    )
+    expect(() => parseQueueMessage(JSON.stringify({ orgId: ORG, invitationId: 'x' }))).toThrow(
+      'invitationId must be 24 lowercase hex digits',
+    )
+  })
+})
+
+describe('shouldFailWholeBatch', () => {
+  it('throws only when every record failed and none for a reason of its own', () => {
+    expect(shouldFailWholeBatch(2, 2, ['environment', 'environment'])).toBe(true)
+    expect(shouldFailWholeBatch(2, 2, ['environment', 'message'])).toBe(false)
+    expect(shouldFailWholeBatch(3, 2, ['environment', 'environment'])).toBe(false)
+    expect(shouldFailWholeBatch(0, 0, [])).toBe(false)
+  })
+
+  it('on FIFO queues counts records skipped behind a failure of their group as failed too', () => {
+    expect(shouldFailWholeBatch(3, 3, ['environment'])).toBe(true)
+    expect(shouldFailWholeBatch(3, 3, ['message'])).toBe(false)
+    expect(shouldFailWholeBatch(3, 3, [])).toBe(false)
+  })
+})
