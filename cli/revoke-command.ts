@@ -1,9 +1,8 @@
 /**
  * The operator command: parse, resolve the key, revoke each invitation in turn through one
- * warm client, print one JSON line per invitation. Returns the exit code.
+ * warm client and the same revoke use case the Lambda functions run, print one JSON line per
+ * invitation. Returns the exit code.
  */
-
-import { SETTLED_OUTCOMES } from '../lib/atlas/answer-outcome.ts'
 import { AtlasClient } from '../lib/atlas/atlas-client.ts'
 import { atlasOrigin } from '../lib/atlas/base-url.ts'
 import { firstNoticeOnly } from '../lib/atlas/deprecation-notice.ts'
@@ -15,7 +14,9 @@ import {
 } from '../lib/credentials/credentials-source.ts'
 import { CachedSecrets, SecretUnavailableError } from '../lib/credentials/secret-cache.ts'
 import { ConfigurationError } from '../lib/errors.ts'
-import { executeRevokeRequest, type Revocation } from '../lib/revoke/revoke.ts'
+import { OUTCOME_TABLE } from '../lib/outcome.ts'
+import { revoke } from '../lib/revoke/revoke.ts'
+import type { Revocation } from '../lib/revoke/revoke-report.ts'
 import {
   parseRevokeArguments,
   parseStdinTargets,
@@ -61,25 +62,22 @@ export async function runRevokeCommand(io: CommandIO): Promise<number> {
     return report(io, error)
   }
 
-  let allSettled = true
+  const settings = {
+    dependencies: { atlas, credentials },
+    api: plan.api,
+    format: { pretty: plan.pretty, envelope: plan.envelope },
+  }
+  let exit: number = EXIT.done
   for (const target of plan.targets) {
     try {
-      const result = await executeRevokeRequest(
-        { atlas, credentials },
-        { kind: 'invitation', ...target },
-        {
-          deadline: Date.now() + plan.timeoutMs,
-          api: plan.api,
-          format: { pretty: plan.pretty, envelope: plan.envelope },
-        },
-      )
-      allSettled &&= SETTLED_OUTCOMES.has(result.outcome)
+      const result = await revoke(target, settings, Date.now() + plan.timeoutMs)
+      exit = Math.max(exit, OUTCOME_TABLE[result.outcome].cliExit)
       for (const revocation of result.revocations) io.stdout(JSON.stringify(printable(revocation)))
     } catch (error) {
       return report(io, error)
     }
   }
-  return allSettled ? EXIT.done : EXIT.failed
+  return exit
 }
 
 function credentialsFrom(env: CommandIO['env']): CredentialsSource {

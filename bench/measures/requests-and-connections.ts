@@ -8,7 +8,7 @@ import { AtlasClient } from '../../lib/atlas/atlas-client.ts'
 import { createAtlasDispatcher } from '../../lib/atlas/atlas-dispatcher.ts'
 import { AtlasApiKey } from '../../lib/credentials/atlas-api-key.ts'
 import { fixedCredentials } from '../../lib/credentials/credentials-source.ts'
-import { executeRevokeRequest } from '../../lib/revoke/revoke.ts'
+import { revoke } from '../../lib/revoke/revoke.ts'
 import { startAtlasProcess } from '../bench-fixture.ts'
 import { benchInvitationId } from '../bench-ids.ts'
 import type { MeasureRow } from '../measure-result.ts'
@@ -32,10 +32,10 @@ export async function measureRequestsAndConnections(
         ),
       }
       for (let i = 0; i < n; i++) {
-        const result = await executeRevokeRequest(
-          dependencies,
-          { kind: 'invitation', orgId: DEMO_ORG_ID, invitationId: benchInvitationId(next++) },
-          { deadline: Date.now() + 10_000 },
+        const result = await revoke(
+          { orgId: DEMO_ORG_ID, invitationId: benchInvitationId(next++) },
+          { dependencies },
+          Date.now() + 10_000,
         )
         if (result.outcome !== 'revoked') throw new Error(`ours: ${result.outcome}`)
       }

@@ -3,33 +3,8 @@
  * {@link Outcome} out. A 404 is never read here alone: whether it settles anything depends on
  * what it names (see not-found-evidence.ts), which the API adapters decide.
  */
+import type { Outcome } from '../outcome.ts'
 import { parseRetryAfter } from './retry-policy.ts'
-
-export type OutcomeKind =
-  | 'revoked'
-  | 'already_gone'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'invalid'
-  | 'throttled'
-  | 'upstream_error'
-  /** Users API only: the person accepted the invitation; an active member is never removed. */
-  | 'active_member'
-
-export interface Outcome {
-  readonly outcome: OutcomeKind
-  /** Atlas's status (from the envelope when one was asked for); absent when no answer came. */
-  readonly status?: number
-  readonly errorCode?: string
-  readonly detail?: string
-  /** Whether trying again later can change the result. */
-  readonly retryable: boolean
-  /** From Atlas's `Retry-After`, when it sent one. */
-  readonly retryAfterSeconds?: number
-}
-
-/** Outcomes after which the invitation no longer exists: the job is done. */
-export const SETTLED_OUTCOMES: ReadonlySet<OutcomeKind> = new Set(['revoked', 'already_gone'])
 
 export interface AtlasAnswer {
   readonly status: number

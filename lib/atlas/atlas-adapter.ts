@@ -11,10 +11,10 @@
  *   username asked for count.
  */
 
+import type { Outcome } from '../outcome.ts'
 import {
   type AtlasAnswer,
   atlasError,
-  type Outcome,
   outcomeOfRefusal,
   unexpectedAnswer,
 } from './answer-outcome.ts'

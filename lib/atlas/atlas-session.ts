@@ -5,7 +5,8 @@
  * failures become an `upstream_error` outcome rather than an exception.
  */
 import type { CredentialsSource } from '../credentials/credentials-source.ts'
-import { type Outcome, outcomeOfFailure } from './answer-outcome.ts'
+import type { Outcome } from '../outcome.ts'
+import { outcomeOfFailure } from './answer-outcome.ts'
 import type { AtlasCall, AtlasClient, AtlasResponse } from './atlas-client.ts'
 import type { ResponseFormat } from './response-format.ts'
 import { RequestFailedError } from './transport/buffered-dispatch.ts'

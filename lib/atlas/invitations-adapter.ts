@@ -4,7 +4,7 @@
  * organization's pending invitations when it names nothing.
  */
 
-import type { Outcome } from './answer-outcome.ts'
+import type { Outcome } from '../outcome.ts'
 import {
   type AtlasAdapter,
   type Revocation,

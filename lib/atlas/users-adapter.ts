@@ -6,7 +6,8 @@
  * (invitation → username → pending user); after its sunset the request must name the username.
  */
 
-import { type Outcome, outcomeOfRefusal, unexpectedAnswer } from './answer-outcome.ts'
+import type { Outcome } from '../outcome.ts'
+import { outcomeOfRefusal, unexpectedAnswer } from './answer-outcome.ts'
 import {
   type AtlasAdapter,
   orgNotFound,

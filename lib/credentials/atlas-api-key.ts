@@ -1,5 +1,4 @@
 /** An Atlas programmatic API key pair, signed with HTTP Digest. */
-import type { AtlasCredentials } from './atlas-credentials.ts'
 import { SecretHolder } from './secret-holder.ts'
 
 export class AtlasApiKey extends SecretHolder {
@@ -18,7 +17,7 @@ export class AtlasApiKey extends SecretHolder {
     return this.secret
   }
 
-  sameAs(other: AtlasCredentials): boolean {
+  sameAs(other: SecretHolder): boolean {
     return (
       other instanceof AtlasApiKey &&
       other.publicKey === this.publicKey &&

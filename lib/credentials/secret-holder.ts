@@ -17,6 +17,9 @@ export abstract class SecretHolder {
   /** The public half, shown in logs: a public key or a client id. */
   abstract get id(): string
 
+  /** Same kind, same public and secret halves (a re-read secret that did not change). */
+  abstract sameAs(other: SecretHolder): boolean
+
   protected get secret(): string {
     return this.#secret
   }

@@ -1,5 +1,4 @@
 /** An Atlas service account: OAuth 2.0 client credentials, exchanged for bearer tokens. */
-import type { AtlasCredentials } from './atlas-credentials.ts'
 import { SecretHolder } from './secret-holder.ts'
 
 export class ServiceAccount extends SecretHolder {
@@ -18,7 +17,7 @@ export class ServiceAccount extends SecretHolder {
     return this.secret
   }
 
-  sameAs(other: AtlasCredentials): boolean {
+  sameAs(other: SecretHolder): boolean {
     return (
       other instanceof ServiceAccount &&
       other.clientId === this.clientId &&

@@ -1,7 +1,7 @@
 /** One structured log line per revoke request: correlation ids, outcome, Atlas status, attempts. */
 import type { Logger } from '@aws-lambda-powertools/logger'
-import { SETTLED_OUTCOMES } from '../atlas/answer-outcome.ts'
-import type { RevokeReport } from '../revoke/revoke.ts'
+import { OUTCOME_TABLE } from '../outcome.ts'
+import type { RevokeReport } from '../revoke/revoke-report.ts'
 
 export function logReport(
   logger: Logger,
@@ -20,6 +20,7 @@ export function logReport(
     errorCode: report.errorCode,
     detail: report.detail,
     attempts: report.attempts,
+    durationMs: report.durationMs,
     revocations: report.revocations.map((revocation) => ({
       invitationId: revocation.invitationId,
       userId: revocation.userId,
@@ -32,6 +33,6 @@ export function logReport(
       ? { ignoredEntries: report.ignored.map((entry) => ({ id: entry.id, status: entry.status })) }
       : {}),
   }
-  if (SETTLED_OUTCOMES.has(report.outcome)) logger.info('revocation settled', entry)
-  else logger.warn('revocation not settled', entry)
+  const { settled, logLevel } = OUTCOME_TABLE[report.outcome]
+  logger[logLevel](settled ? 'revocation settled' : 'revocation not settled', entry)
 }

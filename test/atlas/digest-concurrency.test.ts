@@ -11,7 +11,7 @@ import { DEMO_ORG_ID } from '../../dev/simulator/demo-seed.ts'
 import { UNLIMITED_RATE } from '../../dev/simulator/rate-limiter.ts'
 import { parseAuthHeader } from '../../lib/atlas/auth/digest/auth-header.ts'
 import { fixedCredentials } from '../../lib/credentials/credentials-source.ts'
-import { executeRevokeRequest } from '../../lib/revoke/revoke.ts'
+import { revoke } from '../../lib/revoke/revoke.ts'
 import { atlasClient, demoKey, startSimulator } from '../support/atlas-fixture.ts'
 
 let simulator: AtlasSimulator | undefined
@@ -27,16 +27,14 @@ it('200 revocations at concurrency 20 with a time-window nonce: no (nonce, nc) p
       roles: ['ORG_MEMBER'],
     }),
   )
-  const dependencies = { atlas: atlasClient(started.url), credentials: fixedCredentials(demoKey()) }
+  const settings = {
+    dependencies: { atlas: atlasClient(started.url), credentials: fixedCredentials(demoKey()) },
+  }
   const limit = pLimit(20)
   const reports = await Promise.all(
     invitations.map((invitation) =>
       limit(() =>
-        executeRevokeRequest(
-          dependencies,
-          { kind: 'invitation', orgId: DEMO_ORG_ID, invitationId: invitation.id },
-          { deadline: Date.now() + 15_000 },
-        ),
+        revoke({ orgId: DEMO_ORG_ID, invitationId: invitation.id }, settings, Date.now() + 15_000),
       ),
     ),
   )

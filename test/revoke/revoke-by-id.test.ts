@@ -12,8 +12,7 @@ import {
   fixedCredentials,
 } from '../../lib/credentials/credentials-source.ts'
 import { ValidationError } from '../../lib/errors.ts'
-import { executeRevokeRequest } from '../../lib/revoke/revoke.ts'
-import { parseRevokeRequest } from '../../lib/revoke/revoke-request.ts'
+import { revoke as revokeRequest } from '../../lib/revoke/revoke.ts'
 import { atlasClient, demoKey, startSimulator } from '../support/atlas-fixture.ts'
 
 const [first, second] = DEMO_INVITATIONS
@@ -36,16 +35,16 @@ const revoke = async (
     credentials?: CredentialsSource
   } = {},
 ) => {
-  const report = await executeRevokeRequest(
+  const report = await revokeRequest(
+    input,
     {
-      atlas: atlasClient(url, { connection: { headersTimeoutMs: 300 } }),
-      credentials: options.credentials ?? fixedCredentials(demoKey()),
-    },
-    parseRevokeRequest(input),
-    {
-      deadline: Date.now() + (options.deadlineMs ?? 5_000),
+      dependencies: {
+        atlas: atlasClient(url, { connection: { headersTimeoutMs: 300 } }),
+        credentials: options.credentials ?? fixedCredentials(demoKey()),
+      },
       format: { pretty: options.pretty ?? false, envelope: options.envelope ?? false },
     },
+    Date.now() + (options.deadlineMs ?? 5_000),
   )
   expect(report.revocations).toHaveLength(1)
   return { ...report.revocations[0], attempts: report.attempts }

@@ -4,6 +4,7 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger'
 import type { MiddlewareObj } from '@middy/core'
+import { describeError } from '../../logging/describe-error.ts'
 import { refusal } from './http-responses.ts'
 
 export function httpErrorBoundary(logger: Logger): MiddlewareObj<unknown, unknown> {
@@ -18,10 +19,4 @@ export function httpErrorBoundary(logger: Logger): MiddlewareObj<unknown, unknow
       )
     },
   }
-}
-
-/** Name and message of an error, for logs. */
-export function describeError(error: unknown): { name: string; message: string } {
-  if (error instanceof Error) return { name: error.name, message: error.message }
-  return { name: typeof error, message: String(error) }
 }

@@ -7,26 +7,23 @@ import type { Logger } from '@aws-lambda-powertools/logger'
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware'
 import middy from '@middy/core'
 import type { Context } from 'aws-lambda'
+import { loadFunctionConfig } from '../../config/function-config.ts'
 import { SecretUnavailableError } from '../../credentials/secret-cache.ts'
 import { ValidationError } from '../../errors.ts'
+import { describeError } from '../../logging/describe-error.ts'
 import { createLogger, warnDeprecation } from '../../logging/logger.ts'
 import { logReport } from '../../logging/revocation-log.ts'
-import { executeRevokeRequest } from '../../revoke/revoke.ts'
-import { parseRevokeRequest, type RevokeRequest } from '../../revoke/revoke-request.ts'
-import {
-  coldStartRuntime,
-  type FunctionRuntime,
-  invocationDeadline,
-  type RuntimeOverrides,
-} from '../function-runtime.ts'
+import { OrgNotAllowedError, revoke } from '../../revoke/revoke.ts'
+import { invocationDeadline, onFirstUse, type RuntimeOverrides } from '../function-runtime.ts'
 import { type ApiRequest, readApiRequest } from './api-request.ts'
-import { describeError, httpErrorBoundary } from './error-boundary.ts'
+import { httpErrorBoundary } from './error-boundary.ts'
 import {
   DEFAULT_RETRY_AFTER_SECONDS,
   type HttpResult,
   refusal,
   reportResponse,
 } from './http-responses.ts'
+import { createHttpRuntime, type HttpRuntime } from './http-runtime.ts'
 import { WebhookSignatureError } from './webhook-signature.ts'
 
 export const MAX_BODY_BYTES = 16 * 1024
@@ -49,10 +46,12 @@ export function createHttpHandler(
   options: HttpHandlerOptions = {},
 ) {
   const logger = options.logger ?? createLogger()
-  const runtime = coldStartRuntime(env, 'http', {
-    ...options,
-    onDeprecation: warnDeprecation(logger),
-  })
+  const runtime = onFirstUse(() =>
+    createHttpRuntime(loadFunctionConfig(env, 'http'), {
+      ...options,
+      onDeprecation: warnDeprecation(logger),
+    }),
+  )
   const handle = (event: unknown, context: Context): Promise<HttpResult> =>
     handleHttpRequest(readApiRequest(event), {
       runtime,
@@ -66,7 +65,7 @@ export function createHttpHandler(
 }
 
 interface HttpContext {
-  readonly runtime: () => FunctionRuntime
+  readonly runtime: () => HttpRuntime
   readonly logger: Logger
   readonly remainingMs: () => number
   readonly fallbackRequestId: string
@@ -125,6 +124,15 @@ async function respond(
     if (error instanceof ValidationError) {
       return refusal(400, 'invalid_request', error.message, requestId, { field: error.field })
     }
+    if (error instanceof OrgNotAllowedError) {
+      return refusal(
+        403,
+        'org_not_allowed',
+        'this deployment does not revoke invitations of that organization',
+        requestId,
+        { orgId: error.orgId },
+      )
+    }
     if (error instanceof SecretUnavailableError) {
       context.logger.error('secret unavailable', { error: describeError(error) })
       return refusal(
@@ -178,7 +186,7 @@ async function webhookRevocation(
       } catch {
         return refusal(400, 'invalid_json', 'the body is not JSON', requestId, { field: 'body' })
       }
-      return revoke(parseRevokeRequest(body), runtime, context, requestId, {
+      return revokeAndAnswer(body, runtime, context, requestId, {
         trigger: 'webhook',
         webhookId,
       })
@@ -205,43 +213,26 @@ async function iamRevocation(
       requestId,
     )
   }
-  const revokeRequest = parseRevokeRequest({
+  const input = {
     orgId: decodeSegment(orgId, 'orgId'),
     invitationId: decodeSegment(invitationId, 'invitationId'),
-  })
-  return revoke(revokeRequest, runtime, context, requestId, {
+  }
+  return revokeAndAnswer(input, runtime, context, requestId, {
     trigger: 'iam',
     caller: request.iamCaller,
   })
 }
 
-async function revoke(
-  request: RevokeRequest,
-  runtime: FunctionRuntime,
+async function revokeAndAnswer(
+  input: unknown,
+  runtime: HttpRuntime,
   context: HttpContext,
   requestId: string,
   logFields: Record<string, unknown>,
 ): Promise<HttpResult> {
-  const allowed = runtime.config.allowedOrgIds
-  if (allowed && !allowed.has(request.orgId)) {
-    return refusal(
-      403,
-      'org_not_allowed',
-      'this deployment does not revoke invitations of that organization',
-      requestId,
-      { orgId: request.orgId },
-    )
-  }
-  const started = performance.now()
-  const report = await executeRevokeRequest(runtime.dependencies, request, {
-    deadline: invocationDeadline(context.remainingMs()),
-    api: runtime.config.atlasApi,
-  })
-  logReport(context.logger, report, {
-    ...logFields,
-    requestId,
-    durationMs: Math.round(performance.now() - started),
-  })
+  const deadline = invocationDeadline(context.remainingMs())
+  const report = await revoke(input, runtime.revokeSettings, deadline)
+  logReport(context.logger, report, { ...logFields, requestId })
   return reportResponse(report, requestId)
 }
 

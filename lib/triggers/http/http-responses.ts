@@ -1,9 +1,9 @@
 /**
- * What the HTTP function answers: the outcome → status table (pure) and the JSON bodies.
+ * What the HTTP function answers: the JSON bodies, with the status the outcome table gives.
  * Webhook senders retry on anything but 2xx, so `already_gone` is a 200 like `revoked`.
  */
-import type { OutcomeKind } from '../../atlas/answer-outcome.ts'
-import type { RevokeReport } from '../../revoke/revoke.ts'
+import { OUTCOME_TABLE, type OutcomeKind } from '../../outcome.ts'
+import type { RevokeReport } from '../../revoke/revoke-report.ts'
 
 export interface HttpResult {
   readonly statusCode: number
@@ -11,18 +11,10 @@ export interface HttpResult {
   readonly body: string
 }
 
-/** Atlas outcome → our HTTP status. 502: Atlas refused our key or setup; 503: try later. */
-export const HTTP_STATUS_OF_OUTCOME: Readonly<Record<OutcomeKind, number>> = {
-  revoked: 200,
-  already_gone: 200,
-  unauthorized: 502,
-  forbidden: 502,
-  invalid: 502,
-  throttled: 503,
-  upstream_error: 503,
-  // The person already joined: removing an active member is an operator's decision, not ours.
-  active_member: 409,
-}
+/** Outcome → our HTTP status, from the outcome table. */
+export const HTTP_STATUS_OF_OUTCOME = Object.fromEntries(
+  Object.entries(OUTCOME_TABLE).map(([outcome, rules]) => [outcome, rules.httpStatus]),
+) as Readonly<Record<OutcomeKind, number>>
 
 /** Seconds a 503 asks the caller to wait when Atlas gave no `Retry-After`. */
 export const DEFAULT_RETRY_AFTER_SECONDS = 30

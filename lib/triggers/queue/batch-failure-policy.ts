@@ -6,17 +6,6 @@
  * those go on towards the DLQ. Nothing is lost either way.
  */
 
-import type { OutcomeKind } from '../../atlas/answer-outcome.ts'
-
-/**
- * Outcomes that retrying the same message cannot change (Atlas called the request invalid, or
- * the user is an active member): the message itself is the reason, and it goes on to the DLQ.
- */
-export const OUTCOMES_OF_THE_MESSAGE: ReadonlySet<OutcomeKind> = new Set([
-  'invalid',
-  'active_member',
-])
-
 /** Why a record was not acked. */
 export type FailureCause = 'message' | 'environment'
 

@@ -16,22 +16,23 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware'
 import middy from '@middy/core'
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import pLimit from 'p-limit'
-import { SETTLED_OUTCOMES } from '../../atlas/answer-outcome.ts'
+import { loadFunctionConfig } from '../../config/function-config.ts'
 import { ValidationError } from '../../errors.ts'
+import { describeError } from '../../logging/describe-error.ts'
 import { createLogger, warnDeprecation } from '../../logging/logger.ts'
 import { logReport } from '../../logging/revocation-log.ts'
-import { executeRevokeRequest } from '../../revoke/revoke.ts'
+import { OUTCOME_TABLE } from '../../outcome.ts'
+import { OrgNotAllowedError, revoke } from '../../revoke/revoke.ts'
 import {
-  coldStartRuntime,
+  createFunctionRuntime,
   type FunctionRuntime,
   invocationDeadline,
+  onFirstUse,
   type RuntimeOverrides,
 } from '../function-runtime.ts'
-import { describeError } from '../http/error-boundary.ts'
 import {
   BatchFailedError,
   type FailureCause,
-  OUTCOMES_OF_THE_MESSAGE,
   RecordNotSettledError,
   shouldFailWholeBatch,
 } from './batch-failure-policy.ts'
@@ -51,10 +52,12 @@ export function createQueueHandler(
   options: QueueHandlerOptions = {},
 ) {
   const logger = options.logger ?? createLogger()
-  const runtime = coldStartRuntime(env, 'queue', {
-    ...options,
-    onDeprecation: warnDeprecation(logger),
-  })
+  const runtime = onFirstUse(() =>
+    createFunctionRuntime(loadFunctionConfig(env, 'queue'), {
+      ...options,
+      onDeprecation: warnDeprecation(logger),
+    }),
+  )
   const handle = (event: SQSEvent, context: Context) =>
     handleQueueBatch(event, context, runtime(), logger)
   return middy(handle).use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
@@ -127,33 +130,17 @@ async function revokeRecord(
 ): Promise<void> {
   if (Date.now() >= deadline)
     throw new RecordNotSettledError('deadline reached before the record started', 'environment')
-  let request: ReturnType<typeof parseQueueMessage>
+  let report: Awaited<ReturnType<typeof revoke>>
   try {
-    request = parseQueueMessage(record.body)
+    report = await revoke(parseQueueMessage(record.body), runtime.revokeSettings, deadline)
   } catch (error) {
-    if (error instanceof ValidationError) throw new RecordNotSettledError(error.message, 'message')
+    // Malformed, or for an organization this deployment does not serve: the message's fault.
+    if (error instanceof ValidationError || error instanceof OrgNotAllowedError)
+      throw new RecordNotSettledError(error.message, 'message')
     throw error
   }
-  const allowed = runtime.config.allowedOrgIds
-  if (allowed && !allowed.has(request.orgId)) {
-    throw new RecordNotSettledError(
-      `organization ${request.orgId} is not in ALLOWED_ORG_IDS`,
-      'message',
-    )
-  }
-  const started = performance.now()
-  const report = await executeRevokeRequest(runtime.dependencies, request, {
-    deadline,
-    api: runtime.config.atlasApi,
-  })
-  logReport(logger, report, {
-    messageId: record.messageId,
-    durationMs: Math.round(performance.now() - started),
-  })
-  if (!SETTLED_OUTCOMES.has(report.outcome)) {
-    throw new RecordNotSettledError(
-      `outcome ${report.outcome}`,
-      OUTCOMES_OF_THE_MESSAGE.has(report.outcome) ? 'message' : 'environment',
-    )
-  }
+  logReport(logger, report, { messageId: record.messageId })
+  const rules = OUTCOME_TABLE[report.outcome]
+  if (!rules.settled)
+    throw new RecordNotSettledError(`outcome ${report.outcome}`, rules.sqsFailure ?? 'environment')
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { RevokeReport } from '../../../lib/revoke/revoke.ts'
+import type { RevokeReport } from '../../../lib/revoke/revoke-report.ts'
 import {
   HTTP_STATUS_OF_OUTCOME,
   reportResponse,
@@ -14,6 +14,7 @@ const report = (fields: Partial<RevokeReport>): RevokeReport => ({
   revocations: [],
   ignored: [],
   attempts: 1,
+  durationMs: 3,
   ...fields,
 })
 
