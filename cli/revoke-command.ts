@@ -1,11 +1,13 @@
 /**
- * The operator command: parse, resolve the key, revoke each invitation in turn through one
- * warm client and the same revoke use case the Lambda functions run, print one JSON line per
- * invitation. Returns the exit code.
+ * The operator command: parse, resolve the key, run each request in turn through one warm client
+ * and the same revoke use case the Lambda functions run, print one JSON line per invitation (and
+ * per search that failed), then a summary on stderr. Returns the exit code.
  */
+import { userInfo } from 'node:os'
 import { AtlasClient } from '../lib/atlas/atlas-client.ts'
 import { atlasOrigin } from '../lib/atlas/base-url.ts'
 import { firstNoticeOnly } from '../lib/atlas/deprecation-notice.ts'
+import { loadAllowedOrgIds } from '../lib/config/function-config.ts'
 import { environmentCredentials } from '../lib/credentials/atlas-credentials.ts'
 import {
   type CredentialsSource,
@@ -13,13 +15,13 @@ import {
   secretCredentials,
 } from '../lib/credentials/credentials-source.ts'
 import { CachedSecrets, SecretUnavailableError } from '../lib/credentials/secret-cache.ts'
-import { ConfigurationError } from '../lib/errors.ts'
-import { OUTCOME_TABLE } from '../lib/outcome.ts'
-import { revoke } from '../lib/revoke/revoke.ts'
-import type { Revocation } from '../lib/revoke/revoke-report.ts'
+import { ConfigurationError, ValidationError } from '../lib/errors.ts'
+import { type OutcomeKind, rulesOf } from '../lib/outcome.ts'
+import { OrgNotAllowedError, type RevokeSettings, revoke } from '../lib/revoke/revoke.ts'
+import type { RevokeReport } from '../lib/revoke/revoke-report.ts'
 import {
   parseRevokeArguments,
-  parseStdinTargets,
+  parseStdinRequests,
   type RevokePlan,
   USAGE,
   UsageError,
@@ -37,8 +39,7 @@ export const EXIT = { done: 0, failed: 1, usage: 2 } as const
 
 export async function runRevokeCommand(io: CommandIO): Promise<number> {
   let plan: RevokePlan
-  let atlas: AtlasClient
-  let credentials: CredentialsSource
+  let settings: RevokeSettings
   try {
     const command = parseRevokeArguments(io.argv, io.env)
     if (command.kind === 'help') {
@@ -46,9 +47,9 @@ export async function runRevokeCommand(io: CommandIO): Promise<number> {
       return EXIT.done
     }
     plan = command.readsStdin
-      ? { ...command.plan, targets: parseStdinTargets(await io.readStdin()) }
+      ? { ...command.plan, requests: parseStdinRequests(await io.readStdin(), command.plan.dryRun) }
       : command.plan
-    atlas = new AtlasClient({
+    const atlas = new AtlasClient({
       origin: atlasOrigin(io.env.ATLAS_BASE_URL),
       onDeprecation: firstNoticeOnly((notice) =>
         io.stderr(
@@ -56,28 +57,94 @@ export async function runRevokeCommand(io: CommandIO): Promise<number> {
         ),
       ),
     })
-    credentials = credentialsFrom(io.env)
+    const credentials = credentialsFrom(io.env)
     await credentials.current()
+    settings = {
+      dependencies: { atlas, credentials },
+      api: plan.api,
+      allowedOrgIds: loadAllowedOrgIds(io.env.ALLOWED_ORG_IDS),
+      includeProjects: plan.includeProjects,
+      format: { pretty: plan.pretty, envelope: plan.envelope },
+    }
   } catch (error) {
     return report(io, error)
   }
 
-  const settings = {
-    dependencies: { atlas, credentials },
-    api: plan.api,
-    format: { pretty: plan.pretty, envelope: plan.envelope },
-  }
+  const requestedBy = { trigger: 'cli', cliUser: cliUser(io.env) }
+  const tally = new Map<string, number>()
   let exit: number = EXIT.done
-  for (const target of plan.targets) {
+  for (const request of plan.requests) {
+    let result: RevokeReport
     try {
-      const result = await revoke(target, settings, Date.now() + plan.timeoutMs)
-      exit = Math.max(exit, OUTCOME_TABLE[result.outcome].cliExit)
-      for (const revocation of result.revocations) io.stdout(JSON.stringify(printable(revocation)))
+      result = await revoke(request, settings, Date.now() + plan.timeoutMs)
     } catch (error) {
       return report(io, error)
     }
+    exit = Math.max(exit, rulesOf(result.outcome).cliExit)
+    for (const line of linesOf(result)) {
+      io.stdout(JSON.stringify({ ...line, requestedBy }))
+      const key = summaryKey(line.outcome)
+      tally.set(key, (tally.get(key) ?? 0) + 1)
+    }
   }
+  io.stderr(`revoke: ${summary(tally, plan.dryRun)}`)
   return exit
+}
+
+type Line = Record<string, unknown> & { readonly outcome: OutcomeKind }
+
+/** One line per invitation, per failed search, or (nothing found) one for the request. */
+function linesOf(result: RevokeReport): Line[] {
+  const { request } = result
+  const lines: Line[] = [
+    ...result.revocations.map((revocation) => detailed(revocation, { ...revocation })),
+    ...result.searched.flatMap((search) =>
+      search.failure
+        ? [detailed(search.failure, { orgId: search.orgId, groupId: search.groupId })]
+        : [],
+    ),
+  ]
+  if (lines.length > 0)
+    return lines.map((line) =>
+      request.kind === 'username' ? { username: request.username, ...line } : line,
+    )
+  const about =
+    request.kind === 'invitation'
+      ? { orgId: request.orgId, invitationId: request.invitationId }
+      : { username: request.username, searched: result.searched.length }
+  return [detailed(result, about)]
+}
+
+function detailed(
+  outcome: Pick<RevokeReport, 'outcome' | 'status' | 'errorCode' | 'detail' | 'atlasDetail'>,
+  about: Record<string, unknown>,
+): Line {
+  const where = Object.fromEntries(
+    ['orgId', 'groupId', 'invitationId', 'userId', 'username', 'searched']
+      .filter((name) => about[name] !== undefined)
+      .map((name) => [name, about[name]]),
+  )
+  return {
+    ...where,
+    outcome: outcome.outcome,
+    status: outcome.status ?? null,
+    ...(outcome.errorCode === undefined ? {} : { errorCode: outcome.errorCode }),
+    ...(outcome.detail === undefined ? {} : { detail: outcome.detail }),
+    ...(outcome.atlasDetail === undefined ? {} : { atlasDetail: outcome.atlasDetail }),
+  }
+}
+
+function summaryKey(outcome: OutcomeKind): string {
+  if (outcome === 'revoked' || outcome === 'already_gone' || outcome === 'would_revoke')
+    return outcome
+  return 'failed'
+}
+
+/** `3 revoked, 1 already gone, 0 failed` (a dry run: `would revoke` in place of `revoked`). */
+function summary(tally: ReadonlyMap<string, number>, dryRun: boolean): string {
+  const count = (key: string) => tally.get(key) ?? 0
+  const first = dryRun ? `${count('would_revoke')} would revoke` : `${count('revoked')} revoked`
+  return `${first}, ${count('already_gone')} already gone, ${count('failed')} failed`
 }
 
 function credentialsFrom(env: CommandIO['env']): CredentialsSource {
@@ -86,29 +153,30 @@ function credentialsFrom(env: CommandIO['env']): CredentialsSource {
   const secretId = env.ATLAS_SECRET_ID?.trim()
   if (!secretId) {
     throw new ConfigurationError(
-      'ATLAS_PUBLIC_KEY',
-      'and ATLAS_PRIVATE_KEY are not set, nor is ATLAS_SECRET_ID: no Atlas key to sign with',
+      'Atlas credentials',
+      'are not set: no Atlas key to sign with. Set ATLAS_PUBLIC_KEY + ATLAS_PRIVATE_KEY (or MONGODB_ATLAS_PUBLIC_API_KEY + MONGODB_ATLAS_PRIVATE_API_KEY), a service account in ATLAS_CLIENT_ID + ATLAS_CLIENT_SECRET (or MONGODB_ATLAS_CLIENT_ID + MONGODB_ATLAS_CLIENT_SECRET), or ATLAS_SECRET_ID',
     )
   }
   return secretCredentials(new CachedSecrets({ ttlSeconds: 300 }), secretId)
 }
 
-function printable(result: Revocation) {
-  return {
-    orgId: result.orgId,
-    invitationId: result.invitationId,
-    ...(result.userId === undefined ? {} : { userId: result.userId }),
-    outcome: result.outcome,
-    status: result.status ?? null,
-    ...(result.errorCode === undefined ? {} : { errorCode: result.errorCode }),
-    ...(result.detail === undefined ? {} : { detail: result.detail }),
+function cliUser(env: CommandIO['env']): string {
+  try {
+    return userInfo().username
+  } catch {
+    return env.USER ?? 'unknown'
   }
 }
 
 /** One line on stderr, no stack trace; usage and configuration errors exit 2. */
 function report(io: CommandIO, error: unknown): number {
-  if (error instanceof UsageError || error instanceof ConfigurationError) {
-    io.stderr(`revoke: ${error.message}`)
+  if (
+    error instanceof UsageError ||
+    error instanceof ConfigurationError ||
+    error instanceof ValidationError ||
+    error instanceof OrgNotAllowedError
+  ) {
+    for (const line of error.message.split('\n')) io.stderr(`revoke: ${line}`)
     return EXIT.usage
   }
   if (error instanceof SecretUnavailableError) {

@@ -7,8 +7,10 @@
 
 /** One row of the outcome table. */
 export interface OutcomeRules {
-  /** The invitation is gone: an HTTP 200, an SQS ack, CLI exit 0. */
+  /** The invitation is gone. */
   readonly settled: boolean
+  /** Nothing is left to do for the request: an HTTP 200, an SQS ack, CLI exit 0. */
+  readonly done: boolean
   /** The HTTP function's status. 502: Atlas refused our key or setup; 503: try later. */
   readonly httpStatus: number
   /**
@@ -27,6 +29,7 @@ export interface OutcomeRules {
 export const OUTCOME_TABLE = {
   revoked: {
     settled: true,
+    done: true,
     httpStatus: 200,
     sqsFailure: undefined,
     cliExit: 0,
@@ -35,6 +38,17 @@ export const OUTCOME_TABLE = {
   },
   already_gone: {
     settled: true,
+    done: true,
+    httpStatus: 200,
+    sqsFailure: undefined,
+    cliExit: 0,
+    precedence: 8,
+    logLevel: 'info',
+  },
+  /** A dry run found this pending; nothing was revoked, and nothing was asked to be. */
+  would_revoke: {
+    settled: false,
+    done: true,
     httpStatus: 200,
     sqsFailure: undefined,
     cliExit: 0,
@@ -43,6 +57,7 @@ export const OUTCOME_TABLE = {
   },
   unauthorized: {
     settled: false,
+    done: false,
     httpStatus: 502,
     sqsFailure: 'environment',
     cliExit: 1,
@@ -51,6 +66,7 @@ export const OUTCOME_TABLE = {
   },
   forbidden: {
     settled: false,
+    done: false,
     httpStatus: 502,
     sqsFailure: 'environment',
     cliExit: 1,
@@ -60,6 +76,7 @@ export const OUTCOME_TABLE = {
   /** Users API only: the person accepted the invitation; removing a member is a person's call. */
   active_member: {
     settled: false,
+    done: false,
     httpStatus: 409,
     sqsFailure: 'message',
     cliExit: 1,
@@ -68,6 +85,7 @@ export const OUTCOME_TABLE = {
   },
   invalid: {
     settled: false,
+    done: false,
     httpStatus: 502,
     sqsFailure: 'message',
     cliExit: 1,
@@ -76,6 +94,7 @@ export const OUTCOME_TABLE = {
   },
   upstream_error: {
     settled: false,
+    done: false,
     httpStatus: 503,
     sqsFailure: 'environment',
     cliExit: 1,
@@ -84,6 +103,7 @@ export const OUTCOME_TABLE = {
   },
   throttled: {
     settled: false,
+    done: false,
     httpStatus: 503,
     sqsFailure: 'environment',
     cliExit: 1,
@@ -98,9 +118,16 @@ export function rulesOf(outcome: OutcomeKind): OutcomeRules {
   return OUTCOME_TABLE[outcome]
 }
 
-/** Outcomes after which the invitation no longer exists: the job is done. */
+const kinds = Object.keys(OUTCOME_TABLE) as OutcomeKind[]
+
+/** Outcomes after which the invitation no longer exists. */
 export const SETTLED_OUTCOMES: ReadonlySet<OutcomeKind> = new Set(
-  (Object.keys(OUTCOME_TABLE) as OutcomeKind[]).filter((kind) => OUTCOME_TABLE[kind].settled),
+  kinds.filter((kind) => OUTCOME_TABLE[kind].settled),
+)
+
+/** Outcomes after which nothing is left to do: settled ones, and a dry run's report. */
+export const DONE_OUTCOMES: ReadonlySet<OutcomeKind> = new Set(
+  kinds.filter((kind) => OUTCOME_TABLE[kind].done),
 )
 
 /** What one revocation (or a whole request) came to. */
@@ -108,8 +135,12 @@ export interface Outcome {
   readonly outcome: OutcomeKind
   /** Atlas's status (from the envelope when one was asked for); absent when no answer came. */
   readonly status?: number
+  /** Atlas's `errorCode` (never relied on: codes for missing things are not published). */
   readonly errorCode?: string
+  /** Our explanation, safe to show a caller: what happened, or what to change. */
   readonly detail?: string
+  /** Atlas's own `detail` text: logged, never returned to a webhook caller (it may name our egress IP). */
+  readonly atlasDetail?: string
   /** Whether trying again later can change the result. */
   readonly retryable: boolean
   /** From Atlas's `Retry-After`, when it sent one. */

@@ -49,7 +49,14 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     'lib/errors.ts',
   ],
   functions: ['lib/triggers/http', 'lib/triggers/queue'],
-  cli: ['lib/atlas', 'lib/credentials', 'lib/revoke', 'lib/outcome.ts', 'lib/errors.ts'],
+  cli: [
+    'lib/atlas',
+    'lib/config',
+    'lib/credentials',
+    'lib/revoke',
+    'lib/outcome.ts',
+    'lib/errors.ts',
+  ],
   dev: ['dev', 'lib', 'cli'],
 }
 

@@ -17,10 +17,13 @@ import {
   type AtlasSeed,
   SimulatedAtlasState,
   type SimulatedInvitation,
+  type SimulatedOrg,
   type SimulatedPrincipal,
+  type SimulatedProject,
 } from './simulated-atlas-state.ts'
 import { verifyDigest } from './simulated-digest-verifier.ts'
 import { invalidToken, TokenIssuer } from './simulated-oauth.ts'
+import { paginate } from './simulated-pagination.ts'
 import {
   apiError,
   apiResponse,
@@ -35,7 +38,7 @@ import {
   resourceNotFound,
   type SimulatedResponse,
 } from './simulated-responses.ts'
-import { allowsMethod, javaMethod, matchRoute } from './simulated-routes.ts'
+import { allowsMethod, isInvitations, javaMethod, matchRoute } from './simulated-routes.ts'
 import { usersRoute } from './simulated-users.ts'
 
 /** Ways Atlas may answer that MongoDB leaves open; tests pin each one. */
@@ -46,12 +49,21 @@ export interface SimulatorBehaviour {
   readonly invitationsRemoved: RemovedRouteStyle | undefined
   /** List endpoints ignore their `username` and status filters. Default false. */
   readonly listsIgnoreFilters: boolean
+  /** The `username` filter matches case-sensitively (MongoDB does not say). Default false. */
+  readonly usernameFilterCaseSensitive: boolean
+  /**
+   * The Cloud Users API does not list invitations made through the invitations API as pending
+   * users (MongoDB's Terraform notes say so; not confirmed). Default false.
+   */
+  readonly usersListHidesLegacyInvitations: boolean
 }
 
 const DEFAULT_BEHAVIOUR: SimulatorBehaviour = {
   notFoundNamesId: true,
   invitationsRemoved: undefined,
   listsIgnoreFilters: false,
+  usernameFilterCaseSensitive: false,
+  usersListHidesLegacyInvitations: false,
 }
 
 export interface AtlasSimulatorOptions {
@@ -328,14 +340,17 @@ export class AtlasSimulator {
     const caller = this.#authenticate(request, method, target)
     if ('refusal' in caller) return caller.refusal
     const route = matchRoute(url.pathname)
-    const rate = this.#rates.take(route?.orgId ?? caller.id)
+    // The organization a path belongs to: named in it, or the project's.
+    const orgId =
+      route?.groupId === undefined ? route?.orgId : this.state.project(route.groupId)?.orgId
+    const rate = this.#rates.take(orgId || caller.id)
     const behaviour = this.#behaviour
     const context: ResponseContext = {
       versionDate:
         route?.version === 'v1.0' || !route
           ? undefined
           : (acceptedVersion(request.headers.accept) ?? DEFAULT_VERSION),
-      deprecated: route?.resource === 'orgInvites' && route.version === 'v2',
+      deprecated: isInvitations(route) && route?.version === 'v2',
       javaMethod: javaMethod(route, method),
       rate,
       pretty: url.searchParams.get('pretty') === 'true',
@@ -354,10 +369,12 @@ export class AtlasSimulator {
       )
     }
     if (!route || !allowsMethod(route, method)) return resourceNotFound(context, url.pathname)
-    if (route.resource === 'orgInvites' && behaviour.invitationsRemoved)
+    if (isInvitations(route) && behaviour.invitationsRemoved)
       return removedRoute(context, behaviour.invitationsRemoved, url.pathname)
+    if (route.resource === 'orgs') return this.#orgs(context, caller.principal, url)
     const badId = [
-      { id: route.orgId, code: 'INVALID_ORG_ID', what: 'organization' },
+      { id: route.orgId || undefined, code: 'INVALID_ORG_ID', what: 'organization' },
+      { id: route.groupId, code: 'INVALID_GROUP_ID', what: 'group' },
       {
         id: route.id,
         code: route.resource === 'orgUsers' ? 'INVALID_USER_ID' : 'INVALID_INVITATION_ID',
@@ -374,10 +391,28 @@ export class AtlasSimulator {
         [id],
       )
     }
+    if (route.groupId !== undefined && orgId === undefined)
+      return apiError(
+        context,
+        404,
+        'GROUP_NOT_FOUND',
+        `No group with ID ${route.groupId} exists.`,
+        [route.groupId],
+      )
     // Atlas hides organizations a caller has no role in behind the same 401 as bad credentials.
-    const roles = caller.principal.roles[route.orgId]
+    const roles = caller.principal.roles[orgId ?? '']
     if (!roles) return caller.bearer ? this.#tokenRefused() : this.#challenge(false)
-    if (!this.state.org(route.orgId)) return orgNotFound(context, route.orgId)
+    if (!this.state.org(orgId ?? '')) return orgNotFound(context, orgId ?? '')
+    if (route.resource === 'orgGroups')
+      return apiResponse(
+        context,
+        200,
+        paginate(
+          this.state.projects(route.orgId).map(presentProject),
+          url.searchParams,
+          url.pathname,
+        ),
+      )
     if (!roles.includes(ORG_OWNER)) {
       return apiError(
         context,
@@ -394,8 +429,31 @@ export class AtlasSimulator {
         query: url.searchParams,
         path: url.pathname,
         ignoreFilters: behaviour.listsIgnoreFilters,
+        sameUsername: this.#sameUsername(),
+        hidesInvitations: behaviour.usersListHidesLegacyInvitations,
       })
-    return this.#invitations(context, method, route.orgId, route.id, url.searchParams)
+    const scope = route.groupId === undefined ? route.orgId : { groupId: route.groupId }
+    return this.#invitations(context, method, scope, route.id, url.searchParams)
+  }
+
+  /** The organizations the caller has a role in, paginated. */
+  #orgs(context: ResponseContext, principal: SimulatedPrincipal, url: URL): SimulatedResponse {
+    const visible = this.state.orgs().filter((org) => principal.roles[org.id] !== undefined)
+    const present = (org: SimulatedOrg) => ({
+      id: org.id,
+      isDeleted: false,
+      links: [{ href: `http://localhost:8080${url.pathname}/${org.id}`, rel: 'self' }],
+      name: org.name,
+      skipDefaultAlertsSettings: false,
+    })
+    return apiResponse(context, 200, paginate(visible.map(present), url.searchParams, url.pathname))
+  }
+
+  /** Usernames compared as the `username` filter does: case-insensitive unless told otherwise. */
+  #sameUsername(): (a: string, b: string) => boolean {
+    return this.#behaviour.usernameFilterCaseSensitive
+      ? (a, b) => a === b
+      : (a, b) => a.toLowerCase() === b.toLowerCase()
   }
 
   /** Who is calling: a service account with a live bearer token, or an API key passing Digest. */
@@ -431,36 +489,27 @@ export class AtlasSimulator {
   #invitations(
     context: ResponseContext,
     method: string,
-    orgId: string,
+    scope: string | { readonly groupId: string },
     invitationId: string | undefined,
     query: URLSearchParams,
   ): SimulatedResponse {
-    const org = this.state.org(orgId)
-    // Atlas writes the invitation's fields in alphabetical order.
-    const present = (invitation: SimulatedInvitation) => ({
-      createdAt: invitation.createdAt,
-      expiresAt: invitation.expiresAt,
-      groupRoleAssignments: [],
-      id: invitation.id,
-      inviterUsername: invitation.inviterUsername,
-      orgId: invitation.orgId,
-      orgName: org?.name ?? '',
-      roles: invitation.roles,
-      teamIds: invitation.teamIds,
-      username: invitation.username,
-    })
     if (invitationId === undefined) {
       const username = this.#behaviour.listsIgnoreFilters
         ? undefined
         : (query.get('username') ?? undefined)
-      return apiResponse(context, 200, this.state.pendingInvitations(orgId, username).map(present))
+      const listed = this.state.pendingInvitations(scope, username, this.#sameUsername())
+      return apiResponse(
+        context,
+        200,
+        listed.map((invitation) => this.#present(invitation)),
+      )
     }
     if (method === 'DELETE') {
       this.#counters.deletes += 1
-      if (this.state.revoke(orgId, invitationId)) return apiResponse(context, 204)
+      if (this.state.revoke(scope, invitationId)) return apiResponse(context, 204)
     } else {
-      const invitation = this.state.pendingInvitation(orgId, invitationId)
-      if (invitation) return apiResponse(context, 200, present(invitation))
+      const invitation = this.state.pendingInvitation(scope, invitationId)
+      if (invitation) return apiResponse(context, 200, this.#present(invitation))
     }
     return missingResource(
       context,
@@ -468,6 +517,36 @@ export class AtlasSimulator {
       `Invitation ${invitationId} not found.`,
       invitationId,
     )
+  }
+
+  /** An invitation as Atlas writes it, fields in alphabetical order (org or project shape). */
+  #present(invitation: SimulatedInvitation) {
+    const common = {
+      createdAt: invitation.createdAt,
+      expiresAt: invitation.expiresAt,
+    }
+    if (invitation.groupId !== undefined) {
+      return {
+        ...common,
+        groupId: invitation.groupId,
+        groupName: this.state.project(invitation.groupId)?.name ?? '',
+        id: invitation.id,
+        inviterUsername: invitation.inviterUsername,
+        roles: invitation.roles,
+        username: invitation.username,
+      }
+    }
+    return {
+      ...common,
+      groupRoleAssignments: [],
+      id: invitation.id,
+      inviterUsername: invitation.inviterUsername,
+      orgId: invitation.orgId,
+      orgName: this.state.org(invitation.orgId)?.name ?? '',
+      roles: invitation.roles,
+      teamIds: invitation.teamIds,
+      username: invitation.username,
+    }
   }
 
   #challenge(stale: boolean): SimulatedResponse {
@@ -556,5 +635,16 @@ function emptyCounters(): SimulatorCounters {
     deletes: 0,
     resets: 0,
     hangs: 0,
+  }
+}
+
+/** A project as `GET /orgs/{orgId}/groups` lists it. */
+function presentProject(project: SimulatedProject) {
+  return {
+    clusterCount: 0,
+    created: '2026-01-01T00:00:00Z',
+    id: project.id,
+    name: project.name,
+    orgId: project.orgId,
   }
 }

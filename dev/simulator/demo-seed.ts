@@ -8,6 +8,15 @@ import type { AtlasSeed } from './simulated-atlas-state.ts'
 export const DEMO_ORG_ID = 'a0123456789abcdef012345a'
 export const DEMO_MEMBER_ORG_ID = 'b0123456789abcdef012345b'
 export const DEMO_HIDDEN_ORG_ID = 'c0123456789abcdef012345c'
+/** A second organization the demo key owns: a person may be invited to both. */
+export const DEMO_SECOND_ORG_ID = 'd0123456789abcdef012345d'
+
+/** A project of the demo org, with a pending project invitation for the first demo invitee. */
+export const DEMO_PROJECT = {
+  id: 'e0123456789abcdef012345e',
+  orgId: DEMO_ORG_ID,
+  name: 'Demo Project',
+} as const
 
 /**
  * Pending invitations, ids as in the Atlas recordings. `userId` is the same person's id in the
@@ -30,6 +39,21 @@ export const DEMO_INVITATIONS = [
     username: 'test-file-853@mongodb.com',
   },
 ] as const
+
+/**
+ * The first demo invitee's other pending invitations: to the demo project, and to the second
+ * organization (what an offboarding "everywhere" must find).
+ */
+export const DEMO_PROJECT_INVITATION = {
+  id: 'e0000000000000000000000e',
+  groupId: DEMO_PROJECT.id,
+  username: 'test-783@mongodb.com',
+} as const
+export const DEMO_SECOND_ORG_INVITATION = {
+  id: 'd0000000000000000000000d',
+  orgId: DEMO_SECOND_ORG_ID,
+  username: 'test-783@mongodb.com',
+} as const
 
 /** Someone who accepted an invitation: an active member of the demo org. */
 export const DEMO_ACTIVE_MEMBER = {
@@ -54,7 +78,9 @@ export function demoSeed(): AtlasSeed {
       { id: DEMO_ORG_ID, name: 'Demo Org' },
       { id: DEMO_MEMBER_ORG_ID, name: 'Demo Org (member only)' },
       { id: DEMO_HIDDEN_ORG_ID, name: 'Demo Org (not visible to the key)' },
+      { id: DEMO_SECOND_ORG_ID, name: 'Demo Org 2' },
     ],
+    projects: [DEMO_PROJECT],
     invitations: [
       ...DEMO_INVITATIONS.map((invitation) => ({
         ...invitation,
@@ -73,17 +99,27 @@ export function demoSeed(): AtlasSeed {
         username: 'hidden-org@example.com',
         roles: ['ORG_MEMBER'],
       },
+      { ...DEMO_PROJECT_INVITATION, orgId: DEMO_ORG_ID, roles: ['ORG_MEMBER'] },
+      { ...DEMO_SECOND_ORG_INVITATION, roles: ['ORG_MEMBER'] },
     ],
     apiKeys: [
       {
         ...DEMO_API_KEY,
-        roles: { [DEMO_ORG_ID]: ['ORG_OWNER'], [DEMO_MEMBER_ORG_ID]: ['ORG_MEMBER'] },
+        roles: {
+          [DEMO_ORG_ID]: ['ORG_OWNER'],
+          [DEMO_MEMBER_ORG_ID]: ['ORG_MEMBER'],
+          [DEMO_SECOND_ORG_ID]: ['ORG_OWNER'],
+        },
       },
     ],
     serviceAccounts: [
       {
         ...DEMO_SERVICE_ACCOUNT,
-        roles: { [DEMO_ORG_ID]: ['ORG_OWNER'], [DEMO_MEMBER_ORG_ID]: ['ORG_MEMBER'] },
+        roles: {
+          [DEMO_ORG_ID]: ['ORG_OWNER'],
+          [DEMO_MEMBER_ORG_ID]: ['ORG_MEMBER'],
+          [DEMO_SECOND_ORG_ID]: ['ORG_OWNER'],
+        },
       },
     ],
     members: [{ ...DEMO_ACTIVE_MEMBER, orgId: DEMO_ORG_ID, roles: ['ORG_MEMBER'] }],

@@ -16,6 +16,13 @@ export interface SimulatedOrg {
   readonly name: string
 }
 
+/** A project (Atlas calls them groups) of an organization. */
+export interface SimulatedProject {
+  readonly id: string
+  readonly orgId: string
+  readonly name: string
+}
+
 export interface SimulatedInvitation {
   readonly id: string
   /**
@@ -24,6 +31,8 @@ export interface SimulatedInvitation {
    */
   readonly userId: string
   readonly orgId: string
+  /** Set for a project invitation: the project it invites to. */
+  readonly groupId?: string
   readonly username: string
   readonly roles: readonly OrgRole[]
   readonly createdAt: string
@@ -61,6 +70,7 @@ export interface SimulatedMember {
 
 export interface AtlasSeed {
   readonly orgs: readonly SimulatedOrg[]
+  readonly projects?: readonly SimulatedProject[]
   readonly invitations: readonly (Omit<
     SimulatedInvitation,
     'createdAt' | 'expiresAt' | 'inviterUsername' | 'teamIds' | 'userId'
@@ -72,6 +82,7 @@ export interface AtlasSeed {
 
 export interface RevocationRecord {
   readonly orgId: string
+  readonly groupId?: string
   readonly invitationId: string
   readonly username: string
   readonly at: string
@@ -81,6 +92,7 @@ const DAY_MS = 24 * 60 * 60 * 1000
 
 export class SimulatedAtlasState {
   readonly #orgs = new Map<string, SimulatedOrg>()
+  readonly #projects = new Map<string, SimulatedProject>()
   readonly #invitations = new Map<string, SimulatedInvitation>()
   readonly #apiKeys = new Map<string, SimulatedApiKey>()
   readonly #serviceAccounts = new Map<string, SimulatedServiceAccount>()
@@ -91,6 +103,7 @@ export class SimulatedAtlasState {
   constructor(seed: AtlasSeed, now: () => number = Date.now) {
     this.#now = now
     for (const org of seed.orgs) this.#orgs.set(org.id, org)
+    for (const project of seed.projects ?? []) this.#projects.set(project.id, project)
     for (const key of seed.apiKeys) this.putApiKey(key)
     for (const account of seed.serviceAccounts ?? []) this.putServiceAccount(account)
     for (const member of seed.members ?? []) this.addMember(member)
@@ -101,6 +114,7 @@ export class SimulatedAtlasState {
     invitation: Pick<SimulatedInvitation, 'orgId' | 'username' | 'roles'> & {
       readonly id?: string
       readonly userId?: string
+      readonly groupId?: string
       readonly expiresAt?: string
     },
   ): SimulatedInvitation {
@@ -109,6 +123,7 @@ export class SimulatedAtlasState {
       id: invitation.id ?? newObjectId(),
       userId: invitation.userId ?? newObjectId(),
       orgId: invitation.orgId,
+      ...(invitation.groupId === undefined ? {} : { groupId: invitation.groupId }),
       username: invitation.username,
       roles: invitation.roles,
       createdAt: isoSeconds(created),
@@ -143,11 +158,14 @@ export class SimulatedAtlasState {
   }
 
   /** Active members of an organization, optionally one username. */
-  members(orgId: string, username?: string): SimulatedMember[] {
+  members(
+    orgId: string,
+    username?: string,
+    same: (a: string, b: string) => boolean = sameUsername,
+  ): SimulatedMember[] {
     return [...this.#members.values()].filter(
       (member) =>
-        member.orgId === orgId &&
-        (username === undefined || sameUsername(member.username, username)),
+        member.orgId === orgId && (username === undefined || same(member.username, username)),
     )
   }
 
@@ -170,12 +188,16 @@ export class SimulatedAtlasState {
   }
 
   /** Invitations of an organization that expired unanswered (INVITATION_EXPIRED users). */
-  expiredInvitations(orgId: string, username?: string): SimulatedInvitation[] {
+  expiredInvitations(
+    orgId: string,
+    username?: string,
+    same: (a: string, b: string) => boolean = sameUsername,
+  ): SimulatedInvitation[] {
     return [...this.#invitations.values()].filter(
       (invitation) =>
-        invitation.orgId === orgId &&
+        inScope(invitation, orgId) &&
         !this.#isPending(invitation) &&
-        (username === undefined || sameUsername(invitation.username, username)),
+        (username === undefined || same(invitation.username, username)),
     )
   }
 
@@ -184,30 +206,59 @@ export class SimulatedAtlasState {
     return this.pendingInvitations(orgId).find((invitation) => invitation.userId === userId)
   }
 
-  /** Pending (unexpired) invitations of an organization, optionally for one username. */
-  pendingInvitations(orgId: string, username?: string): SimulatedInvitation[] {
+  /**
+   * Pending (unexpired) invitations of an organization (`scope` an org id) or of a project
+   * (`{ groupId }`), optionally for one username (compared by `same`, case-insensitive by default).
+   */
+  pendingInvitations(
+    scope: string | { readonly groupId: string },
+    username?: string,
+    same: (a: string, b: string) => boolean = sameUsername,
+  ): SimulatedInvitation[] {
     return [...this.#invitations.values()].filter(
       (invitation) =>
-        invitation.orgId === orgId &&
+        inScope(invitation, scope) &&
         this.#isPending(invitation) &&
-        (username === undefined || sameUsername(invitation.username, username)),
+        (username === undefined || same(invitation.username, username)),
     )
   }
 
-  pendingInvitation(orgId: string, invitationId: string): SimulatedInvitation | undefined {
+  pendingInvitation(
+    scope: string | { readonly groupId: string },
+    invitationId: string,
+  ): SimulatedInvitation | undefined {
     const invitation = this.#invitations.get(invitationId)
-    return invitation && invitation.orgId === orgId && this.#isPending(invitation)
+    return invitation && inScope(invitation, scope) && this.#isPending(invitation)
       ? invitation
       : undefined
   }
 
+  project(groupId: string): SimulatedProject | undefined {
+    return this.#projects.get(groupId)
+  }
+
+  projects(orgId: string): SimulatedProject[] {
+    return [...this.#projects.values()].filter((project) => project.orgId === orgId)
+  }
+
+  addProject(project: SimulatedProject): SimulatedProject {
+    this.#projects.set(project.id, project)
+    return project
+  }
+
+  /** Organizations that exist, in order. */
+  orgs(): SimulatedOrg[] {
+    return [...this.#orgs.values()]
+  }
+
   /** Removes a pending invitation; false when there is none (never sent, accepted, revoked, expired). */
-  revoke(orgId: string, invitationId: string): boolean {
-    const invitation = this.pendingInvitation(orgId, invitationId)
+  revoke(scope: string | { readonly groupId: string }, invitationId: string): boolean {
+    const invitation = this.pendingInvitation(scope, invitationId)
     if (!invitation) return false
     this.#invitations.delete(invitationId)
     this.#revoked.push({
-      orgId,
+      orgId: invitation.orgId,
+      ...(invitation.groupId === undefined ? {} : { groupId: invitation.groupId }),
       invitationId,
       username: invitation.username,
       at: new Date(this.#now()).toISOString(),
@@ -234,12 +285,14 @@ export class SimulatedAtlasState {
 
   snapshot(): {
     orgs: SimulatedOrg[]
+    projects: SimulatedProject[]
     invitations: SimulatedInvitation[]
     members: SimulatedMember[]
     revoked: RevocationRecord[]
   } {
     return {
       orgs: [...this.#orgs.values()],
+      projects: [...this.#projects.values()],
       invitations: [...this.#invitations.values()].filter((invitation) =>
         this.#isPending(invitation),
       ),
@@ -251,6 +304,16 @@ export class SimulatedAtlasState {
   #isPending(invitation: SimulatedInvitation): boolean {
     return Date.parse(invitation.expiresAt) > this.#now()
   }
+}
+
+/** An organization id is an org-level invitation's scope; `{ groupId }` a project's. */
+function inScope(
+  invitation: SimulatedInvitation,
+  scope: string | { readonly groupId: string },
+): boolean {
+  return typeof scope === 'string'
+    ? invitation.orgId === scope && invitation.groupId === undefined
+    : invitation.groupId === scope.groupId
 }
 
 /** A random 24-hex-digit id, the shape of every Atlas id. */

@@ -77,8 +77,12 @@ export function apiResponse(
     'X-Java-Method': context.javaMethod,
     'X-Mongodb-Service-Version': SERVICE_VERSION,
   }
-  if (context.envelope)
-    return { status: 200, headers, body: render({ content: body ?? {}, status }, context.pretty) }
+  if (context.envelope) {
+    // A paginated list is its own envelope (the spec: "use the results object as an envelope").
+    const isPage = typeof body === 'object' && body !== null && 'results' in body
+    const wrapped = isPage ? { ...(body as object), status } : { content: body ?? {}, status }
+    return { status: 200, headers, body: render(wrapped, context.pretty) }
+  }
   return { status, headers, body: body === undefined ? '' : render(body, context.pretty) }
 }
 

@@ -1,47 +1,76 @@
 /**
  * The Atlas Administration API paths the simulator serves, and the `X-Java-Method` each answers
- * with (as recorded, e.g. `ApiOrganizationUsersResource::getOrganizationUsers`).
+ * with (as recorded where a recording exists, e.g. `ApiOrganizationUsersResource::getOrganizationUsers`).
  */
 
-export type Resource = 'orgInvites' | 'orgUsers'
+export type Resource = 'orgs' | 'orgGroups' | 'orgInvites' | 'orgUsers' | 'groupInvites'
 
 export interface Route {
   readonly resource: Resource
   readonly version: 'v1.0' | 'v2'
+  /** The organization the path names (empty for `GET /orgs`). */
   readonly orgId: string
-  /** The invitation or user the path names; `undefined` for the list. */
+  /** The project the path names (project invitations). */
+  readonly groupId?: string
+  /** The invitation or user the path names; `undefined` for a list. */
   readonly id: string | undefined
 }
 
-const PATHS: readonly { readonly resource: Resource; readonly pattern: RegExp }[] = [
+const V = '(v1\\.0|v2)'
+const PATHS: readonly {
+  readonly resource: Resource
+  readonly pattern: RegExp
+  readonly read: (match: RegExpExecArray) => Omit<Route, 'resource' | 'version'>
+}[] = [
+  {
+    resource: 'orgs',
+    pattern: new RegExp(`^/api/atlas/${V}/orgs/?$`),
+    read: () => ({ orgId: '', id: undefined }),
+  },
+  {
+    resource: 'orgGroups',
+    pattern: new RegExp(`^/api/atlas/${V}/orgs/([^/]+)/groups/?$`),
+    read: (match) => ({ orgId: match[2] ?? '', id: undefined }),
+  },
   {
     resource: 'orgInvites',
-    pattern: /^\/api\/atlas\/(v1\.0|v2)\/orgs\/([^/]+)\/invites(?:\/([^/]+))?\/?$/,
+    pattern: new RegExp(`^/api/atlas/${V}/orgs/([^/]+)/invites(?:/([^/]+))?/?$`),
+    read: (match) => ({ orgId: match[2] ?? '', id: match[3] }),
   },
-  { resource: 'orgUsers', pattern: /^\/api\/atlas\/(v2)\/orgs\/([^/]+)\/users(?:\/([^/]+))?\/?$/ },
+  {
+    resource: 'orgUsers',
+    pattern: /^\/api\/atlas\/(v2)\/orgs\/([^/]+)\/users(?:\/([^/]+))?\/?$/,
+    read: (match) => ({ orgId: match[2] ?? '', id: match[3] }),
+  },
+  {
+    resource: 'groupInvites',
+    pattern: new RegExp(`^/api/atlas/${V}/groups/([^/]+)/invites(?:/([^/]+))?/?$`),
+    read: (match) => ({ orgId: '', groupId: match[2] ?? '', id: match[3] }),
+  },
 ]
 
 export function matchRoute(path: string): Route | undefined {
-  for (const { resource, pattern } of PATHS) {
+  for (const { resource, pattern, read } of PATHS) {
     const match = pattern.exec(path)
-    if (match)
-      return {
-        resource,
-        version: match[1] as Route['version'],
-        orgId: match[2] ?? '',
-        id: match[3],
-      }
+    if (match) return { resource, version: match[1] as Route['version'], ...read(match) }
   }
   return undefined
 }
 
-/** Methods each resource answers: lists are read, one item is read or deleted. */
+/** Lists are read; one invitation or user is read or deleted. */
 export function allowsMethod(route: Route, method: string): boolean {
   return method === 'GET' || (method === 'DELETE' && route.id !== undefined)
 }
 
+/** Invitation resources: deprecated in v2, gone after the sunset. */
+export function isInvitations(route: Route | undefined): boolean {
+  return route?.resource === 'orgInvites' || route?.resource === 'groupInvites'
+}
+
 const JAVA_METHODS: Readonly<Record<Resource, readonly [list: string, get: string, del: string]>> =
   {
+    orgs: ['ApiOrganizationsResource::getAllOrgs', '', ''],
+    orgGroups: ['ApiOrganizationsResource::getOrgGroups', '', ''],
     orgInvites: [
       'ApiOrganizationInvitationResource::getInvitations',
       'ApiOrganizationInvitationResource::getInvitationByInvitationId',
@@ -51,6 +80,11 @@ const JAVA_METHODS: Readonly<Record<Resource, readonly [list: string, get: strin
       'ApiOrganizationUsersResource::getOrganizationUsers',
       'ApiOrganizationUsersResource::getOrganizationUser',
       'ApiOrganizationUsersResource::removeOrganizationUser',
+    ],
+    groupInvites: [
+      'ApiGroupInvitationResource::getInvitations',
+      'ApiGroupInvitationResource::getInvitationByInvitationId',
+      'ApiGroupInvitationResource::deleteInvitations',
     ],
   }
 

@@ -34,6 +34,10 @@ export interface UsersRequest {
   readonly path: string
   /** Answer lists as if the filters had not been sent (tests of the client's own checks). */
   readonly ignoreFilters: boolean
+  /** How the `username` filter compares. */
+  readonly sameUsername: (a: string, b: string) => boolean
+  /** Pending invitations (made through the invitations API) are not users here. */
+  readonly hidesInvitations: boolean
 }
 
 export function usersRoute(
@@ -48,12 +52,15 @@ export function usersRoute(
     const users = listUsers(state, orgId, {
       username: filtered ? (query.get('username') ?? undefined) : undefined,
       statuses: current ? statusFilter(query, request.ignoreFilters) : ['ACTIVE'],
+      same: request.sameUsername,
+      hidesInvitations: request.hidesInvitations,
     })
     return apiResponse(context, 200, paginate(users, query, request.path))
   }
   // Reading one user exists only from 2025-02-19 on.
   if (request.method === 'GET' && !current) return resourceNotFound(context, request.path)
-  const pending = current ? state.pendingInvitationOfUser(orgId, userId) : undefined
+  const pending =
+    current && !request.hidesInvitations ? state.pendingInvitationOfUser(orgId, userId) : undefined
   const member = state.member(orgId, userId)
   if (request.method === 'DELETE') {
     if (pending && state.revoke(orgId, pending.id)) return apiResponse(context, 204)
@@ -78,13 +85,21 @@ function statusFilter(query: URLSearchParams, ignore: boolean): readonly Members
 function listUsers(
   state: SimulatedAtlasState,
   orgId: string,
-  filter: { username: string | undefined; statuses: readonly MembershipStatus[] },
+  filter: {
+    username: string | undefined
+    statuses: readonly MembershipStatus[]
+    same: (a: string, b: string) => boolean
+    hidesInvitations: boolean
+  },
 ): Page['results'] {
-  const users = [
-    ...state.pendingInvitations(orgId, filter.username).map(pendingUser),
-    ...state.expiredInvitations(orgId, filter.username).map(expiredUser),
-    ...state.members(orgId, filter.username).map(activeUser),
-  ]
+  const { username, same } = filter
+  const invited = filter.hidesInvitations
+    ? []
+    : [
+        ...state.pendingInvitations(orgId, username, same).map(pendingUser),
+        ...state.expiredInvitations(orgId, username, same).map(expiredUser),
+      ]
+  const users = [...invited, ...state.members(orgId, username, same).map(activeUser)]
   return users.filter((user) => filter.statuses.includes(user.orgMembershipStatus))
 }
 

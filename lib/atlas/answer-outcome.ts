@@ -6,6 +6,11 @@
 import type { Outcome } from '../outcome.ts'
 import { parseRetryAfter } from './retry-policy.ts'
 
+const UNAUTHORIZED =
+  'Atlas refused the credentials: check the key pair (or service account), that it belongs to the organization, and its IP access list'
+const FORBIDDEN =
+  'Atlas refused the action: the key needs the Organization Owner role here, and this caller must be on its IP access list'
+
 export interface AtlasAnswer {
   readonly status: number
   readonly headers: Readonly<Record<string, string | string[] | undefined>>
@@ -25,8 +30,9 @@ export interface AtlasAnswer {
 export function outcomeOfRefusal(answer: AtlasAnswer, nowMs = Date.now()): Outcome {
   const { status } = answer
   const base = { status, ...atlasError(answer) }
-  if (status === 401) return { outcome: 'unauthorized', ...base, retryable: false }
-  if (status === 403) return { outcome: 'forbidden', ...base, retryable: false }
+  if (status === 401)
+    return { outcome: 'unauthorized', ...base, detail: UNAUTHORIZED, retryable: false }
+  if (status === 403) return { outcome: 'forbidden', ...base, detail: FORBIDDEN, retryable: false }
   if (status === 429) {
     const retryAfterMs = parseRetryAfter(answer.headers['retry-after'], nowMs)
     return {
@@ -41,7 +47,7 @@ export function outcomeOfRefusal(answer: AtlasAnswer, nowMs = Date.now()): Outco
   return {
     outcome: 'upstream_error',
     ...base,
-    ...(status === 404 ? { detail: base.detail ?? 'Atlas answered 404 without saying what' } : {}),
+    ...(status === 404 ? { detail: 'Atlas answered 404 without naming what is missing' } : {}),
     retryable: true,
   }
 }
@@ -67,7 +73,7 @@ export function unexpectedAnswer(answer: AtlasAnswer, what: string): Outcome {
 }
 
 /** `errorCode` (body, else `X-Error-Code`) and `detail` of an Atlas error answer. */
-export function atlasError(answer: AtlasAnswer): { errorCode?: string; detail?: string } {
+export function atlasError(answer: AtlasAnswer): { errorCode?: string; atlasDetail?: string } {
   const body = answer.body
   const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>
   const header = answer.headers['x-error-code']
@@ -80,6 +86,6 @@ export function atlasError(answer: AtlasAnswer): { errorCode?: string; detail?: 
   const detail = typeof fields.detail === 'string' ? fields.detail : undefined
   return {
     ...(errorCode === undefined ? {} : { errorCode }),
-    ...(detail === undefined ? {} : { detail }),
+    ...(detail === undefined ? {} : { atlasDetail: detail }),
   }
 }

@@ -11,7 +11,12 @@ import { AccessTokens, TokenRefusedError } from './auth/access-tokens.ts'
 import type { DigestDispatchOptions } from './auth/digest/digest-interceptor.ts'
 import { DEFAULT_ATLAS_BASE_URL } from './base-url.ts'
 import { type DeprecationNotice, deprecationNotice } from './deprecation-notice.ts'
-import { formatQuery, type ResponseFormat, unwrapEnvelope } from './response-format.ts'
+import {
+  type BodyKind,
+  formatQuery,
+  type ResponseFormat,
+  unwrapEnvelope,
+} from './response-format.ts'
 import { type BufferedResponse, dispatchBuffered } from './transport/buffered-dispatch.ts'
 
 export const ATLAS_JSON = 'application/json'
@@ -25,6 +30,8 @@ export interface AtlasCall {
   readonly accept?: string
   /** `pretty` / `envelope`; the answer comes back unwrapped either way. */
   readonly format?: ResponseFormat
+  /** A deprecated resource called on purpose: its `Deprecation` headers are not reported. */
+  readonly knownDeprecated?: boolean
   readonly credentials: AtlasCredentials
   /** Absolute deadline, epoch milliseconds: no attempt starts or runs past it. */
   readonly deadline: number
@@ -36,6 +43,8 @@ export interface AtlasResponse {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>
   /** Parsed JSON (an envelope's content), or `undefined` for an empty or non-JSON body. */
   readonly body: unknown
+  /** Whether the body was empty, JSON, or something else (an HTML page): 2xx evidence needs the first two. */
+  readonly bodyKind: BodyKind
   readonly attempts: number
 }
 
@@ -137,19 +146,17 @@ export class AtlasClient {
       options as DigestDispatchOptions,
       signal,
     )
-    const notice = this.#onDeprecation && deprecationNotice(call.path, response.headers)
+    const notice =
+      this.#onDeprecation && !call.knownDeprecated && deprecationNotice(call.path, response.headers)
     if (notice) this.#onDeprecation?.(notice)
     return response
   }
 }
 
 function answer(call: AtlasCall, response: BufferedResponse, attempts: number): AtlasResponse {
-  const { status, body } = unwrapEnvelope(
-    response.status,
-    parseJson(response.body),
-    call.format?.envelope === true,
-  )
-  return { status, headers: response.headers, body, attempts }
+  const { body, kind } = parseBody(response.body)
+  const unwrapped = unwrapEnvelope(response.status, body, kind, call.format?.envelope === true)
+  return { ...unwrapped, headers: response.headers, attempts }
 }
 
 /** The request-target as sent and as signed: path plus the defined query parameters. */
@@ -166,11 +173,11 @@ export function requestTarget(
   return search ? `${path}?${search}` : path
 }
 
-function parseJson(body: Buffer): unknown {
-  if (body.length === 0) return undefined
+function parseBody(body: Buffer): { body: unknown; kind: BodyKind } {
+  if (body.length === 0) return { body: undefined, kind: 'empty' }
   try {
-    return JSON.parse(body.toString('utf8'))
+    return { body: JSON.parse(body.toString('utf8')), kind: 'json' }
   } catch {
-    return undefined
+    return { body: undefined, kind: 'other' }
   }
 }

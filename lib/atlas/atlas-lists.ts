@@ -1,8 +1,9 @@
 /**
  * Reading Atlas's list answers without trusting them. A list in any other shape than the spec
- * documents (a bare JSON array of invitations; `{results: [...]}` of users) proves nothing and
- * reads as `undefined`; entries for another username than the one asked for are set apart, so a
- * list that ignored its filter can never make us revoke someone else. Pure.
+ * documents (a bare JSON array of invitations; `{results: [...]}` of users, organizations,
+ * projects) proves nothing and reads as `undefined`; entries for another username than the one
+ * asked for are set apart, so a list that ignored its filter can never make us revoke someone
+ * else. Pure.
  */
 import { ATLAS_ID_PATTERN } from './invitation-ref.ts'
 
@@ -12,11 +13,14 @@ export interface ListedEntry {
   readonly username: string
   /** `PENDING` for an invitation; the `orgMembershipStatus` of a user. */
   readonly status: string
+  /** Which API listed it, so the same one removes it. */
+  readonly via: 'invitations' | 'users'
 }
 
-/** A page of `{links, results, totalCount}`. */
-export interface ListedPage {
-  readonly entries: readonly ListedEntry[]
+/** One page of `{links, results, totalCount}`. */
+export interface ListedPage<T> {
+  readonly items: readonly T[]
+  /** Atlas's count of all items, an estimate it may leave out. */
   readonly totalCount: number | undefined
 }
 
@@ -28,25 +32,49 @@ export function normalizeUsername(username: string): string {
 /** `GET …/invites`: a JSON array of invitations, each with an Atlas id and a username. */
 export function readInvitationList(body: unknown): ListedEntry[] | undefined {
   if (!Array.isArray(body)) return undefined
-  const entries = body.map((item) => readEntry(item, 'PENDING'))
+  const entries = body.map(readInvitation)
   return entries.every((entry) => entry !== undefined) ? (entries as ListedEntry[]) : undefined
 }
 
 /** `GET …/invites/{id}`: one invitation. */
 export function readInvitation(body: unknown): ListedEntry | undefined {
-  return readEntry(body, 'PENDING')
+  const fields = fieldsOf(body)
+  if (!fields || !isAtlasId(fields.id) || typeof fields.username !== 'string') return undefined
+  return { id: fields.id, username: fields.username, status: 'PENDING', via: 'invitations' }
 }
 
-/** `GET …/users`: `{results: [...]}` of users, each with an id, a username and a membership status. */
-export function readUserPage(body: unknown): ListedPage | undefined {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined
-  const { results, totalCount } = body as { results?: unknown; totalCount?: unknown }
-  if (!Array.isArray(results)) return undefined
-  const entries = results.map((item) => readEntry(item, undefined))
-  if (!entries.every((entry) => entry !== undefined)) return undefined
+/** One user of `GET …/users`: an id, a username and a membership status. */
+export function readUser(item: unknown): ListedEntry | undefined {
+  const fields = fieldsOf(item)
+  if (!fields || !isAtlasId(fields.id) || typeof fields.username !== 'string') return undefined
+  if (typeof fields.orgMembershipStatus !== 'string') return undefined
   return {
-    entries: entries as ListedEntry[],
-    totalCount: typeof totalCount === 'number' ? totalCount : undefined,
+    id: fields.id,
+    username: fields.username,
+    status: fields.orgMembershipStatus,
+    via: 'users',
+  }
+}
+
+/** An organization or project of `GET /orgs` or `GET /orgs/{id}/groups`: its id (deleted ones left out). */
+export function readScopeId(item: unknown): string | null | undefined {
+  const fields = fieldsOf(item)
+  if (!fields || !isAtlasId(fields.id)) return undefined
+  return fields.isDeleted === true ? null : fields.id
+}
+
+/** A page of `{results: [...]}` whose every item `read` accepts. */
+export function readPage<T>(
+  body: unknown,
+  read: (item: unknown) => T | undefined,
+): ListedPage<T> | undefined {
+  const fields = fieldsOf(body)
+  if (!fields || Array.isArray(body) || !Array.isArray(fields.results)) return undefined
+  const items = fields.results.map(read)
+  if (!items.every((item) => item !== undefined)) return undefined
+  return {
+    items: items as T[],
+    totalCount: typeof fields.totalCount === 'number' ? fields.totalCount : undefined,
   }
 }
 
@@ -63,12 +91,12 @@ export function partitionByUsername(
   return { matching, others }
 }
 
-function readEntry(item: unknown, fixedStatus: string | undefined): ListedEntry | undefined {
-  if (typeof item !== 'object' || item === null) return undefined
-  const { id, username, orgMembershipStatus } = item as Record<string, unknown>
-  if (typeof id !== 'string' || !ATLAS_ID_PATTERN.test(id) || typeof username !== 'string')
-    return undefined
-  const status = fixedStatus ?? orgMembershipStatus
-  if (typeof status !== 'string') return undefined
-  return { id, username, status }
+function fieldsOf(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null
+    ? (value as Record<string, unknown>)
+    : undefined
+}
+
+function isAtlasId(value: unknown): value is string {
+  return typeof value === 'string' && ATLAS_ID_PATTERN.test(value)
 }

@@ -32,16 +32,32 @@ export interface SessionOptions {
 export class AtlasSession {
   readonly #dependencies: AtlasDependencies
   readonly #options: SessionOptions
-  #attempts = 0
+  readonly #counted: { attempts: number }
+  readonly #knownDeprecated: boolean
 
-  constructor(dependencies: AtlasDependencies, options: SessionOptions) {
+  constructor(
+    dependencies: AtlasDependencies,
+    options: SessionOptions,
+    counted = { attempts: 0 },
+    knownDeprecated = false,
+  ) {
     this.#dependencies = dependencies
     this.#options = options
+    this.#counted = counted
+    this.#knownDeprecated = knownDeprecated
   }
 
   /** Requests sent to Atlas so far: challenges, retries and token requests included. */
   get attempts(): number {
-    return this.#attempts
+    return this.#counted.attempts
+  }
+
+  /**
+   * The same session, for calls made to a deprecated API on purpose (the Users API mode still
+   * looks at the invitations API): their `Deprecation` headers are no news to report.
+   */
+  knowingItIsDeprecated(): AtlasSession {
+    return new AtlasSession(this.#dependencies, this.#options, this.#counted, true)
   }
 
   async call(shape: CallShape): Promise<CallResult> {
@@ -63,12 +79,13 @@ export class AtlasSession {
         credentials,
         deadline,
         ...(format ? { format } : {}),
+        ...(this.#knownDeprecated ? { knownDeprecated: true } : {}),
       })
-      this.#attempts += response.attempts
+      this.#counted.attempts += response.attempts
       return { kind: 'answered', response }
     } catch (error) {
       if (!(error instanceof RequestFailedError)) throw error
-      this.#attempts += error.attempts
+      this.#counted.attempts += error.attempts
       return { kind: 'failed', outcome: outcomeOfFailure(error.code, error.message) }
     }
   }

@@ -1,55 +1,67 @@
-/** Request shapes for the Atlas organization invitation endpoints, v1.0 and v2 (version 2023-01-01). */
+/**
+ * Request shapes for the Atlas invitation endpoints, v1.0 and v2 (version 2023-01-01, deprecated
+ * 2025-02-19, sunset 2027-07-01), of an organization or of one of its projects.
+ */
+import type { Scope } from './atlas-adapter.ts'
 import type { CallShape } from './atlas-session.ts'
 
 export type InvitationsVersion = 'v1' | 'v2'
 
-/** The v2 invitation resources' version (deprecated 2025-02-19, sunset 2027-07-01). */
-export const V2_INVITATIONS_ACCEPT = 'application/vnd.atlas.2023-01-01+json'
+/** The version the v2 invitation and listing resources are pinned to. */
+export const V2_ACCEPT = 'application/vnd.atlas.2023-01-01+json'
 
-function invitesPath(version: InvitationsVersion, orgId: string): string {
-  return `/api/atlas/${version === 'v1' ? 'v1.0' : 'v2'}/orgs/${encodeURIComponent(orgId)}/invites`
+export function apiBase(version: InvitationsVersion): string {
+  return `/api/atlas/${version === 'v1' ? 'v1.0' : 'v2'}`
 }
 
-function accept(version: InvitationsVersion): { accept?: string } {
-  return version === 'v2' ? { accept: V2_INVITATIONS_ACCEPT } : {}
+export function versionAccept(version: InvitationsVersion): { accept?: string } {
+  return version === 'v2' ? { accept: V2_ACCEPT } : {}
 }
 
-/** `DELETE /api/atlas/{v1.0|v2}/orgs/{orgId}/invites/{invitationId}` (not `/invitations/`). */
+/** `…/orgs/{orgId}/invites` or `…/groups/{groupId}/invites` (not `/invitations/`). */
+function invitesPath(version: InvitationsVersion, scope: Scope): string {
+  const owner =
+    scope.groupId === undefined
+      ? `orgs/${encodeURIComponent(scope.orgId)}`
+      : `groups/${encodeURIComponent(scope.groupId)}`
+  return `${apiBase(version)}/${owner}/invites`
+}
+
 export function deleteInvitationCall(
   version: InvitationsVersion,
-  orgId: string,
+  scope: Scope,
   invitationId: string,
 ): CallShape {
   return {
     method: 'DELETE',
-    path: `${invitesPath(version, orgId)}/${encodeURIComponent(invitationId)}`,
-    ...accept(version),
+    path: `${invitesPath(version, scope)}/${encodeURIComponent(invitationId)}`,
+    ...versionAccept(version),
   }
 }
 
-/** `GET …/orgs/{orgId}/invites/{invitationId}`: one pending invitation. */
+/** `GET …/invites/{invitationId}`: one pending invitation. */
 export function getInvitationCall(
   version: InvitationsVersion,
-  orgId: string,
+  scope: Scope,
   invitationId: string,
 ): CallShape {
   return {
     method: 'GET',
-    path: `${invitesPath(version, orgId)}/${encodeURIComponent(invitationId)}`,
-    ...accept(version),
+    path: `${invitesPath(version, scope)}/${encodeURIComponent(invitationId)}`,
+    ...versionAccept(version),
   }
 }
 
-/** `GET …/orgs/{orgId}/invites[?username=…]`: the org's pending invitations (a bare array, unpaged). */
+/** `GET …/invites[?username=…]`: the scope's pending invitations (a bare array, unpaged). */
 export function listInvitationsCall(
   version: InvitationsVersion,
-  orgId: string,
+  scope: Scope,
   username: string | undefined,
 ): CallShape {
   return {
     method: 'GET',
-    path: invitesPath(version, orgId),
+    path: invitesPath(version, scope),
     ...(username === undefined ? {} : { query: { username } }),
-    ...accept(version),
+    ...versionAccept(version),
   }
 }

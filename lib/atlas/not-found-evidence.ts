@@ -3,7 +3,8 @@
  * `parameters` (`{"errorCode":"GROUP_NOT_FOUND","parameters":["<id>"]}`); the error *codes* for
  * a missing invitation or user are not published, so they are never read. A 404 that names
  * neither the target nor its container (a removed route, an HTML page, an anonymous error)
- * proves nothing. Pure.
+ * proves nothing; nor does one naming both (which is missing?), nor one naming the target when
+ * it is also the container's id (an organization id sent as the invitation id). Pure.
  */
 import type { AtlasAnswer } from './answer-outcome.ts'
 
@@ -28,7 +29,10 @@ export function missingThing(
   const parameters = (answer.body as { parameters?: unknown } | undefined)?.parameters
   if (!Array.isArray(parameters)) return 'unexplained'
   const named = parameters.filter((parameter): parameter is string => typeof parameter === 'string')
-  if (target !== undefined && named.includes(target)) return 'target'
-  if (named.some((parameter) => containers.includes(parameter))) return 'container'
+  const namesTarget = target !== undefined && named.includes(target)
+  const namesContainer = named.some((parameter) => containers.includes(parameter))
+  if (namesTarget && namesContainer) return 'unexplained'
+  if (namesTarget) return 'target'
+  if (namesContainer) return 'container'
   return 'unexplained'
 }

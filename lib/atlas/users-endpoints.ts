@@ -4,27 +4,25 @@
  * `orgMembershipStatuses`, and removes a pending user. Older versions list ACTIVE users only.
  */
 import type { CallShape } from './atlas-session.ts'
+import { PAGE_SIZE } from './scope-endpoints.ts'
 
 export const USERS_ACCEPT = 'application/vnd.atlas.2025-02-19+json'
-
-/** The most a page may hold (Atlas's `itemsPerPage` maximum). */
-export const USERS_PAGE_SIZE = 500
 
 function usersPath(orgId: string): string {
   return `/api/atlas/v2/orgs/${encodeURIComponent(orgId)}/users`
 }
 
-/** `GET …/users?username=…[&orgMembershipStatuses=…]`, one page of it. */
+/** One page of `GET …/users[?username=…][&orgMembershipStatuses=…]`. */
 export function listOrgUsersCall(
   orgId: string,
-  username: string,
-  statuses: readonly string[],
+  filter: { readonly username?: string; readonly statuses?: readonly string[] },
   pageNum: number,
 ): CallShape {
   // URLSearchParams keeps repeated names: `orgMembershipStatuses` is repeatable.
-  const query = new URLSearchParams({ username })
-  for (const status of statuses) query.append('orgMembershipStatuses', status)
-  query.set('itemsPerPage', String(USERS_PAGE_SIZE))
+  const query = new URLSearchParams()
+  if (filter.username !== undefined) query.set('username', filter.username)
+  for (const status of filter.statuses ?? []) query.append('orgMembershipStatuses', status)
+  query.set('itemsPerPage', String(PAGE_SIZE))
   query.set('pageNum', String(pageNum))
   return { method: 'GET', path: usersPath(orgId), query, accept: USERS_ACCEPT }
 }

@@ -22,6 +22,12 @@ export interface FunctionConfig {
   readonly allowUnauthenticatedDelete: boolean
   /** Queue records revoked at the same time. */
   readonly queueConcurrency: number
+  /** Search a person's project invitations too (INCLUDE_PROJECT_INVITATIONS). */
+  readonly includeProjects: boolean
+  /** HTTP function: the revoke queue, for Okta's leavers and webhooks that could not finish now. */
+  readonly revokeQueueUrl: string | undefined
+  /** HTTP function: Secrets Manager id of the Okta event hook's Authorization value; unset turns /okta/events off. */
+  readonly oktaSecretId: string | undefined
 }
 
 type Environment = Readonly<Record<string, string | undefined>>
@@ -47,17 +53,41 @@ export function loadFunctionConfig(env: Environment, trigger: 'http' | 'queue'):
       trigger === 'http' ? attempt(() => required('WEBHOOK_SECRET_ID'), '') : env.WEBHOOK_SECRET_ID,
     atlasOrigin: attempt(() => atlasOrigin(env.ATLAS_BASE_URL), ''),
     atlasApi: attempt(() => parseAtlasApi(env.ATLAS_API), 'v1'),
-    allowedOrgIds: attempt(() => allowedOrgIds(env.ALLOWED_ORG_IDS), undefined),
+    allowedOrgIds: attempt(() => loadAllowedOrgIds(env.ALLOWED_ORG_IDS), undefined),
     secretTtlSeconds: attempt(() => integer(env, 'SECRET_TTL_SECONDS', 300, 0, 86_400), 300),
     allowUnauthenticatedDelete: attempt(() => localOnlyFlag(env), false),
     queueConcurrency: attempt(() => integer(env, 'QUEUE_CONCURRENCY', 5, 1, 10), 5),
+    includeProjects: attempt(() => flag(env, 'INCLUDE_PROJECT_INVITATIONS'), false),
+    revokeQueueUrl: attempt(() => queueUrl(env.REVOKE_QUEUE_URL), undefined),
+    oktaSecretId: optional(env.OKTA_SECRET_ID),
   }
+  if (config.oktaSecretId && !config.revokeQueueUrl)
+    problems.push(
+      'OKTA_SECRET_ID needs REVOKE_QUEUE_URL: Okta leavers are handed to the revoke queue',
+    )
   if (problems.length > 0)
     throw new ConfigurationError('configuration', `is invalid: ${problems.join('; ')}`)
   return config
 }
 
-function allowedOrgIds(value: string | undefined): ReadonlySet<string> | undefined {
+function optional(value: string | undefined): string | undefined {
+  const trimmed = value?.trim()
+  return trimmed ? trimmed : undefined
+}
+
+function queueUrl(value: string | undefined): string | undefined {
+  const url = optional(value)
+  if (url === undefined) return undefined
+  if (!/^https?:\/\/[^\s/]+\/\d{12}\/[A-Za-z0-9_-]{1,80}(\.fifo)?$/.test(url))
+    throw new ConfigurationError(
+      'REVOKE_QUEUE_URL',
+      'must be an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<name>)',
+    )
+  return url
+}
+
+/** `ALLOWED_ORG_IDS`: a comma list of organization ids; unset or empty allows every one. */
+export function loadAllowedOrgIds(value: string | undefined): ReadonlySet<string> | undefined {
   if (value === undefined || value.trim() === '') return undefined
   const ids = value
     .split(',')
@@ -95,12 +125,14 @@ function integer(
 /**
  * `LOCAL_DEV_ALLOW_UNAUTHENTICATED_DELETE` serves the IAM route without an IAM caller. Only
  * serverless-offline (which sets `IS_OFFLINE`) may turn it on; anywhere else, real Lambda
- * included, setting it is a configuration error rather than an open door.
+ * included (which sets `AWS_EXECUTION_ENV=AWS_Lambda_…`, whatever else is set), it is a
+ * configuration error rather than an open door.
  */
 function localOnlyFlag(env: Environment): boolean {
   const name = 'LOCAL_DEV_ALLOW_UNAUTHENTICATED_DELETE'
   const allowed = flag(env, name)
-  if (allowed && env.IS_OFFLINE !== 'true')
+  const inLambda = env.AWS_EXECUTION_ENV?.startsWith('AWS_Lambda_') === true
+  if (allowed && (env.IS_OFFLINE !== 'true' || inLambda))
     throw new ConfigurationError(name, 'may be true only under serverless-offline (IS_OFFLINE)')
   return allowed
 }

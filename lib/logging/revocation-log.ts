@@ -1,38 +1,73 @@
-/** One structured log line per revoke request: correlation ids, outcome, Atlas status, attempts. */
+/**
+ * The audit trail: one log line per revocation (who asked, what, outcome, Atlas status, when),
+ * plus one line per request summing it up (searches, attempts, duration). Levels come from the
+ * outcome table. Find everything done for one person with CloudWatch Logs Insights:
+ * `filter username = "leaver@example.com"` (see the README).
+ */
 import type { Logger } from '@aws-lambda-powertools/logger'
 import { OUTCOME_TABLE } from '../outcome.ts'
 import type { RevokeReport } from '../revoke/revoke-report.ts'
 
-export function logReport(
-  logger: Logger,
-  report: RevokeReport,
-  fields: Record<string, unknown>,
-): void {
+/** Who asked: the trigger and its own id for the request. */
+export interface RequestedBy {
+  readonly trigger: 'webhook' | 'iam' | 'okta' | 'queue' | 'eventbridge' | 'cli'
+  readonly webhookId?: string | undefined
+  readonly oktaEventId?: string | undefined
+  readonly iamCaller?: string | undefined
+  readonly messageId?: string | undefined
+  readonly eventBridgeId?: string | undefined
+  readonly requestId?: string | undefined
+  readonly cliUser?: string | undefined
+}
+
+export function logReport(logger: Logger, report: RevokeReport, requestedBy: RequestedBy): void {
   const { request } = report
-  const entry = {
-    ...fields,
-    orgId: request.orgId,
+  const at = new Date().toISOString()
+  const asked = request.kind === 'invitation' ? undefined : request.username
+  for (const revocation of report.revocations) {
+    logger[OUTCOME_TABLE[revocation.outcome].logLevel]('audit: revocation', {
+      audit: 'revocation',
+      at,
+      requestedBy,
+      orgId: revocation.orgId,
+      groupId: revocation.groupId,
+      invitationId: revocation.invitationId,
+      userId: revocation.userId,
+      username: revocation.username ?? asked,
+      outcome: revocation.outcome,
+      atlasStatus: revocation.status,
+      errorCode: revocation.errorCode,
+      detail: revocation.detail,
+      atlasDetail: revocation.atlasDetail,
+      dryRun: request.dryRun,
+    })
+  }
+  const { settled, logLevel } = OUTCOME_TABLE[report.outcome]
+  logger[logLevel](settled ? 'revocation settled' : 'revocation not settled', {
+    audit: 'request',
+    at,
+    requestedBy,
     ...(request.kind === 'invitation'
-      ? { invitationId: request.invitationId }
-      : { username: request.username }),
+      ? { orgId: request.orgId, invitationId: request.invitationId }
+      : { username: request.username, orgIds: request.orgIds }),
+    dryRun: request.dryRun,
     outcome: report.outcome,
     atlasStatus: report.status,
     errorCode: report.errorCode,
     detail: report.detail,
+    atlasDetail: report.atlasDetail,
     attempts: report.attempts,
     durationMs: report.durationMs,
-    revocations: report.revocations.map((revocation) => ({
-      invitationId: revocation.invitationId,
-      userId: revocation.userId,
-      outcome: revocation.outcome,
-      atlasStatus: revocation.status,
-      detail: revocation.detail,
+    revocations: report.revocations.length,
+    searched: report.searched.map((search) => ({
+      orgId: search.orgId,
+      groupId: search.groupId,
+      found: search.found,
+      outcome: search.failure?.outcome,
     })),
     // A list that ignored its username filter: what else it returned, never revoked.
     ...(report.ignored.length > 0
       ? { ignoredEntries: report.ignored.map((entry) => ({ id: entry.id, status: entry.status })) }
       : {}),
-  }
-  const { settled, logLevel } = OUTCOME_TABLE[report.outcome]
-  logger[logLevel](settled ? 'revocation settled' : 'revocation not settled', entry)
+  })
 }

@@ -1,17 +1,28 @@
 /**
- * The report of one revoke request: its parts (one per invitation or user tried) and their sum.
- * Pure. The sum is settled only when every part is; otherwise the most telling failure speaks,
- * by the outcome table's precedence.
+ * The report of one revoke request: the organizations and projects searched, its parts (one per
+ * invitation or user tried) and their sum. Pure. The sum is settled only when every part is
+ * (and every search succeeded); otherwise the most telling failure speaks, by the outcome
+ * table's precedence.
  */
 import type { Revocation } from '../atlas/atlas-adapter.ts'
 import type { ListedEntry } from '../atlas/atlas-lists.ts'
-import { OUTCOME_TABLE, type Outcome, SETTLED_OUTCOMES } from '../outcome.ts'
+import { DONE_OUTCOMES, OUTCOME_TABLE, type Outcome } from '../outcome.ts'
 import type { RevokeRequest } from './revoke-request.ts'
 
 export type { Revocation } from '../atlas/atlas-adapter.ts'
 
+/** One organization or project searched for a person: how many pending entries, or why not. */
+export interface SearchRecord {
+  readonly orgId: string
+  readonly groupId?: string
+  readonly found?: number
+  readonly failure?: Outcome
+}
+
 export type RevokeReport = Outcome & {
   readonly request: RevokeRequest
+  /** Every organization and project searched for a person (empty for a request by id). */
+  readonly searched: readonly SearchRecord[]
   /** One entry per invitation revoked or tried; empty when a username had none pending. */
   readonly revocations: readonly Revocation[]
   /** Entries a list returned for other usernames (it ignored its filter): never revoked. */
@@ -29,16 +40,14 @@ export type RevokeReport = Outcome & {
  */
 export function summarize(revocations: readonly Revocation[]): Outcome {
   if (revocations.length === 0) return { outcome: 'already_gone', status: 200, retryable: false }
-  if (revocations.every((revocation) => SETTLED_OUTCOMES.has(revocation.outcome))) {
-    const revoked = revocations.some((revocation) => revocation.outcome === 'revoked')
-    return { outcome: revoked ? 'revoked' : 'already_gone', retryable: false }
-  }
   const rank = (revocation: Revocation) => OUTCOME_TABLE[revocation.outcome].precedence
   const worstRank = Math.min(...revocations.map(rank))
   const worst = revocations.filter((revocation) => rank(revocation) === worstRank)
+  const first = worst[0] as Revocation
+  if (DONE_OUTCOMES.has(first.outcome)) return { outcome: first.outcome, retryable: false }
   const retryAfter = Math.max(0, ...worst.map((revocation) => revocation.retryAfterSeconds ?? 0))
   return {
-    ...outcomeFields(worst[0] as Revocation),
+    ...outcomeFields(first),
     ...(retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}),
   }
 }
@@ -46,6 +55,7 @@ export function summarize(revocations: readonly Revocation[]): Outcome {
 function outcomeFields(revocation: Revocation): Outcome {
   const {
     orgId: _org,
+    groupId: _group,
     invitationId: _invitation,
     userId: _user,
     username: _username,

@@ -1,41 +1,70 @@
 /**
- * The one schema every entry point accepts: `{"orgId","invitationId"}` or `{"orgId","username"}`
- * (HR systems know the email, not the invitation id). Unknown fields are ignored; a username is
- * trimmed and lower-cased, the form in which it is compared and sent to Atlas.
+ * The one schema every entry point accepts:
+ *
+ * - `{"orgId", "invitationId"}`: one invitation;
+ * - `{"orgId", "username"}`: that person's pending invitations in one organization;
+ * - `{"username"}` (or with `"orgIds": [...]`): the person's pending invitations everywhere the
+ *   deployment may look (HR systems know the email, not the organization).
+ *
+ * `"dryRun": true` asks for a report of what would be revoked, revoking nothing. Unknown fields
+ * are ignored; a username is trimmed and lower-cased, the form in which it is compared and sent.
  */
 import { normalizeUsername } from '../atlas/atlas-lists.ts'
 import { atlasId, type InvitationRef } from '../atlas/invitation-ref.ts'
 import { ValidationError } from '../errors.ts'
 
 export type RevokeRequest =
-  | ({ readonly kind: 'invitation' } & InvitationRef)
-  | { readonly kind: 'username'; readonly orgId: string; readonly username: string }
+  | ({ readonly kind: 'invitation'; readonly dryRun: boolean } & InvitationRef)
+  | {
+      readonly kind: 'username'
+      readonly username: string
+      /** The organizations to search; absent: every one the deployment may look in. */
+      readonly orgIds?: readonly string[]
+      readonly dryRun: boolean
+    }
 
 const MAX_USERNAME_LENGTH = 254
+const MAX_ORG_IDS = 100
 
 /**
  * @example
  * parseRevokeRequest({ orgId: 'a012…', username: ' Leaver@Example.com ' })
- * // → { kind: 'username', orgId: 'a012…', username: 'leaver@example.com' }
+ * // → { kind: 'username', orgIds: ['a012…'], username: 'leaver@example.com', dryRun: false }
+ * parseRevokeRequest({ username: 'leaver@example.com', dryRun: true })
+ * // → { kind: 'username', username: 'leaver@example.com', dryRun: true }
  */
 export function parseRevokeRequest(input: unknown): RevokeRequest {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new ValidationError(
       'body',
-      'must be a JSON object with orgId and invitationId or username',
+      'must be a JSON object with orgId and invitationId, or username (and orgId or orgIds)',
     )
   }
   const fields = input as Record<string, unknown>
-  const orgId = atlasId(fields.orgId, 'orgId')
+  const dryRun = flag(fields.dryRun, 'dryRun')
   const hasInvitation = fields.invitationId !== undefined
   const hasUsername = fields.username !== undefined
   if (hasInvitation && hasUsername) {
     throw new ValidationError('username', 'must not be given together with invitationId')
   }
-  if (hasInvitation)
-    return { kind: 'invitation', orgId, invitationId: atlasId(fields.invitationId, 'invitationId') }
-  if (hasUsername) return { kind: 'username', orgId, username: username(fields.username) }
-  throw new ValidationError('invitationId', 'or username is required')
+  if (fields.orgId !== undefined && fields.orgIds !== undefined)
+    throw new ValidationError('orgIds', 'must not be given together with orgId')
+  if (hasInvitation || !hasUsername) {
+    const orgId = atlasId(fields.orgId, 'orgId')
+    if (!hasInvitation) throw new ValidationError('invitationId', 'or username is required')
+    const invitationId = atlasId(fields.invitationId, 'invitationId')
+    // An organization id pasted as the invitation id: Atlas's "not found" could not tell them apart.
+    if (invitationId === orgId) throw new ValidationError('invitationId', 'must differ from orgId')
+    return { kind: 'invitation', orgId, invitationId, dryRun }
+  }
+  const orgIds =
+    fields.orgId !== undefined ? [atlasId(fields.orgId, 'orgId')] : orgIdList(fields.orgIds)
+  return {
+    kind: 'username',
+    username: username(fields.username),
+    ...(orgIds === undefined ? {} : { orgIds }),
+    dryRun,
+  }
 }
 
 function username(value: unknown): string {
@@ -53,4 +82,17 @@ function username(value: unknown): string {
     )
   }
   return trimmed
+}
+
+function orgIdList(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_ORG_IDS)
+    throw new ValidationError('orgIds', `must be a list of 1 to ${MAX_ORG_IDS} organization ids`)
+  return [...new Set(value.map((id, index) => atlasId(id, `orgIds[${index}]`)))]
+}
+
+function flag(value: unknown, field: string): boolean {
+  if (value === undefined) return false
+  if (typeof value !== 'boolean') throw new ValidationError(field, 'must be true or false')
+  return value
 }

@@ -1,26 +1,32 @@
 /**
  * The revoke use case, the one function every entry point runs (both Lambda triggers and the
  * operator CLI): validate the request, check the organization allowlist, then revoke by
- * invitation id, or by username (find the organization's pending invitations for that user,
- * revoke each), through the adapter of the Atlas API in use, within one deadline; one report.
+ * invitation id, or find a person's pending invitations (in one organization, in several, or in
+ * every one the deployment may look in; with their projects when asked) and revoke each,
+ * through the adapter of the Atlas API in use, within one deadline; one report.
  *
  * May import: atlas, outcome, errors. Knows no trigger, no Atlas path or status.
  */
-import type { Revocation } from '../atlas/atlas-adapter.ts'
+import pLimit from 'p-limit'
+import type { Revocation, Scope } from '../atlas/atlas-adapter.ts'
 import { type AtlasApi, atlasAdapter } from '../atlas/atlas-api.ts'
 import type { ListedEntry } from '../atlas/atlas-lists.ts'
 import { type AtlasDependencies, AtlasSession } from '../atlas/atlas-session.ts'
 import type { ResponseFormat } from '../atlas/response-format.ts'
 import type { Outcome } from '../outcome.ts'
-import { type RevokeReport, summarize } from './revoke-report.ts'
+import { type RevokeReport, type SearchRecord, summarize } from './revoke-report.ts'
 import { parseRevokeRequest, type RevokeRequest } from './revoke-request.ts'
 
 export interface RevokeSettings {
   readonly dependencies: AtlasDependencies
   /** Default `v1`. */
   readonly api?: AtlasApi
-  /** When set, requests for any other organization are refused before an Atlas call. */
+  /** When set, requests for any other organization are refused before an Atlas call, and a person is looked for in these. */
   readonly allowedOrgIds?: ReadonlySet<string> | undefined
+  /** Look for a person's project invitations too (INCLUDE_PROJECT_INVITATIONS). */
+  readonly includeProjects?: boolean
+  /** Organizations (and projects of one organization) searched at the same time. Default 4. */
+  readonly concurrency?: number
   /** Atlas's `pretty` / `envelope` (the operator CLI's options). */
   readonly format?: ResponseFormat
 }
@@ -42,7 +48,7 @@ export class OrgNotAllowedError extends Error {
  *
  * @example
  * const report = await revoke(
- *   { orgId: 'a012…', username: 'leaver@example.com' },
+ *   { username: 'leaver@example.com' },
  *   { dependencies: { atlas: new AtlasClient(), credentials: fixedCredentials(key) } },
  *   Date.now() + 10_000,
  * )
@@ -54,40 +60,113 @@ export async function revoke(
   deadline: number,
 ): Promise<RevokeReport> {
   const request = parseRevokeRequest(input)
-  if (settings.allowedOrgIds && !settings.allowedOrgIds.has(request.orgId))
-    throw new OrgNotAllowedError(request.orgId)
+  const named = request.kind === 'invitation' ? [request.orgId] : (request.orgIds ?? [])
+  const outside = named.find(
+    (orgId) => settings.allowedOrgIds && !settings.allowedOrgIds.has(orgId),
+  )
+  if (outside !== undefined) throw new OrgNotAllowedError(outside)
   const started = performance.now()
   const session = new AtlasSession(settings.dependencies, {
     deadline,
     ...(settings.format ? { format: settings.format } : {}),
   })
-  const { revocations, ignored, failure } = await run(session, request, settings.api ?? 'v1')
+  const found =
+    request.kind === 'invitation'
+      ? await byInvitation(session, request, settings)
+      : await byUsername(session, request, settings)
   return {
-    ...(failure ?? summarize(revocations)),
+    ...(found.failure ?? summarize([...found.revocations, ...failedSearches(found.searched)])),
     request,
-    revocations,
-    ignored,
+    searched: found.searched,
+    revocations: found.revocations,
+    ignored: found.ignored,
     attempts: session.attempts,
     durationMs: Math.round(performance.now() - started),
   }
 }
 
-async function run(
+interface Found {
+  readonly searched: readonly SearchRecord[]
+  readonly revocations: readonly Revocation[]
+  readonly ignored: readonly ListedEntry[]
+  /** The request failed before any search (the organizations could not be listed). */
+  readonly failure?: Outcome
+}
+
+async function byInvitation(
   session: AtlasSession,
-  request: RevokeRequest,
-  api: AtlasApi,
-): Promise<{
-  revocations: readonly Revocation[]
-  ignored: readonly ListedEntry[]
-  failure?: Outcome
-}> {
-  const adapter = atlasAdapter(api)
-  if (request.kind === 'invitation')
-    return { revocations: await adapter.revokeInvitation(session, request), ignored: [] }
-  const found = await adapter.findPending(session, request.orgId, request.username)
-  if (found.kind === 'failed') return { revocations: [], ignored: [], failure: found.outcome }
-  const revocations: Revocation[] = []
-  for (const entry of found.entries)
-    revocations.push(await adapter.revokeEntry(session, request.orgId, entry))
-  return { revocations, ignored: found.ignored }
+  request: Extract<RevokeRequest, { kind: 'invitation' }>,
+  settings: RevokeSettings,
+): Promise<Found> {
+  const adapter = atlasAdapter(settings.api ?? 'v1')
+  const revocations = await adapter.revokeInvitation(session, request, { dryRun: request.dryRun })
+  return { searched: [], revocations, ignored: [] }
+}
+
+async function byUsername(
+  session: AtlasSession,
+  request: Extract<RevokeRequest, { kind: 'username' }>,
+  settings: RevokeSettings,
+): Promise<Found> {
+  const adapter = atlasAdapter(settings.api ?? 'v1')
+  let orgIds = request.orgIds ?? (settings.allowedOrgIds ? [...settings.allowedOrgIds] : undefined)
+  if (orgIds === undefined) {
+    const listing = await adapter.listOrganizations(session)
+    if (listing.kind === 'failed')
+      return { searched: [], revocations: [], ignored: [], failure: listing.outcome }
+    orgIds = listing.ids
+  }
+  const limit = pLimit(settings.concurrency ?? 4)
+  const searchScope = async (scope: Scope): Promise<Found> => {
+    const search = await adapter.findPending(session, scope, request.username)
+    if (search.kind === 'failed')
+      return { searched: [{ ...scope, failure: search.outcome }], revocations: [], ignored: [] }
+    const revocations: Revocation[] = []
+    for (const entry of search.entries)
+      revocations.push(await adapter.revokeEntry(session, scope, entry, { dryRun: request.dryRun }))
+    return {
+      searched: [{ ...scope, found: search.entries.length }],
+      revocations,
+      ignored: search.ignored,
+    }
+  }
+  const searchOrg = async (orgId: string): Promise<Found> => {
+    const org = await searchScope({ orgId })
+    if (!settings.includeProjects) return org
+    const projects = await adapter.listProjects(session, orgId)
+    if (projects.kind === 'failed')
+      return merge([
+        org,
+        { searched: [{ orgId, failure: projects.outcome }], revocations: [], ignored: [] },
+      ])
+    const projectLimit = pLimit(settings.concurrency ?? 4)
+    const inProjects = await Promise.all(
+      projects.ids.map((groupId) => projectLimit(() => searchScope({ orgId, groupId }))),
+    )
+    return merge([org, ...inProjects])
+  }
+  return merge(await Promise.all(orgIds.map((orgId) => limit(() => searchOrg(orgId)))))
+}
+
+function merge(parts: readonly Found[]): Found {
+  return {
+    searched: parts.flatMap((part) => part.searched),
+    revocations: parts.flatMap((part) => part.revocations),
+    ignored: parts.flatMap((part) => part.ignored),
+  }
+}
+
+/** A search that failed counts like a revocation that did: the request is not settled. */
+function failedSearches(searched: readonly SearchRecord[]): Revocation[] {
+  return searched.flatMap((search) =>
+    search.failure
+      ? [
+          {
+            orgId: search.orgId,
+            ...(search.groupId ? { groupId: search.groupId } : {}),
+            ...search.failure,
+          },
+        ]
+      : [],
+  )
 }

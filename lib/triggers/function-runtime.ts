@@ -44,6 +44,7 @@ export function createFunctionRuntime(
       dependencies: { atlas, credentials: secretCredentials(secrets, config.atlasSecretId) },
       api: config.atlasApi,
       allowedOrgIds: config.allowedOrgIds,
+      includeProjects: config.includeProjects,
     },
   }
 }

@@ -39,15 +39,16 @@ describe('outcomeOfRefusal', () => {
       status: 404,
       retryable: true,
     })
-    expect(answer(404, undefined).detail).toBe('Atlas answered 404 without saying what')
+    expect(answer(404, undefined).detail).toBe('Atlas answered 404 without naming what is missing')
   })
 
-  it("carries Atlas's errorCode and detail", () => {
+  it("carries Atlas's errorCode and detail, the detail apart from ours", () => {
     expect(answer(403, atlasError(403, 'USER_UNAUTHORIZED', 'not an owner'))).toEqual({
       outcome: 'forbidden',
       status: 403,
       errorCode: 'USER_UNAUTHORIZED',
-      detail: 'not an owner',
+      atlasDetail: 'not an owner',
+      detail: expect.stringContaining('Organization Owner'),
       retryable: false,
     })
   })

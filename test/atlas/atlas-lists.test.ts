@@ -4,7 +4,9 @@ import {
   partitionByUsername,
   readInvitation,
   readInvitationList,
-  readUserPage,
+  readPage,
+  readScopeId,
+  readUser,
 } from '../../lib/atlas/atlas-lists.ts'
 import { recording } from '../support/recordings.ts'
 
@@ -22,6 +24,7 @@ describe('readInvitationList', () => {
       id: INVITE,
       username: 'test-783@mongodb.com',
       status: 'PENDING',
+      via: 'invitations',
     })
     expect(readInvitationList([])).toEqual([])
   })
@@ -44,19 +47,22 @@ describe('readInvitation', () => {
       id: INVITE,
       username: 'test-783@mongodb.com',
       status: 'PENDING',
+      via: 'invitations',
     })
   })
 })
 
-describe('readUserPage', () => {
+describe('readPage of users', () => {
+  const readUserPage = (body: unknown) => readPage(body, readUser)
   it('reads the recorded users page: ids, usernames and membership statuses', () => {
     const page = readUserPage(JSON.parse(recording('list-org-users-200').body))
     expect(page?.totalCount).toBe(3)
-    expect(page?.entries.map((entry) => entry.status)).toEqual(['ACTIVE', 'ACTIVE', 'PENDING'])
-    expect(page?.entries[2]).toEqual({
+    expect(page?.items.map((entry) => entry.status)).toEqual(['ACTIVE', 'ACTIVE', 'PENDING'])
+    expect(page?.items[2]).toEqual({
       id: '6a1cfcb2adbc612d01a9a0fc',
       username: 'test-file-911@mongodb.com',
       status: 'PENDING',
+      via: 'users',
     })
   })
 
@@ -77,12 +83,33 @@ describe('usernames', () => {
   it('are compared trimmed and case-insensitively', () => {
     expect(normalizeUsername('  Leaver@Example.COM ')).toBe('leaver@example.com')
     const entries = [
-      { id: INVITE, username: 'Leaver@example.com', status: 'PENDING' },
-      { id: 'a'.repeat(24), username: 'colleague@example.com', status: 'PENDING' },
+      {
+        id: INVITE,
+        username: 'Leaver@example.com',
+        status: 'PENDING',
+        via: 'invitations' as const,
+      },
+      {
+        id: 'a'.repeat(24),
+        username: 'colleague@example.com',
+        status: 'PENDING',
+        via: 'invitations' as const,
+      },
     ]
     expect(partitionByUsername(entries, 'leaver@EXAMPLE.com')).toEqual({
       matching: [entries[0]],
       others: [entries[1]],
     })
+  })
+})
+
+describe('readPage of organizations and projects', () => {
+  it('reads the recorded organization list, leaving deleted ones out', () => {
+    const page = readPage(JSON.parse(recording('list-orgs-200').body), readScopeId)
+    expect(page).toEqual({ items: ['a0123456789abcdef012345a'], totalCount: 1 })
+    expect(readPage({ results: [{ id: INVITE, isDeleted: true }] }, readScopeId)?.items).toEqual([
+      null,
+    ])
+    expect(readPage({ results: [{ name: 'no id' }] }, readScopeId)).toBeUndefined()
   })
 })

@@ -8,7 +8,11 @@ const notFound = (body: unknown) => ({ status: 404, headers: {}, body })
 describe('missingThing: what a 404 is evidence of', () => {
   it.each([
     ['names the invitation', { errorCode: 'ANYTHING', parameters: [INVITE] }, 'target'],
-    ['names it beside its container', { parameters: [INVITE, ORG] }, 'target'],
+    [
+      'names it beside its container (which is missing?)',
+      { parameters: [INVITE, ORG] },
+      'unexplained',
+    ],
     ['names the organization only', { errorCode: 'ORG_NOT_FOUND', parameters: [ORG] }, 'container'],
     [
       'is RESOURCE_NOT_FOUND for the path (a removed route)',
@@ -24,6 +28,10 @@ describe('missingThing: what a 404 is evidence of', () => {
     ['names the id with another type', { parameters: [Number.NaN, { id: INVITE }] }, 'unexplained'],
   ])('a 404 that %s → %s', (_what, body, expected) => {
     expect(missingThing(notFound(body), INVITE, [ORG])).toBe(expected)
+  })
+
+  it('cannot tell the target from the container when they are the same id', () => {
+    expect(missingThing(notFound({ parameters: [ORG] }), ORG, [ORG])).toBe('unexplained')
   })
 
   it('reads nothing into answers that are not 404', () => {

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process'
+import { userInfo } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { runRevokeCommand } from '../../cli/revoke-command.ts'
@@ -69,8 +70,10 @@ describe('npm run revoke', () => {
         invitationId: invitation.id,
         outcome: 'revoked',
         status: 204,
+        requestedBy: { trigger: 'cli', cliUser: userInfo().username },
       })),
     )
+    expect(result.stderr).toEqual(['revoke: 3 revoked, 0 already gone, 0 failed'])
     expect(simulator.counters()).toMatchObject({
       requests: 4,
       challenges: 1,
@@ -136,9 +139,13 @@ describe('npm run revoke', () => {
         orgId: DEMO_ORG_ID,
         invitationId: first.id,
         userId: first.userId,
+        username: first.username,
         outcome: 'revoked',
         status: 204,
+        requestedBy: { trigger: 'cli', cliUser: userInfo().username },
       },
+      // The invitation went with its user: Atlas says so when asked.
+      expect.objectContaining({ invitationId: first.id, outcome: 'already_gone', status: 404 }),
     ])
     // The invitation is read for its username, the pending user found by it and removed by user id.
     expect(
@@ -148,6 +155,7 @@ describe('npm run revoke', () => {
       `GET /api/atlas/v2/orgs/${DEMO_ORG_ID}/invites/${first.id}`,
       `GET /api/atlas/v2/orgs/${DEMO_ORG_ID}/users`,
       `DELETE /api/atlas/v2/orgs/${DEMO_ORG_ID}/users/${first.userId}`,
+      `DELETE /api/atlas/v2/orgs/${DEMO_ORG_ID}/invites/${first.id}`,
     ])
   })
 
@@ -159,6 +167,7 @@ describe('npm run revoke', () => {
     expect(result.code).toBe(0)
     expect(result.stderr).toEqual([
       `revoke: warning: Atlas marks /api/atlas/v2/orgs/${DEMO_ORG_ID}/invites/${first.id} deprecated (Deprecation: Wed, 19 Feb 2025 00:00:00 GMT, Sunset: Thu, 1 Jul 2027 00:00:00 GMT); see --api`,
+      'revoke: 2 revoked, 0 already gone, 0 failed',
     ])
   })
 
@@ -257,7 +266,7 @@ describe('npm run revoke as a process', () => {
   it('revokes and exits 0, then exits 2 on bad input with one line and no stack trace', async () => {
     const env = keyEnv()
     const ok = await spawn(['--org', DEMO_ORG_ID, '--invite', first.id], env)
-    expect(ok).toMatchObject({ code: 0, stderr: '' })
+    expect(ok).toMatchObject({ code: 0, stderr: 'revoke: 1 revoked, 0 already gone, 0 failed\n' })
     expect(JSON.parse(ok.stdout)).toMatchObject({ invitationId: first.id, outcome: 'revoked' })
 
     const bad = await spawn(['--org', DEMO_ORG_ID, '--invite', 'zz'], env)

@@ -15,7 +15,32 @@ describe('loadFunctionConfig', () => {
       secretTtlSeconds: 300,
       allowUnauthenticatedDelete: false,
       queueConcurrency: 5,
+      includeProjects: false,
+      revokeQueueUrl: undefined,
+      oktaSecretId: undefined,
     })
+  })
+
+  it('reads the person-wide and Okta settings, and checks they go together', () => {
+    const queue =
+      'https://sqs.eu-west-1.amazonaws.com/123456789012/atlas-invite-revoker-prod-revoke'
+    expect(
+      loadFunctionConfig(
+        {
+          ...base,
+          INCLUDE_PROJECT_INVITATIONS: 'true',
+          REVOKE_QUEUE_URL: queue,
+          OKTA_SECRET_ID: 'okta',
+        },
+        'http',
+      ),
+    ).toMatchObject({ includeProjects: true, revokeQueueUrl: queue, oktaSecretId: 'okta' })
+    expect(() => loadFunctionConfig({ ...base, REVOKE_QUEUE_URL: 'revoke-queue' }, 'http')).toThrow(
+      'REVOKE_QUEUE_URL must be an SQS queue URL',
+    )
+    expect(() => loadFunctionConfig({ ...base, OKTA_SECRET_ID: 'okta' }, 'http')).toThrow(
+      'OKTA_SECRET_ID needs REVOKE_QUEUE_URL',
+    )
   })
 
   it('allows the unauthenticated DELETE only under serverless-offline', () => {
@@ -27,6 +52,13 @@ describe('loadFunctionConfig', () => {
     expect(() => loadFunctionConfig(inLambda, 'http')).toThrow(
       'LOCAL_DEV_ALLOW_UNAUTHENTICATED_DELETE may be true only under serverless-offline (IS_OFFLINE)',
     )
+    // Real Lambda says so itself, whatever IS_OFFLINE claims.
+    expect(() =>
+      loadFunctionConfig(
+        { ...inLambda, IS_OFFLINE: 'true', AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x' },
+        'http',
+      ),
+    ).toThrow('may be true only under serverless-offline')
     expect(loadFunctionConfig({ ...inLambda, IS_OFFLINE: 'true' }, 'http')).toMatchObject({
       allowUnauthenticatedDelete: true,
     })

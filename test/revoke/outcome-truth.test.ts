@@ -88,9 +88,20 @@ describe('1. users mode by invitation id: the invitation id is no user id', () =
       )
     }
     expect(pending(first.id)).toBe(true)
+    // By username it works: the Users API finds the pending user; the invitations API, gone as
+    // MongoDB documents it (410), has nothing more to show.
+    fixture.simulator.behave({ invitationsRemoved: 'gone' })
     expect(await post({ orgId: DEMO_ORG_ID, username: first.username }, 'users')).toMatchObject({
       status: 200,
       body: { outcome: 'revoked', invitations: [{ userId: first.userId, outcome: 'revoked' }] },
+    })
+  })
+
+  it('after the sunset, a removed invitations API that does not answer 410 is an outage, not "nothing there"', async () => {
+    fixture.simulator.behave({ invitationsRemoved: 'html' })
+    expect(await post({ orgId: DEMO_ORG_ID, username: first.username }, 'users')).toMatchObject({
+      status: 503,
+      body: { outcome: 'upstream_error' },
     })
   })
 })
@@ -165,7 +176,8 @@ describe('2. a 404 settles only with evidence', () => {
   })
 
   it('the same in users mode: a removal 404 naming nothing is checked against the pending users', async () => {
-    fixture.simulator.behave({ notFoundNamesId: false })
+    // After the sunset (410), so the Users API is the only one consulted.
+    fixture.simulator.behave({ notFoundNamesId: false, invitationsRemoved: 'gone' })
     fixture.simulator.faults.enqueue(deleteNotFound)
     expect(await post({ orgId: DEMO_ORG_ID, username: first.username }, 'users')).toMatchObject({
       status: 503,
@@ -216,6 +228,7 @@ describe('3. lists are checked against the request', () => {
         body: { outcome: 'revoked', invitations: [{ invitationId: invitation.id }] },
       })
     }
+    fixture.simulator.behave({ invitationsRemoved: 'gone' })
     expect(await post({ orgId: DEMO_ORG_ID, username: third.username }, 'users')).toMatchObject({
       status: 200,
       body: { outcome: 'revoked', invitations: [{ userId: third.userId }] },

@@ -10,12 +10,25 @@ describe('parseRevokeRequest', () => {
       kind: 'invitation',
       orgId: ORG,
       invitationId: INVITE,
+      dryRun: false,
     })
-    expect(parseRevokeRequest({ orgId: ORG, username: ' leaver@example.com ' })).toEqual({
+    expect(parseRevokeRequest({ orgId: ORG, username: ' Leaver@Example.com ' })).toEqual({
       kind: 'username',
-      orgId: ORG,
+      orgIds: [ORG],
       username: 'leaver@example.com',
+      dryRun: false,
     })
+  })
+
+  it('takes a username alone (search everywhere), with orgIds, or as a dry run', () => {
+    expect(parseRevokeRequest({ username: 'leaver@example.com', dryRun: true })).toEqual({
+      kind: 'username',
+      username: 'leaver@example.com',
+      dryRun: true,
+    })
+    expect(
+      parseRevokeRequest({ username: 'leaver@example.com', orgIds: [ORG, ORG, INVITE] }),
+    ).toMatchObject({ orgIds: [ORG, INVITE] })
   })
 
   it.each([
@@ -26,6 +39,14 @@ describe('parseRevokeRequest', () => {
     [
       { orgId: ORG, invitationId: INVITE, username: 'a@b.c' },
       'username must not be given together with invitationId',
+    ],
+    [{ orgId: ORG, invitationId: ORG }, 'invitationId must differ from orgId'],
+    [{ orgId: ORG, invitationId: INVITE, dryRun: 'yes' }, 'dryRun must be true or false'],
+    [{ username: 'a@b.c', orgIds: [] }, 'orgIds must be a list of 1 to 100 organization ids'],
+    [{ username: 'a@b.c', orgIds: ['x'] }, 'orgIds[0] must be 24 lowercase hex digits'],
+    [
+      { username: 'a@b.c', orgId: ORG, orgIds: [ORG] },
+      'orgIds must not be given together with orgId',
     ],
     [{ orgId: ORG, username: 7 }, 'username must be a string (got number)'],
     [{ orgId: ORG, username: 'not-an-email' }, 'username must be an email address'],

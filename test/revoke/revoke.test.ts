@@ -40,7 +40,8 @@ describe('revoke', () => {
     )
     expect(report).toMatchObject({
       outcome: 'revoked',
-      request: { kind: 'username', orgId: DEMO_ORG_ID, username: first.username },
+      request: { kind: 'username', orgIds: [DEMO_ORG_ID], username: first.username },
+      searched: [{ orgId: DEMO_ORG_ID, found: 1 }],
       revocations: [{ orgId: DEMO_ORG_ID, invitationId: first.id, outcome: 'revoked' }],
       ignored: [],
       attempts: 3,

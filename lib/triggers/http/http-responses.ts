@@ -43,23 +43,27 @@ export function refusal(
   return json(statusCode, { error, message, ...extra, requestId }, headers)
 }
 
+/**
+ * The answer to a revoke request: its outcome, what it was about, every invitation it found
+ * (and, for a person, every organization and project searched), and on failure what Atlas
+ * refused with and our explanation (never Atlas's own text, which may name our egress IP).
+ */
 export function reportResponse(report: RevokeReport, requestId: string): HttpResult {
   const statusCode = HTTP_STATUS_OF_OUTCOME[report.outcome]
   const { request } = report
   const target =
     request.kind === 'invitation'
-      ? {
-          invitationId: request.invitationId,
-          ...userIds(report),
-        }
+      ? { orgId: request.orgId, invitationId: request.invitationId, ...userIds(report) }
       : {
+          ...(request.orgIds?.length === 1 ? { orgId: request.orgIds[0] } : {}),
           username: request.username,
+          searched: report.searched.map(searchRecord),
           invitations: report.revocations.map(revocationTarget),
         }
   const body = {
     outcome: report.outcome,
-    orgId: request.orgId,
     ...target,
+    ...(request.dryRun ? { dryRun: true } : {}),
     ...(statusCode === 502 && report.errorCode !== undefined
       ? { errorCode: report.errorCode }
       : {}),
@@ -73,9 +77,21 @@ export function reportResponse(report: RevokeReport, requestId: string): HttpRes
   return json(statusCode, body, retryAfter)
 }
 
-/** One revocation as callers see it: the invitation or (users mode) user, and its outcome. */
+function searchRecord(search: RevokeReport['searched'][number]) {
+  return {
+    orgId: search.orgId,
+    ...(search.groupId === undefined ? {} : { groupId: search.groupId }),
+    ...(search.failure === undefined
+      ? { found: search.found ?? 0 }
+      : { outcome: search.failure.outcome }),
+  }
+}
+
+/** One revocation as callers see it: where, the invitation or (users mode) user, its outcome. */
 function revocationTarget(revocation: RevokeReport['revocations'][number]) {
   return {
+    orgId: revocation.orgId,
+    ...(revocation.groupId === undefined ? {} : { groupId: revocation.groupId }),
     ...(revocation.invitationId === undefined ? {} : { invitationId: revocation.invitationId }),
     ...(revocation.userId === undefined ? {} : { userId: revocation.userId }),
     outcome: revocation.outcome,

@@ -1,8 +1,8 @@
 /**
  * The HTTP function's container state: the shared runtime, plus the verifier for the current
- * webhook secret and the answers to webhooks this container saw (for replays).
+ * webhook secret, the answers to webhooks this container saw (for replays), the Okta event hook
+ * secret and the revoke queue requests are handed to.
  */
-
 import type { FunctionConfig } from '../../config/function-config.ts'
 import {
   createFunctionRuntime,
@@ -10,6 +10,7 @@ import {
   type RuntimeOverrides,
 } from '../function-runtime.ts'
 import type { HttpResult } from './http-responses.ts'
+import { type RevokeQueue, sqsRevokeQueue } from './revoke-queue.ts'
 import { WebhookReplays } from './webhook-replays.ts'
 import { TOLERANCE_SECONDS, type WebhookVerifier, webhookVerifier } from './webhook-signature.ts'
 
@@ -18,25 +19,38 @@ export interface HttpRuntime extends FunctionRuntime {
   webhookVerifier(): Promise<WebhookVerifier>
   /** Answers to signed webhooks this container saw within the signature's tolerance window. */
   readonly webhookReplays: WebhookReplays<HttpResult>
+  /** The Okta event hook's Authorization value (read through the secrets cache). */
+  oktaSecret(): Promise<string>
+  /** Where requests are handed over (REVOKE_QUEUE_URL); absent when not configured. */
+  readonly revokeQueue: RevokeQueue | undefined
+}
+
+export interface HttpRuntimeOverrides extends RuntimeOverrides {
+  /** Default: SQS at REVOKE_QUEUE_URL. */
+  readonly revokeQueue?: RevokeQueue
 }
 
 export function createHttpRuntime(
   config: FunctionConfig,
-  overrides: RuntimeOverrides = {},
+  overrides: HttpRuntimeOverrides = {},
 ): HttpRuntime {
   const runtime = createFunctionRuntime(config, overrides)
   let verifier: { secret: string; verify: WebhookVerifier } | undefined
+  const queueUrl = config.revokeQueueUrl
   return {
     ...runtime,
     webhookReplays: new WebhookReplays<HttpResult>({
-      ttlMs: TOLERANCE_SECONDS * 1000,
-      // A settled answer stays; one a retry could change is forgotten so the retry runs.
-      keep: (answer) => answer.statusCode === 200,
+      // A delivery stays valid while its timestamp is within the tolerance either way.
+      ttlMs: 2 * TOLERANCE_SECONDS * 1000,
+      // A settled (or queued) answer stays; one a retry could change is forgotten so the retry runs.
+      keep: (answer) => answer.statusCode === 200 || answer.statusCode === 202,
     }),
     async webhookVerifier() {
       const secret = await runtime.secrets.read(config.webhookSecretId ?? '', 'WEBHOOK_SECRET_ID')
       if (verifier?.secret !== secret) verifier = { secret, verify: webhookVerifier(secret) }
       return verifier.verify
     },
+    oktaSecret: () => runtime.secrets.read(config.oktaSecretId ?? '', 'OKTA_SECRET_ID'),
+    revokeQueue: overrides.revokeQueue ?? (queueUrl ? sqsRevokeQueue(queueUrl) : undefined),
   }
 }

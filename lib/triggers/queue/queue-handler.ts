@@ -1,6 +1,7 @@
 /**
- * The SQS function: each record is a revoke request (raw or SNS-wrapped). Only `revoked` and
- * `already_gone` ack a record; everything else is a batch item failure, so SQS redelivers it
+ * The SQS function: each record is a revoke request (raw, SNS-wrapped, or an EventBridge event
+ * carrying one or an Okta leaver event). Only `revoked` and `already_gone` (or a dry run's
+ * report) ack a record; everything else is a batch item failure, so SQS redelivers it
  * and, after maxReceiveCount, moves it to the DLQ. Records run concurrently up to
  * QUEUE_CONCURRENCY (FIFO queues: in order, and a failed record fails the rest of its own
  * message group only), all within the invocation's deadline.
@@ -21,7 +22,7 @@ import { ValidationError } from '../../errors.ts'
 import { describeError } from '../../logging/describe-error.ts'
 import { createLogger, warnDeprecation } from '../../logging/logger.ts'
 import { logReport } from '../../logging/revocation-log.ts'
-import { OUTCOME_TABLE } from '../../outcome.ts'
+import { type OutcomeKind, rulesOf } from '../../outcome.ts'
 import { OrgNotAllowedError, revoke } from '../../revoke/revoke.ts'
 import {
   createFunctionRuntime,
@@ -36,7 +37,7 @@ import {
   RecordNotSettledError,
   shouldFailWholeBatch,
 } from './batch-failure-policy.ts'
-import { parseQueueMessage } from './queue-message.ts'
+import { type QueueMessage, readQueueMessage } from './queue-message.ts'
 
 export interface QueueHandlerOptions extends RuntimeOverrides {
   readonly logger?: Logger
@@ -130,17 +131,40 @@ async function revokeRecord(
 ): Promise<void> {
   if (Date.now() >= deadline)
     throw new RecordNotSettledError('deadline reached before the record started', 'environment')
-  let report: Awaited<ReturnType<typeof revoke>>
+  const message = messageOf(record)
+  if (message.requests.length === 0) {
+    logger.info('record acked: nothing to revoke', {
+      messageId: record.messageId,
+      reason: message.ignored,
+    })
+    return
+  }
+  const requestedBy = { ...message.requestedBy, messageId: record.messageId }
+  let worst: OutcomeKind | undefined
+  for (const request of message.requests) {
+    let report: Awaited<ReturnType<typeof revoke>>
+    try {
+      report = await revoke(request, runtime.revokeSettings, deadline)
+    } catch (error) {
+      // Malformed, or for an organization this deployment does not serve: the message's fault.
+      if (error instanceof ValidationError || error instanceof OrgNotAllowedError)
+        throw new RecordNotSettledError(error.message, 'message')
+      throw error
+    }
+    logReport(logger, report, requestedBy)
+    if (worst === undefined || rulesOf(report.outcome).precedence < rulesOf(worst).precedence)
+      worst = report.outcome
+  }
+  const rules = rulesOf(worst ?? 'already_gone')
+  if (!rules.done)
+    throw new RecordNotSettledError(`outcome ${worst}`, rules.sqsFailure ?? 'environment')
+}
+
+function messageOf(record: SQSRecord): QueueMessage {
   try {
-    report = await revoke(parseQueueMessage(record.body), runtime.revokeSettings, deadline)
+    return readQueueMessage(record.body)
   } catch (error) {
-    // Malformed, or for an organization this deployment does not serve: the message's fault.
-    if (error instanceof ValidationError || error instanceof OrgNotAllowedError)
-      throw new RecordNotSettledError(error.message, 'message')
+    if (error instanceof ValidationError) throw new RecordNotSettledError(error.message, 'message')
     throw error
   }
-  logReport(logger, report, { messageId: record.messageId })
-  const rules = OUTCOME_TABLE[report.outcome]
-  if (!rules.settled)
-    throw new RecordNotSettledError(`outcome ${report.outcome}`, rules.sqsFailure ?? 'environment')
 }

@@ -10,7 +10,8 @@ const INVITE = '6a793f89c0eb9e7a177165b6'
 const report = (fields: Partial<RevokeReport>): RevokeReport => ({
   outcome: 'revoked',
   retryable: false,
-  request: { kind: 'invitation', orgId: ORG, invitationId: INVITE },
+  request: { kind: 'invitation', orgId: ORG, invitationId: INVITE, dryRun: false },
+  searched: [],
   revocations: [],
   ignored: [],
   attempts: 1,
@@ -29,6 +30,7 @@ describe('reportResponse', () => {
       throttled: 503,
       upstream_error: 503,
       active_member: 409,
+      would_revoke: 200,
     })
   })
 
@@ -59,10 +61,11 @@ describe('reportResponse', () => {
     )
   })
 
-  it('lists one entry per invitation for a username request', () => {
+  it('lists every search and every invitation for a username request', () => {
     const response = reportResponse(
       report({
-        request: { kind: 'username', orgId: ORG, username: 'a@b.c' },
+        request: { kind: 'username', orgIds: [ORG], username: 'a@b.c', dryRun: false },
+        searched: [{ orgId: ORG, found: 1 }],
         revocations: [
           {
             orgId: ORG,
@@ -79,8 +82,25 @@ describe('reportResponse', () => {
       outcome: 'revoked',
       orgId: ORG,
       username: 'a@b.c',
-      invitations: [{ invitationId: INVITE, outcome: 'revoked' }],
+      searched: [{ orgId: ORG, found: 1 }],
+      invitations: [{ orgId: ORG, invitationId: INVITE, outcome: 'revoked' }],
       requestId: 'r',
     })
+  })
+
+  it('returns our explanation of a failure, never Atlas’s own text', () => {
+    const body = JSON.parse(
+      reportResponse(
+        report({
+          outcome: 'forbidden',
+          status: 403,
+          detail: 'ours',
+          atlasDetail: 'IP address 203.0.113.9 is not allowed',
+        }),
+        'r',
+      ).body,
+    )
+    expect(body.detail).toBe('ours')
+    expect(JSON.stringify(body)).not.toContain('203.0.113.9')
   })
 })

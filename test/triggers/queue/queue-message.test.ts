@@ -1,35 +1,45 @@
 import { describe, expect, it } from 'vitest'
-import { parseQueueMessage } from '../../../lib/triggers/queue/queue-message.ts'
+import { readQueueMessage } from '../../../lib/triggers/queue/queue-message.ts'
 import { snsNotification } from '../../support/lambda-events.ts'
 
 const ORG = 'a0123456789abcdef012345a'
 const INVITE = '6a793f89c0eb9e7a177165b6'
 
-describe('parseQueueMessage', () => {
+describe('readQueueMessage', () => {
   it('reads a raw request and one wrapped in an SNS notification', () => {
-    const expected = { kind: 'invitation', orgId: ORG, invitationId: INVITE }
-    expect(parseQueueMessage(JSON.stringify({ orgId: ORG, invitationId: INVITE }))).toEqual(
-      expected,
-    )
-    expect(parseQueueMessage(snsNotification({ orgId: ORG, invitationId: INVITE }))).toEqual(
-      expected,
-    )
-    expect(
-      parseQueueMessage(snsNotification({ orgId: ORG, username: 'leaver@example.com' })),
-    ).toEqual({
-      kind: 'username',
-      orgId: ORG,
-      username: 'leaver@example.com',
+    const request = { orgId: ORG, invitationId: INVITE }
+    expect(readQueueMessage(JSON.stringify(request))).toEqual({
+      requests: [request],
+      requestedBy: { trigger: 'queue' },
+    })
+    expect(readQueueMessage(snsNotification(request))).toEqual({
+      requests: [request],
+      requestedBy: { trigger: 'queue' },
     })
   })
 
+  it('keeps who asked when our HTTP function handed the request over', () => {
+    const body = {
+      username: 'leaver@example.com',
+      requestedBy: { trigger: 'okta', oktaEventId: 'ab62c0bc', requestId: 'r-1', extra: 'x' },
+    }
+    expect(readQueueMessage(JSON.stringify(body)).requestedBy).toEqual({
+      trigger: 'okta',
+      oktaEventId: 'ab62c0bc',
+      requestId: 'r-1',
+      webhookId: undefined,
+      iamCaller: undefined,
+    })
+    // Anything else claiming to be someone is just the queue.
+    expect(
+      readQueueMessage(JSON.stringify({ ...body, requestedBy: { trigger: 'cli' } })).requestedBy,
+    ).toEqual({ trigger: 'queue' })
+  })
+
   it('names what is wrong', () => {
-    expect(() => parseQueueMessage('{')).toThrow('body is not JSON')
-    expect(() => parseQueueMessage(JSON.stringify({ Type: 'Notification', Message: '{' }))).toThrow(
+    expect(() => readQueueMessage('{')).toThrow('body is not JSON')
+    expect(() => readQueueMessage(JSON.stringify({ Type: 'Notification', Message: '{' }))).toThrow(
       'Message is not JSON',
-    )
-    expect(() => parseQueueMessage(JSON.stringify({ orgId: ORG, invitationId: 'x' }))).toThrow(
-      'invitationId must be 24 lowercase hex digits',
     )
   })
 })

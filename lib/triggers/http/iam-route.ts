@@ -1,0 +1,40 @@
+/** `DELETE /orgs/{orgId}/invites/{invitationId}`: AWS automation, signed with SigV4 (IAM authorizer). */
+import { ValidationError } from '../../errors.ts'
+import type { ApiRequest } from './api-request.ts'
+import type { HttpContext } from './http-context.ts'
+import { type HttpResult, refusal, reportResponse } from './http-responses.ts'
+import { revokeForRoute } from './revoke-route.ts'
+
+export async function iamRevocation(
+  request: ApiRequest,
+  context: HttpContext,
+  orgId: string,
+  invitationId: string,
+): Promise<HttpResult> {
+  const runtime = context.runtime()
+  if (!request.iamCaller && !runtime.config.allowUnauthenticatedDelete) {
+    return refusal(
+      403,
+      'iam_required',
+      'this route needs an IAM-signed request (API Gateway IAM authorizer)',
+      context.requestId,
+    )
+  }
+  const input = {
+    orgId: decodeSegment(orgId, 'orgId'),
+    invitationId: decodeSegment(invitationId, 'invitationId'),
+  }
+  const report = await revokeForRoute(input, context, {
+    trigger: 'iam',
+    iamCaller: request.iamCaller,
+  })
+  return reportResponse(report, context.requestId)
+}
+
+function decodeSegment(segment: string, field: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    throw new ValidationError(field, 'is not a valid path segment')
+  }
+}

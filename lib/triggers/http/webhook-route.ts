@@ -1,0 +1,113 @@
+/**
+ * `POST /revocations`: an HR system's signed webhook (Standard Webhooks). The signature is
+ * checked on the raw bytes before anything else; a replay gets the first answer. When Atlas
+ * cannot finish the revocation now (throttled, unavailable, the deadline) the request is handed
+ * to the revoke queue and answered 202 `queued`, so whether the offboarding happens no longer
+ * depends on the sender retrying; only if the queue refuses too is the answer a 503.
+ */
+import { SecretUnavailableError } from '../../credentials/secret-cache.ts'
+import { describeError } from '../../logging/describe-error.ts'
+import type { RevokeReport } from '../../revoke/revoke-report.ts'
+import type { ApiRequest } from './api-request.ts'
+import type { HttpContext } from './http-context.ts'
+import { type HttpResult, json, refusal, reportResponse } from './http-responses.ts'
+import { EnqueueFailedError } from './revoke-queue.ts'
+import { revokeForRoute } from './revoke-route.ts'
+import { WebhookSignatureError } from './webhook-signature.ts'
+
+export const MAX_BODY_BYTES = 16 * 1024
+
+export async function webhookRevocation(
+  request: ApiRequest,
+  context: HttpContext,
+): Promise<HttpResult> {
+  const { requestId, logger } = context
+  const runtime = context.runtime()
+  if (request.body.length > MAX_BODY_BYTES) {
+    return refusal(
+      413,
+      'payload_too_large',
+      `bodies are limited to ${MAX_BODY_BYTES} bytes`,
+      requestId,
+    )
+  }
+  const verify = await runtime.webhookVerifier()
+  let webhookId: string
+  try {
+    webhookId = verify(request.headers, request.body)
+  } catch (error) {
+    if (!(error instanceof WebhookSignatureError)) throw error
+    logger.warn('webhook signature rejected', {
+      reason: error.message,
+      webhookId: request.headers['webhook-id'],
+    })
+    return refusal(401, 'invalid_signature', error.message, requestId)
+  }
+  const { answer, replayed } = await runtime.webhookReplays.answer(webhookId, request.body, () =>
+    revokeOrHandOver(request.body, webhookId, context),
+  )
+  if (replayed) logger.info('webhook replay answered from the first delivery', { webhookId })
+  return answer
+}
+
+async function revokeOrHandOver(
+  rawBody: Buffer,
+  webhookId: string,
+  context: HttpContext,
+): Promise<HttpResult> {
+  let body: unknown
+  try {
+    body = JSON.parse(rawBody.toString('utf8'))
+  } catch {
+    return refusal(400, 'invalid_json', 'the body is not JSON', context.requestId, {
+      field: 'body',
+    })
+  }
+  let report: RevokeReport
+  try {
+    report = await revokeForRoute(body, context, { trigger: 'webhook', webhookId })
+  } catch (error) {
+    // The Atlas key could not be read: the request is valid, and the queue can do it later.
+    if (error instanceof SecretUnavailableError) {
+      const handedOver = await handOver(body, webhookId, context, 'the Atlas key could not be read')
+      if (handedOver) return handedOver
+    }
+    throw error
+  }
+  const answer = reportResponse(report, context.requestId)
+  if (!report.retryable || report.request.dryRun) return answer
+  return (await handOver(body, webhookId, context, `Atlas answered ${report.outcome}`)) ?? answer
+}
+
+/** The 202 for a request the revoke queue took, or `undefined` when there is no queue or it refused. */
+async function handOver(
+  body: unknown,
+  webhookId: string,
+  context: HttpContext,
+  why: string,
+): Promise<HttpResult | undefined> {
+  const queue = context.runtime().revokeQueue
+  if (!queue || typeof body !== 'object' || body === null) return undefined
+  const { requestId } = context
+  try {
+    await queue.send([
+      {
+        ...(body as Record<string, unknown>),
+        requestedBy: { trigger: 'webhook', webhookId, requestId },
+      },
+    ])
+  } catch (error) {
+    if (!(error instanceof EnqueueFailedError)) throw error
+    context.logger.error('webhook not handed to the revoke queue', {
+      webhookId,
+      error: describeError(error),
+    })
+    return undefined
+  }
+  context.logger.info('webhook handed to the revoke queue', { webhookId, why })
+  return json(202, {
+    outcome: 'queued',
+    detail: `${why}; the revoke queue will finish it, retrying as needed`,
+    requestId,
+  })
+}
