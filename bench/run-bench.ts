@@ -41,8 +41,10 @@ const settings = quick
       throughputRepetitions: 3,
     }
 
-// Handlers in this process stay quiet; the throughput worker logs as deployed (its output is discarded).
+// Handlers in this process stay quiet (logs and metrics both print to stdout, where the table
+// goes); the throughput worker logs and counts as deployed (its output is discarded).
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT'
+process.env.POWERTOOLS_METRICS_DISABLED = 'true'
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const started = performance.now()
 const progress = (line: string) => process.stderr.write(`bench: ${line}\n`)

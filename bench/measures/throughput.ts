@@ -42,7 +42,7 @@ function throughputRun(atlasUrl: string, count: number, offset: number): Promise
       [atlasUrl, String(count), String(CONCURRENCY), String(offset)],
       {
         stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-        env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'INFO' },
+        env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_METRICS_DISABLED: 'false' },
       },
     )
     worker.once('message', (message) => resolve(message as Throughput))

@@ -182,6 +182,11 @@ export class SimulatedAtlasState {
     return this.#orgs.get(orgId)
   }
 
+  addOrg(org: SimulatedOrg): SimulatedOrg {
+    this.#orgs.set(org.id, org)
+    return org
+  }
+
   /** The organization is deleted: keys that had a role there now get 404 for it. */
   removeOrg(orgId: string): boolean {
     return this.#orgs.delete(orgId)

@@ -5,8 +5,26 @@
  * `filter username = "leaver@example.com"` (see the README).
  */
 import type { Logger } from '@aws-lambda-powertools/logger'
+import type { DeprecationNotice } from '../atlas/deprecation-notice.ts'
 import { OUTCOME_TABLE } from '../outcome.ts'
 import type { RevokeReport } from '../revoke/revoke-report.ts'
+import { countDeprecation, countRevocation, type MetricSink } from './revocation-metrics.ts'
+
+/** Where a revocation is recorded: the log (the audit trail) and the metrics. */
+export interface Observer {
+  readonly logger: Logger
+  readonly metrics: MetricSink
+}
+
+/** The audit lines and the metrics of one revoke request. */
+export function recordReport(
+  observer: Observer,
+  report: RevokeReport,
+  requestedBy: RequestedBy,
+): void {
+  logReport(observer.logger, report, requestedBy)
+  countRevocation(observer.metrics, report, requestedBy.trigger)
+}
 
 /** Who asked: the trigger and its own id for the request. */
 export interface RequestedBy {
@@ -70,4 +88,15 @@ export function logReport(logger: Logger, report: RevokeReport, requestedBy: Req
       ? { ignoredEntries: report.ignored.map((entry) => ({ id: entry.id, status: entry.status })) }
       : {}),
   })
+}
+
+/** Atlas's deprecation dates for the API in use, logged and counted (once per cold start). */
+export function warnDeprecation(observer: Observer): (notice: DeprecationNotice) => void {
+  return (notice) => {
+    observer.logger.warn(
+      'Atlas marks the API in use as deprecated; see the README section on migrating',
+      { atlasPath: notice.path, deprecation: notice.deprecation, sunset: notice.sunset },
+    )
+    countDeprecation(observer.metrics)
+  }
 }

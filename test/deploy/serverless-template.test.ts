@@ -14,14 +14,30 @@ const ATLAS_ARN = 'arn:aws:secretsmanager:eu-west-1:210987654321:secret:prod/atl
 const WEBHOOK_ARN =
   'arn:aws:secretsmanager:eu-west-1:210987654321:secret:prod/webhook-secret-Ef34Gh'
 
-type Resource = { Type: string; Properties: Record<string, unknown>; [key: string]: unknown }
+const OKTA_ARN = 'arn:aws:secretsmanager:eu-west-1:210987654321:secret:prod/okta-hook-Ij56Kl'
+
+type Resource = {
+  Type: string
+  Properties: Record<string, unknown>
+  Condition?: string
+  [key: string]: unknown
+}
+interface Template {
+  Resources: Record<string, Resource>
+  Outputs: Record<string, unknown>
+  Conditions: Record<string, unknown>
+}
 let resources: Record<string, Resource>
 let outputs: Record<string, unknown>
 let outDir: string
+/** The same stack with every optional parameter set (Okta, EventBridge, VPC). */
+let optional: Template
+const folders: string[] = []
 
-beforeAll(async () => {
-  outDir = mkdtempSync(join(tmpdir(), 'sls-package-'))
-  await run('npm', ['run', '-s', 'package', '--', '--package', outDir], {
+async function packageStack(params: readonly string[] = []): Promise<Template> {
+  const dir = mkdtempSync(join(tmpdir(), 'sls-package-'))
+  folders.push(dir)
+  await run('npm', ['run', '-s', 'package', '--', '--package', dir, ...params], {
     env: {
       ...process.env,
       STAGE: 'prod',
@@ -32,13 +48,25 @@ beforeAll(async () => {
     },
     timeout: 240_000,
   })
-  const template = JSON.parse(
-    readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8'),
-  )
+  outDir = outDir ?? dir
+  return JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'))
+}
+
+beforeAll(async () => {
+  const template = await packageStack()
   resources = template.Resources
   outputs = template.Outputs
+  optional = await packageStack([
+    `--param=oktaSecretArn=${OKTA_ARN}`,
+    '--param=oktaEventBusName=aws.partner/okta.com/acme/leavers',
+    '--param=vpc=on',
+    '--param=vpcSubnetIds=subnet-0a1,subnet-0b2',
+    '--param=vpcSecurityGroupIds=sg-0c3',
+  ])
 }, 240_000)
-afterAll(() => rmSync(outDir, { recursive: true, force: true }))
+afterAll(() => {
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true })
+})
 
 const ofType = (type: string) =>
   Object.values(resources).filter((resource) => resource.Type === type)
@@ -68,6 +96,8 @@ describe('the packaged CloudFormation template', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route').map((route) => route.Properties)
     expect(routes.map((route) => route.RouteKey).sort()).toEqual([
       'DELETE /orgs/{orgId}/invites/{invitationId}',
+      'GET /okta/events',
+      'POST /okta/events',
       'POST /revocations',
     ])
     const post = routes.find((route) => route.RouteKey === 'POST /revocations')
@@ -100,7 +130,7 @@ describe('the packaged CloudFormation template', () => {
   })
 
   it('alarms as soon as a message reaches the DLQ', () => {
-    expect(one('AWS::CloudWatch::Alarm').Properties).toMatchObject({
+    expect((resources.DeadLetterQueueAlarm as Resource).Properties).toMatchObject({
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Dimensions: [
@@ -110,9 +140,50 @@ describe('the packaged CloudFormation template', () => {
       ComparisonOperator: 'GreaterThanThreshold',
       AlarmActions: [{ Ref: 'AlarmTopic' }],
     })
+  })
+
+  it('alarms, all to the alarm topic, on HTTP function errors and 5xx answers, a refused key, and a deprecated API', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').map((alarm) => alarm.Properties)
+    expect(alarms).toHaveLength(5)
+    for (const alarm of alarms) {
+      expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }])
+      expect(alarm).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' })
+    }
+    const byMetric = (namespace: string, metric: string) =>
+      alarms.find((alarm) => alarm.Namespace === namespace && alarm.MetricName === metric)
+    expect(byMetric('AWS/Lambda', 'Errors')?.Dimensions).toEqual([
+      { Name: 'FunctionName', Value: { Ref: 'HttpLambdaFunction' } },
+    ])
+    expect(byMetric('AWS/ApiGateway', '5xx')?.Dimensions).toEqual([
+      { Name: 'ApiId', Value: { Ref: 'HttpApi' } },
+    ])
+    // The functions emit these (Powertools Metrics, EMF) under the service dimension.
+    for (const metric of ['KeyRefused', 'DeprecationNotice'])
+      expect(byMetric('AtlasInviteRevoker', metric)?.Dimensions, metric).toEqual([
+        { Name: 'service', Value: 'atlas-invite-revoker' },
+      ])
+  })
+
+  it('outputs everything the runbook needs', () => {
     expect(Object.keys(outputs)).toEqual(
-      expect.arrayContaining(['RevokeQueueUrl', 'DeadLetterQueueUrl', 'AlarmTopicArn']),
+      expect.arrayContaining([
+        'AlarmTopicArn',
+        'DeadLetterQueueArn',
+        'DeadLetterQueueUrl',
+        'DeleteRouteUrl',
+        'OktaEventsUrl',
+        'RevokeQueueArn',
+        'RevokeQueueUrl',
+        'WebhookUrl',
+      ]),
     )
+    expect(outputs.WebhookUrl).toEqual({
+      Value: {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's own substitution
+        'Fn::Sub': 'https://${HttpApi}.execute-api.${AWS::Region}.amazonaws.com/revocations',
+      },
+      Description: expect.any(String),
+    })
   })
 
   it('grants GetSecretValue on exactly the two secrets and SQS only on the revoke queue, never on *', () => {
@@ -128,14 +199,25 @@ describe('the packaged CloudFormation template', () => {
       {
         Effect: 'Allow',
         Action: ['secretsmanager:GetSecretValue'],
-        Resource: [ATLAS_ARN, WEBHOOK_ARN],
+        Resource: [
+          ATLAS_ARN,
+          WEBHOOK_ARN,
+          { 'Fn::If': ['HasOktaSecret', '', { Ref: 'AWS::NoValue' }] },
+        ],
       },
     ])
     const sqs = statements.filter((statement) =>
       statement.Action.some((action) => action.startsWith('sqs:')),
     )
-    expect(sqs).toHaveLength(1)
-    expect(sqs[0]?.Resource).toEqual([{ 'Fn::GetAtt': ['RevokeQueue', 'Arn'] }])
+    // Sending (the HTTP function's hand-over) and consuming (the event source mapping).
+    expect(sqs.flatMap((statement) => statement.Action).sort()).toEqual([
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:ReceiveMessage',
+      'sqs:SendMessage',
+    ])
+    for (const statement of sqs)
+      expect(statement.Resource).toEqual([{ 'Fn::GetAtt': ['RevokeQueue', 'Arn'] }])
     for (const statement of [...secrets, ...sqs]) {
       expect(statement.Resource).not.toContain('*')
       expect(JSON.stringify(statement.Resource)).not.toMatch(/"\*"|:\*"/)
@@ -149,9 +231,71 @@ describe('the packaged CloudFormation template', () => {
     expect(http.Variables).toMatchObject({
       ATLAS_SECRET_ID: ATLAS_ARN,
       WEBHOOK_SECRET_ID: WEBHOOK_ARN,
+      OKTA_SECRET_ID: '',
+      REVOKE_QUEUE_URL: { Ref: 'RevokeQueue' },
+      INCLUDE_PROJECT_INVITATIONS: 'false',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
       LOCAL_DEV_ALLOW_UNAUTHENTICATED_DELETE: 'false',
     })
     const logGroups = ofType('AWS::Logs::LogGroup').map((group) => group.Properties.RetentionInDays)
     expect(logGroups).toEqual([30, 30])
+  })
+
+  it('leaves out the optional parts unless asked: the Okta secret, the EventBridge rule, the VPC', () => {
+    expect(Object.values(resources).filter((resource) => resource.Condition)).toEqual([
+      expect.objectContaining({ Type: 'AWS::Events::Rule', Condition: 'HasOktaEventBus' }),
+      expect.objectContaining({ Type: 'AWS::SQS::QueuePolicy', Condition: 'HasOktaEventBus' }),
+    ])
+    expect((resources.HttpLambdaFunction as Resource).Properties.VpcConfig).toBeUndefined()
+  })
+})
+
+describe('the template with every optional parameter', () => {
+  it('routes Okta leaver events from the partner event bus to the revoke queue, and lets EventBridge send there only', () => {
+    expect(optional.Conditions.HasOktaEventBus).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': ['aws.partner/okta.com/acme/leavers', ''] }],
+    })
+    expect(optional.Resources.OktaLeaversRule?.Properties).toMatchObject({
+      EventBusName: 'aws.partner/okta.com/acme/leavers',
+      EventPattern: {
+        source: [{ prefix: 'aws.partner/okta.com' }],
+        'detail-type': ['SystemLog'],
+        detail: {
+          eventType: [
+            'user.lifecycle.deactivate',
+            'user.lifecycle.suspend',
+            'user.lifecycle.delete.initiated',
+          ],
+        },
+      },
+      Targets: [{ Id: 'revoke-queue', Arn: { 'Fn::GetAtt': ['RevokeQueue', 'Arn'] } }],
+    })
+    expect(optional.Resources.OktaLeaversQueuePolicy?.Properties.PolicyDocument).toMatchObject({
+      Statement: [
+        {
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: 'sqs:SendMessage',
+          Condition: {
+            ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': ['OktaLeaversRule', 'Arn'] } },
+          },
+        },
+      ],
+    })
+  })
+
+  it('reads the Okta secret, and runs both functions in the given subnets and security groups', () => {
+    expect(optional.Conditions.HasOktaSecret).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': [OKTA_ARN, ''] }],
+    })
+    for (const name of ['HttpLambdaFunction', 'QueueLambdaFunction']) {
+      expect(optional.Resources[name]?.Properties.VpcConfig).toEqual({
+        SubnetIds: { 'Fn::Split': [',', 'subnet-0a1,subnet-0b2'] },
+        SecurityGroupIds: { 'Fn::Split': [',', 'sg-0c3'] },
+      })
+    }
+    const http = optional.Resources.HttpLambdaFunction?.Properties.Environment as {
+      Variables: Record<string, unknown>
+    }
+    expect(http.Variables.OKTA_SECRET_ID).toBe(OKTA_ARN)
   })
 })

@@ -1,7 +1,8 @@
 /**
  * Suite-wide secret hygiene (a vitest setup file): every test file runs with handler logging at
  * DEBUG, and everything written to stdout, stderr or the console is captured. After each file,
- * none of it may contain a known secret. Powertools' JSON log lines are kept off the terminal.
+ * none of it may contain a known secret. Powertools' JSON log and metric lines are kept off the
+ * terminal.
  */
 import { afterAll, expect } from 'vitest'
 import { knownSecrets } from './known-secrets.ts'
@@ -14,7 +15,10 @@ for (const stream of [process.stdout, process.stderr]) {
     const text =
       typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8')
     captured.push(text)
-    return text.startsWith('{"level":') ? true : write(chunk, ...rest)
+    // Powertools' JSON log lines and EMF metric lines are checked, not shown.
+    return text.startsWith('{"level":') || text.startsWith('{"_aws":')
+      ? true
+      : write(chunk, ...rest)
   }) as typeof stream.write
 }
 

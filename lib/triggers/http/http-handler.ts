@@ -13,7 +13,9 @@ import { loadFunctionConfig } from '../../config/function-config.ts'
 import { SecretUnavailableError } from '../../credentials/secret-cache.ts'
 import { ValidationError } from '../../errors.ts'
 import { describeError } from '../../logging/describe-error.ts'
-import { createLogger, warnDeprecation } from '../../logging/logger.ts'
+import { createLogger } from '../../logging/logger.ts'
+import { warnDeprecation } from '../../logging/revocation-log.ts'
+import { type MetricSink, powertoolsMetrics } from '../../logging/revocation-metrics.ts'
 import { OrgNotAllowedError } from '../../revoke/revoke.ts'
 import { onFirstUse } from '../function-runtime.ts'
 import { type ApiRequest, readApiRequest } from './api-request.ts'
@@ -34,6 +36,7 @@ const OKTA_ROUTE = /^(?:\/[^/]+)?\/okta\/events\/?$/
 
 export interface HttpHandlerOptions extends HttpRuntimeOverrides {
   readonly logger?: Logger
+  readonly metrics?: MetricSink
 }
 
 /**
@@ -46,10 +49,11 @@ export function createHttpHandler(
   options: HttpHandlerOptions = {},
 ) {
   const logger = options.logger ?? createLogger()
+  const metrics = options.metrics ?? powertoolsMetrics(env)
   const runtime = onFirstUse(() =>
     createHttpRuntime(loadFunctionConfig(env, 'http'), {
       ...options,
-      onDeprecation: warnDeprecation(logger),
+      onDeprecation: warnDeprecation({ logger, metrics }),
     }),
   )
   const handle = (event: unknown, context: Context): Promise<HttpResult> => {
@@ -57,6 +61,7 @@ export function createHttpHandler(
     return handleHttpRequest(request, {
       runtime,
       logger,
+      metrics,
       remainingMs: () => context.getRemainingTimeInMillis(),
       requestId: request.requestId || context.awsRequestId,
     })

@@ -1,5 +1,5 @@
-/** Runs one revoke request for an HTTP route, logs its audit lines, and answers with the report. */
-import { logReport, type RequestedBy } from '../../logging/revocation-log.ts'
+/** Runs one revoke request for an HTTP route and records it (audit lines, metrics). */
+import { type RequestedBy, recordReport } from '../../logging/revocation-log.ts'
 import { revoke } from '../../revoke/revoke.ts'
 import type { RevokeReport } from '../../revoke/revoke-report.ts'
 import { invocationDeadline } from '../function-runtime.ts'
@@ -13,6 +13,6 @@ export async function revokeForRoute(
   const runtime = context.runtime()
   const deadline = invocationDeadline(context.remainingMs())
   const report = await revoke(input, runtime.revokeSettings, deadline)
-  logReport(context.logger, report, { ...requestedBy, requestId: context.requestId })
+  recordReport(context, report, { ...requestedBy, requestId: context.requestId })
   return report
 }

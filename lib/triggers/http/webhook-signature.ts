@@ -28,6 +28,8 @@ const MAX_KEY_BYTES = 64
 /** Printable ASCII without `.` (the signed text's separator) and at most 256 characters. */
 const WEBHOOK_ID = /^[\x21-\x2d\x2f-\x7e]{1,256}$/
 const TIMESTAMP = /^\d{1,12}$/
+/** `v1,` and a base64 HMAC-SHA256: 43 characters and one `=` of padding. */
+const V1_SIGNATURE = /^v1,[A-Za-z0-9+/]{43}=$/
 
 /**
  * Builds a verifier from the secret's value: one `whsec_…` secret, or several separated by
@@ -65,11 +67,11 @@ export function webhookVerifier(
     if (skew > TOLERANCE_SECONDS) throw new WebhookSignatureError('webhook-timestamp is too old')
     if (skew < -TOLERANCE_SECONDS)
       throw new WebhookSignatureError('webhook-timestamp is in the future')
+    // Only well-formed `v1,<base64 of 32 bytes>` entries count; others (v1a, junk) are skipped.
     const offered = signatures
       .split(' ')
-      .map((entry) => entry.split(','))
-      .filter(([version, value]) => version === 'v1' && value !== undefined)
-      .map(([, value]) => Buffer.from(value ?? '', 'base64'))
+      .filter((entry) => V1_SIGNATURE.test(entry))
+      .map((entry) => Buffer.from(entry.slice(3), 'base64'))
     const matches = keys.some((key) => {
       const expected = hmac(key, id, timestamp, rawBody)
       return offered.some(

@@ -20,8 +20,9 @@ import pLimit from 'p-limit'
 import { loadFunctionConfig } from '../../config/function-config.ts'
 import { ValidationError } from '../../errors.ts'
 import { describeError } from '../../logging/describe-error.ts'
-import { createLogger, warnDeprecation } from '../../logging/logger.ts'
-import { logReport } from '../../logging/revocation-log.ts'
+import { createLogger } from '../../logging/logger.ts'
+import { type Observer, recordReport, warnDeprecation } from '../../logging/revocation-log.ts'
+import { type MetricSink, powertoolsMetrics } from '../../logging/revocation-metrics.ts'
 import { type OutcomeKind, rulesOf } from '../../outcome.ts'
 import { OrgNotAllowedError, revoke } from '../../revoke/revoke.ts'
 import {
@@ -41,6 +42,7 @@ import { type QueueMessage, readQueueMessage } from './queue-message.ts'
 
 export interface QueueHandlerOptions extends RuntimeOverrides {
   readonly logger?: Logger
+  readonly metrics?: MetricSink
 }
 
 /**
@@ -52,15 +54,19 @@ export function createQueueHandler(
   env: Readonly<Record<string, string | undefined>>,
   options: QueueHandlerOptions = {},
 ) {
-  const logger = options.logger ?? createLogger()
+  const observer = {
+    logger: options.logger ?? createLogger(),
+    metrics: options.metrics ?? powertoolsMetrics(env),
+  }
+  const { logger } = observer
   const runtime = onFirstUse(() =>
     createFunctionRuntime(loadFunctionConfig(env, 'queue'), {
       ...options,
-      onDeprecation: warnDeprecation(logger),
+      onDeprecation: warnDeprecation(observer),
     }),
   )
   const handle = (event: SQSEvent, context: Context) =>
-    handleQueueBatch(event, context, runtime(), logger)
+    handleQueueBatch(event, context, runtime(), observer)
   return middy(handle).use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
 }
 
@@ -68,8 +74,9 @@ export async function handleQueueBatch(
   event: SQSEvent,
   context: Context,
   runtime: FunctionRuntime,
-  logger: Logger,
+  observer: Observer,
 ): Promise<SQSBatchResponse> {
+  const { logger } = observer
   const deadline = invocationDeadline(context.getRemainingTimeInMillis())
   const records = event.Records ?? []
   const fifo = records[0]?.eventSourceARN?.endsWith('.fifo') === true
@@ -77,7 +84,7 @@ export async function handleQueueBatch(
 
   const handleRecord = async (record: SQSRecord) => {
     try {
-      await revokeRecord(record, runtime, logger, deadline)
+      await revokeRecord(record, runtime, observer, deadline)
     } catch (error) {
       const cause = error instanceof RecordNotSettledError ? error.failureCause : 'environment'
       failures.push(cause)
@@ -126,14 +133,14 @@ export async function handleQueueBatch(
 async function revokeRecord(
   record: SQSRecord,
   runtime: FunctionRuntime,
-  logger: Logger,
+  observer: Observer,
   deadline: number,
 ): Promise<void> {
   if (Date.now() >= deadline)
     throw new RecordNotSettledError('deadline reached before the record started', 'environment')
   const message = messageOf(record)
   if (message.requests.length === 0) {
-    logger.info('record acked: nothing to revoke', {
+    observer.logger.info('record acked: nothing to revoke', {
       messageId: record.messageId,
       reason: message.ignored,
     })
@@ -151,7 +158,7 @@ async function revokeRecord(
         throw new RecordNotSettledError(error.message, 'message')
       throw error
     }
-    logReport(logger, report, requestedBy)
+    recordReport(observer, report, requestedBy)
     if (worst === undefined || rulesOf(report.outcome).precedence < rulesOf(worst).precedence)
       worst = report.outcome
   }

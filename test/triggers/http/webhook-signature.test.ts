@@ -81,6 +81,20 @@ describe('Standard Webhooks signatures', () => {
     }
   })
 
+  it('counts only well-formed v1 entries: no trailing fields, no loose base64', () => {
+    const verify = webhookVerifier(SECRET)
+    const headers = signWebhook(SECRET, 'msg_strict', new Date(), BODY)
+    const valid = headers['webhook-signature'] ?? ''
+    for (const signature of [`${valid},junk`, `${valid.slice(0, -1)}`, `${valid}==`]) {
+      expect(() =>
+        verify({ ...headers, 'webhook-signature': signature }, Buffer.from(BODY)),
+      ).toThrow('no matching v1 signature')
+    }
+    expect(verify({ ...headers, 'webhook-signature': `v1a,xyz ${valid}` }, Buffer.from(BODY))).toBe(
+      'msg_strict',
+    )
+  })
+
   it('refuses a webhook-id with the separator "." or outside printable ASCII', () => {
     const verify = webhookVerifier(SECRET)
     for (const id of ['msg.1', 'msg 1', 'msg\u00e91', 'x'.repeat(257)]) {

@@ -1,0 +1,58 @@
+/**
+ * Metrics, as CloudWatch Embedded Metric Format lines through Powertools Metrics (namespace
+ * `AtlasInviteRevoker`, dimension `service`): every revoke request counted per trigger and
+ * outcome, its Atlas requests and duration, a refused key (what the `KeyRefused` alarm watches:
+ * every offboarding fails until the key is fixed) and Atlas's deprecation notices (the
+ * `DeprecationNotice` alarm).
+ */
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics'
+import type { RevokeReport } from '../revoke/revoke-report.ts'
+import { SERVICE_NAME } from './logger.ts'
+
+export const METRICS_NAMESPACE = 'AtlasInviteRevoker'
+
+/** Where metrics go; tests record them, Lambda prints EMF. */
+export interface MetricSink {
+  emit(
+    name: string,
+    unit: 'Count' | 'Milliseconds',
+    value: number,
+    dimensions?: Readonly<Record<string, string>>,
+  ): void
+}
+
+/** Powertools Metrics: each metric its own EMF line, with its own dimensions. */
+export function powertoolsMetrics(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): MetricSink {
+  const metrics = new Metrics({
+    namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
+    serviceName: SERVICE_NAME,
+  })
+  return {
+    emit(name, unit, value, dimensions = {}) {
+      const single = metrics.singleMetric()
+      for (const [dimension, dimensionValue] of Object.entries(dimensions))
+        single.addDimension(dimension, dimensionValue)
+      single.addMetric(name, unit === 'Count' ? MetricUnit.Count : MetricUnit.Milliseconds, value)
+    },
+  }
+}
+
+const KEY_REFUSED = new Set(['unauthorized', 'forbidden'])
+
+export function countRevocation(sink: MetricSink, report: RevokeReport, trigger: string): void {
+  sink.emit('Revocations', 'Count', 1, { trigger, outcome: report.outcome })
+  sink.emit('AtlasAttempts', 'Count', report.attempts, { trigger })
+  sink.emit('RevocationDuration', 'Milliseconds', report.durationMs, { trigger })
+  const outcomes = [
+    report.outcome,
+    ...report.revocations.map((revocation) => revocation.outcome),
+    ...report.searched.flatMap((search) => (search.failure ? [search.failure.outcome] : [])),
+  ]
+  if (outcomes.some((outcome) => KEY_REFUSED.has(outcome))) sink.emit('KeyRefused', 'Count', 1)
+}
+
+export function countDeprecation(sink: MetricSink): void {
+  sink.emit('DeprecationNotice', 'Count', 1)
+}

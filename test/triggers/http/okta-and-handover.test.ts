@@ -1,0 +1,227 @@
+/**
+ * The HTTP function's hand-overs to the revoke queue: Okta Event Hooks (verification, the
+ * Authorization check, leavers queued at once) and signed webhooks that Atlas could not finish.
+ */
+import { readFileSync } from 'node:fs'
+import { Logger } from '@aws-lambda-powertools/logger'
+import type { APIGatewayProxyResult } from 'aws-lambda'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { DEMO_INVITATIONS, DEMO_ORG_ID } from '../../../dev/simulator/demo-seed.ts'
+import { createHttpHandler } from '../../../lib/triggers/http/http-handler.ts'
+import {
+  EnqueueFailedError,
+  type QueuedRequest,
+  type RevokeQueue,
+} from '../../../lib/triggers/http/revoke-queue.ts'
+import { type FunctionFixture, startFunctionFixture } from '../../support/function-fixture.ts'
+import { registerSecret } from '../../support/known-secrets.ts'
+import { httpApiEvent, lambdaContext } from '../../support/lambda-events.ts'
+
+const [first] = DEMO_INVITATIONS
+const OKTA_SECRET_ID = 'atlas-invite-revoker/okta-event-hook'
+const OKTA_SECRET = 'Basic b2t0YS1ldmVudC1ob29rOnMzY3JldC12YWx1ZQ=='
+const QUEUE_URL =
+  'https://sqs.us-east-1.amazonaws.com/123456789012/atlas-invite-revoker-test-revoke'
+const hookDelivery = readFileSync(
+  new URL('../../fixtures/okta/event-hook-deactivate.json', import.meta.url),
+  'utf8',
+)
+registerSecret(OKTA_SECRET)
+
+let fixture: FunctionFixture
+let sent: QueuedRequest[]
+let queueDown: boolean
+const queue: RevokeQueue = {
+  async send(requests) {
+    if (queueDown) throw new EnqueueFailedError('the revoke queue refused the requests (Throttled)')
+    sent.push(...requests)
+  },
+}
+
+beforeEach(async () => {
+  fixture = await startFunctionFixture()
+  fixture.secretsManager.putSecret(OKTA_SECRET_ID, OKTA_SECRET)
+  sent = []
+  queueDown = false
+})
+afterEach(() => fixture.stop())
+
+function handler(env: Record<string, string> = {}, logger?: Logger) {
+  return createHttpHandler(
+    { ...fixture.env, OKTA_SECRET_ID, REVOKE_QUEUE_URL: QUEUE_URL, ...env },
+    { dispatcher: fixture.dispatcher(), revokeQueue: queue, ...(logger ? { logger } : {}) },
+  )
+}
+
+async function okta(
+  method: 'GET' | 'POST',
+  headers: Record<string, string>,
+  body?: string,
+  env: Record<string, string> = {},
+) {
+  const result = (await handler(env)(
+    httpApiEvent({ method, path: '/okta/events', headers, ...(body ? { body } : {}) }),
+    lambdaContext(3_000),
+  )) as APIGatewayProxyResult
+  return { status: result.statusCode, body: result.body }
+}
+
+describe('Okta Event Hooks: GET|POST /okta/events', () => {
+  it('answers the one-time verification with the challenge, for the configured Authorization only', async () => {
+    const verified = await okta('GET', {
+      authorization: OKTA_SECRET,
+      'x-okta-verification-challenge': 'c2a5f8e0-verify',
+    })
+    expect(verified).toEqual({
+      status: 200,
+      body: JSON.stringify({ verification: 'c2a5f8e0-verify' }),
+    })
+    for (const authorization of [undefined, 'Basic d3Jvbmc=', `${OKTA_SECRET} `.repeat(2)]) {
+      const refused = await okta('GET', {
+        ...(authorization ? { authorization } : {}),
+        'x-okta-verification-challenge': 'c2a5f8e0-verify',
+      })
+      expect(refused.status).toBe(401)
+      expect(refused.body).not.toContain('c2a5f8e0-verify')
+    }
+  })
+
+  it('queues every leaver of a delivery at once, answers an empty 200, and calls no Atlas', async () => {
+    const answer = await okta('POST', { authorization: OKTA_SECRET }, hookDelivery)
+    expect(answer).toEqual({ status: 200, body: '' })
+    expect(sent).toEqual([
+      {
+        username: 'john.doe@example.com',
+        requestedBy: {
+          trigger: 'okta',
+          oktaEventId: 'ab62c0bc-2837-11eb-9823-9fb8f750c5a9',
+          requestId: expect.any(String),
+        },
+      },
+    ])
+    expect(fixture.simulator.counters().requests).toBe(0)
+  })
+
+  it('acknowledges events that are not a leaver’s without queueing anything', async () => {
+    const delivery = JSON.parse(hookDelivery)
+    delivery.data.events = delivery.data.events.slice(1)
+    expect(await okta('POST', { authorization: OKTA_SECRET }, JSON.stringify(delivery))).toEqual({
+      status: 200,
+      body: '',
+    })
+    expect(sent).toEqual([])
+  })
+
+  it('takes suspension and deletion as leaving too', async () => {
+    const delivery = JSON.parse(hookDelivery)
+    const [deactivate] = delivery.data.events
+    delivery.data.events = ['user.lifecycle.suspend', 'user.lifecycle.delete.initiated'].map(
+      (eventType, index) => ({
+        ...deactivate,
+        eventType,
+        uuid: `uuid-${index}`,
+        target: [{ ...deactivate.target[0], alternateId: `leaver${index}@example.com` }],
+      }),
+    )
+    await okta('POST', { authorization: OKTA_SECRET }, JSON.stringify(delivery))
+    expect(sent.map((request) => request.username)).toEqual([
+      'leaver0@example.com',
+      'leaver1@example.com',
+    ])
+  })
+
+  it('refuses a wrong Authorization, a body that is no delivery, and says 503 when the queue refuses', async () => {
+    expect((await okta('POST', { authorization: 'nope' }, hookDelivery)).status).toBe(401)
+    expect((await okta('POST', { authorization: OKTA_SECRET }, '{"data":{}}')).status).toBe(400)
+    queueDown = true
+    expect((await okta('POST', { authorization: OKTA_SECRET }, hookDelivery)).status).toBe(503)
+    expect(sent).toEqual([])
+  })
+
+  it('is off (404) without OKTA_SECRET_ID', async () => {
+    const off = await okta('POST', { authorization: OKTA_SECRET }, hookDelivery, {
+      OKTA_SECRET_ID: '',
+    })
+    expect(off.status).toBe(404)
+  })
+})
+
+describe('signed webhooks Atlas cannot finish now', () => {
+  /** One warm container for the test. */
+  let container: ReturnType<typeof handler> | undefined
+  beforeEach(() => {
+    container = undefined
+  })
+  async function post(payload: unknown, logger?: Logger) {
+    container ??= handler({}, logger)
+    const body = JSON.stringify(payload)
+    const result = (await container(
+      httpApiEvent({
+        method: 'POST',
+        path: '/revocations',
+        body,
+        headers: fixture.sign(body, { id: 'msg_handover' }),
+      }),
+      lambdaContext(3_000),
+    )) as APIGatewayProxyResult
+    return { status: result.statusCode, body: JSON.parse(result.body) as Record<string, unknown> }
+  }
+
+  it('are handed to the revoke queue and answered 202 queued, once per webhook-id', async () => {
+    fixture.simulator.faults.configure({ errorRate: 1, errorStatus: 503 })
+    const request = { orgId: DEMO_ORG_ID, invitationId: first.id }
+    const answer = await post(request)
+    expect(answer).toMatchObject({ status: 202, body: { outcome: 'queued' } })
+    expect(sent).toEqual([
+      {
+        ...request,
+        requestedBy: {
+          trigger: 'webhook',
+          webhookId: 'msg_handover',
+          requestId: expect.any(String),
+        },
+      },
+    ])
+    // The sender's retry of the same delivery gets the same answer; nothing is queued twice.
+    expect(await post(request)).toMatchObject({ status: 202, body: { outcome: 'queued' } })
+    expect(sent).toHaveLength(1)
+  })
+
+  it('answer 503 as before when the queue refuses too', async () => {
+    fixture.simulator.faults.configure({ errorRate: 1, errorStatus: 503 })
+    queueDown = true
+    expect(await post({ orgId: DEMO_ORG_ID, invitationId: first.id })).toMatchObject({
+      status: 503,
+      body: { outcome: 'upstream_error' },
+    })
+  })
+
+  it('are not handed over when Atlas refused for good, or when it was only a dry run', async () => {
+    expect(
+      await post({ orgId: 'b0123456789abcdef012345b', invitationId: 'b0000000000000000000000b' }),
+    ).toMatchObject({ status: 502, body: { outcome: 'forbidden' } })
+    fixture.simulator.faults.configure({ errorRate: 1, errorStatus: 503 })
+    expect(
+      await post({ username: first.username, orgId: DEMO_ORG_ID, dryRun: true }),
+    ).toMatchObject({ status: 503 })
+    expect(sent).toEqual([])
+  })
+
+  it('log one audit line per revocation: who asked, what, outcome, Atlas status, when', async () => {
+    const logger = new Logger({ serviceName: 'audit', logLevel: 'DEBUG' })
+    const info = vi.spyOn(logger, 'info')
+    await post({ orgId: DEMO_ORG_ID, username: first.username }, logger)
+    const audit = info.mock.calls.filter(([message]) => message === 'audit: revocation')
+    expect(audit).toHaveLength(1)
+    expect(audit[0]?.[1]).toMatchObject({
+      audit: 'revocation',
+      at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      requestedBy: { trigger: 'webhook', webhookId: 'msg_handover' },
+      orgId: DEMO_ORG_ID,
+      invitationId: first.id,
+      username: first.username,
+      outcome: 'revoked',
+      atlasStatus: 204,
+    })
+  })
+})
