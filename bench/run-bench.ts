@@ -1,15 +1,15 @@
 #!/usr/bin/env node
 /**
  * `npm run bench`: every measure, ours and the naive path side by side in one run, medians of
- * repeats, against the Atlas simulator on loopback. Writes results/latest.{md,json} and the
- * README's table. `--quick` (what CI runs) uses small counts and writes to `--out` or
- * results/quick.*, leaving the README alone.
+ * repeats, against the Atlas simulator on loopback. Writes its table and JSON to
+ * bench/results/local/ (not tracked), or `--out`; only `--update-readme` rewrites the README's
+ * table and bench/results/latest.*. `--quick` (what the test suite runs) uses small counts.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { arch, cpus, platform, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parseArgs } from 'node:util'
+import { fail, scriptArgs } from '../dev/script-args.ts'
 import type { MeasureRow } from './measure-result.ts'
 import { measureColdStart } from './measures/cold-start.ts'
 import { measureRequestsAndConnections } from './measures/requests-and-connections.ts'
@@ -17,10 +17,25 @@ import { measureSecretsManagerCalls } from './measures/secrets-manager-calls.ts'
 import { measureSqsBatchWallTime } from './measures/sqs-batch-wall-time.ts'
 import { measureThroughput } from './measures/throughput.ts'
 
-const { values } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } },
-})
+const values = scriptArgs(
+  'bench',
+  `
+npm run bench -- [--quick] [--out <dir>] [--update-readme]: every measure, ours and the naive
+path side by side, medians of repeats, against the Atlas simulator on loopback.
+
+  --quick          small counts: checks the machinery (the test suite runs it), not the timings
+  --out <dir>      write <name>.md and <name>.json there (default bench/results/local/, not tracked)
+  --update-readme  full runs only: also rewrite the README's table and bench/results/latest.*
+  -h, --help       this text`,
+  {
+    quick: { type: 'boolean' },
+    out: { type: 'string' },
+    'update-readme': { type: 'boolean' },
+  },
+)
 const quick = values.quick === true
+if (quick && values['update-readme'])
+  fail('bench', '--update-readme takes a full run; a --quick table is not for the README')
 const settings = quick
   ? {
       revocations: 20,
@@ -76,15 +91,20 @@ const table = [
   ),
 ].join('\n')
 
-const outDir = values.out ?? join(ROOT, 'bench', 'results')
 const name = quick ? 'quick' : 'latest'
-mkdirSync(outDir, { recursive: true })
-writeFileSync(join(outDir, `${name}.md`), `${table}\n`)
-writeFileSync(
-  join(outDir, `${name}.json`),
-  `${JSON.stringify({ when, machine, quick, settings, rows }, null, 2)}\n`,
-)
-if (!quick && values.out === undefined) {
+const outDirs = [
+  values.out ?? join(ROOT, 'bench', 'results', 'local'),
+  ...(values['update-readme'] ? [join(ROOT, 'bench', 'results')] : []),
+]
+for (const outDir of outDirs) {
+  mkdirSync(outDir, { recursive: true })
+  writeFileSync(join(outDir, `${name}.md`), `${table}\n`)
+  writeFileSync(
+    join(outDir, `${name}.json`),
+    `${JSON.stringify({ when, machine, quick, settings, rows }, null, 2)}\n`,
+  )
+}
+if (values['update-readme']) {
   const readmePath = join(ROOT, 'README.md')
   const readme = readFileSync(readmePath, 'utf8')
   const updated = readme.replace(

@@ -11,7 +11,6 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
-import { parseArgs } from 'node:util'
 import {
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
@@ -26,25 +25,44 @@ import {
   localSqsClient,
 } from '../dev/local-stack/local-settings.ts'
 import { startLocalStack } from '../dev/local-stack/local-stack.ts'
+import { decimal, scriptArgs, wholeNumber } from '../dev/script-args.ts'
 import { DEMO_ORG_ID } from '../dev/simulator/demo-seed.ts'
 import { UNLIMITED_RATE } from '../dev/simulator/rate-limiter.ts'
 import { signWebhook } from '../lib/triggers/http/webhook-signature.ts'
 import { freePort } from '../test/support/free-port.ts'
 import { benchInvitationId } from './bench-ids.ts'
 
-const { values } = parseArgs({
-  options: {
-    count: { type: 'string', default: '10000' },
-    'fault-rate': { type: 'string', default: '0.05' },
-    'duplicate-rate': { type: 'string', default: '0.05' },
-    concurrency: { type: 'string', default: '16' },
+const NAME = 'soak'
+const values = scriptArgs(
+  NAME,
+  `
+npm run soak -- [options]: revocations through the whole local stack (HTTP and SQS mixed) with
+injected Atlas faults and duplicate deliveries; lost must be 0. Writes soak.{json,md} to
+bench/results/local/ (not tracked) unless told otherwise.
+
+Options:
+  --count <n>            revocations (default 10000)
+  --quick                300 revocations: the variant the test suite runs
+  --fault-rate <0..1>    share of Atlas requests answered 503 or reset (default 0.05)
+  --duplicate-rate <0..1> share of requests delivered twice (default 0.05)
+  --concurrency <n>      webhook senders at once (default 16)
+  --out <dir>            write the results there instead
+  --update-readme        also rewrite README's soak table and bench/results/soak.*
+  -h, --help             this text`,
+  {
+    count: { type: 'string' },
+    quick: { type: 'boolean' },
+    'fault-rate': { type: 'string' },
+    'duplicate-rate': { type: 'string' },
+    concurrency: { type: 'string' },
     out: { type: 'string' },
+    'update-readme': { type: 'boolean' },
   },
-})
-const count = Number(values.count)
-const faultRate = Number(values['fault-rate'])
-const duplicateRate = Number(values['duplicate-rate'])
-const concurrency = Number(values.concurrency)
+)
+const count = wholeNumber(NAME, 'count', values.count, values.quick ? 300 : 10_000, 10)
+const faultRate = decimal(NAME, 'fault-rate', values['fault-rate'], 0.05, 0, 0.5)
+const duplicateRate = decimal(NAME, 'duplicate-rate', values['duplicate-rate'], 0.05, 0.001, 1)
+const concurrency = wholeNumber(NAME, 'concurrency', values.concurrency, 16, 1, 256)
 const progress = (line: string) => process.stderr.write(`soak: ${line}\n`)
 
 const ports: LocalPorts = {
@@ -168,11 +186,16 @@ try {
     '|---|---|---|---|---|---|---|---|---|',
     `| ${report.revoked} | ${report.alreadyGoneAnswers} | ${report.failedToDlq} | ${report.webhookSenderGaveUp} | ${report.lost} | ${report.atlasRequests} | ${report.injectedFaults['503']} / ${report.injectedFaults.resets} | ${heap.before.toFixed(1)} → ${heap.after.toFixed(1)} MiB | ${formatKb(memoryBefore)} → ${formatKb(memoryAfter)} |`,
   ].join('\n')
-  const outDir = values.out ?? fileURLToPath(new URL('results', import.meta.url))
-  mkdirSync(outDir, { recursive: true })
-  writeFileSync(join(outDir, 'soak.json'), `${JSON.stringify(report, null, 2)}\n`)
-  writeFileSync(join(outDir, 'soak.md'), `${table}\n`)
-  if (values.out === undefined) {
+  const outDirs = [
+    values.out ?? fileURLToPath(new URL('results/local', import.meta.url)),
+    ...(values['update-readme'] ? [fileURLToPath(new URL('results', import.meta.url))] : []),
+  ]
+  for (const outDir of outDirs) {
+    mkdirSync(outDir, { recursive: true })
+    writeFileSync(join(outDir, 'soak.json'), `${JSON.stringify(report, null, 2)}\n`)
+    writeFileSync(join(outDir, 'soak.md'), `${table}\n`)
+  }
+  if (values['update-readme']) {
     const readme = fileURLToPath(new URL('../README.md', import.meta.url))
     const text = readFileSync(readme, 'utf8')
     writeFileSync(

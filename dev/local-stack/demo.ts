@@ -1,24 +1,39 @@
 #!/usr/bin/env node
 /**
- * `npm run demo` (against a running `npm start`): revokes one fresh invitation through the
- * signed webhook and one through SQS, then prints what the Atlas simulator says happened.
+ * `npm run demo` (against a running `npm start`): revokes fresh invitations through the signed
+ * webhook, through SQS and through an Okta deactivation (Okta's event hook), runs a dry run for
+ * a person invited in two organizations and a project, and prints what the Atlas simulator says
+ * happened.
  */
 import { randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { SendMessageCommand } from '@aws-sdk/client-sqs'
 import { request } from 'undici'
 import { signWebhook } from '../../lib/triggers/http/webhook-signature.ts'
-import { DEMO_ORG_ID } from '../simulator/demo-seed.ts'
+import { scriptArgs } from '../script-args.ts'
+import { DEMO_ORG_ID, DEMO_PROJECT, DEMO_SECOND_ORG_ID } from '../simulator/demo-seed.ts'
 import type { RevocationRecord, SimulatedInvitation } from '../simulator/simulated-atlas-state.ts'
 import {
+  LOCAL_OKTA_SECRET,
   LOCAL_WEBHOOK_SECRET,
   localPorts,
   localQueueUrl,
   localSqsClient,
 } from './local-settings.ts'
 
+scriptArgs(
+  'demo',
+  `
+npm run demo: with \`npm start\` running, revoke fresh invitations through the signed webhook,
+SQS and an Okta deactivation, then a dry run for a person invited in two organizations and a
+project; print the answers and what the Atlas simulator recorded. Exit 0 when every one happened.`,
+  {},
+)
+
 const ports = localPorts(process.env)
 const atlas = `http://127.0.0.1:${ports.atlas}`
+const api = `http://127.0.0.1:${ports.http}`
 const print = (line: string) => process.stdout.write(`${line}\n`)
 
 async function json<T>(
@@ -26,15 +41,19 @@ async function json<T>(
   init: Parameters<typeof request>[1] = {},
 ): Promise<{ status: number; body: T }> {
   const response = await request(url, init)
-  return { status: response.statusCode, body: (await response.body.json()) as T }
+  const text = await response.body.text()
+  return { status: response.statusCode, body: (text ? JSON.parse(text) : undefined) as T }
 }
 
-async function invite(channel: string): Promise<SimulatedInvitation> {
-  const username = `leaver-${channel}-${Date.now()}@example.com`
+async function invite(
+  channel: string,
+  where: { orgId: string; groupId?: string } = { orgId: DEMO_ORG_ID },
+  username = `leaver-${channel}-${Date.now()}@example.com`,
+): Promise<SimulatedInvitation> {
   return (
     await json<SimulatedInvitation>(`${atlas}/__simulator/invitations`, {
       method: 'POST',
-      body: JSON.stringify({ orgId: DEMO_ORG_ID, username }),
+      body: JSON.stringify({ ...where, username }),
     })
   ).body
 }
@@ -59,25 +78,44 @@ function readBack(record: RevocationRecord | undefined, invitation: SimulatedInv
     : `      simulator: invitation ${invitation.id} is still pending`
 }
 
-try {
-  const [viaHttp, viaQueue] = [await invite('http'), await invite('sqs')]
-
-  const body = JSON.stringify({ orgId: DEMO_ORG_ID, invitationId: viaHttp.id })
-  const headers = {
-    'content-type': 'application/json',
-    ...signWebhook(LOCAL_WEBHOOK_SECRET, `msg_${randomUUID()}`, new Date(), body),
-  }
-  const answer = await json<unknown>(`http://127.0.0.1:${ports.http}/revocations`, {
+async function webhook(payload: unknown) {
+  const body = JSON.stringify(payload)
+  return json<Record<string, unknown>>(`${api}/revocations`, {
     method: 'POST',
-    headers,
+    headers: {
+      'content-type': 'application/json',
+      ...signWebhook(LOCAL_WEBHOOK_SECRET, `msg_${randomUUID()}`, new Date(), body),
+    },
     body,
   })
+}
+
+/** Okta's published `user.lifecycle.deactivate` delivery, for this person. */
+function oktaDeactivation(username: string): string {
+  const delivery = JSON.parse(
+    readFileSync(new URL('okta/event-hook-deactivate.json', import.meta.url), 'utf8'),
+  ) as { data: { events: { uuid: string; target: { alternateId: string }[] }[] } }
+  const [event] = delivery.data.events
+  if (event) {
+    event.uuid = randomUUID()
+    for (const target of event.target) target.alternateId = username
+  }
+  return JSON.stringify(delivery)
+}
+
+try {
+  const [viaHttp, viaQueue, viaOkta] = [
+    await invite('http'),
+    await invite('sqs'),
+    await invite('okta'),
+  ]
+
+  const answer = await webhook({ orgId: DEMO_ORG_ID, invitationId: viaHttp.id })
   print(`HTTP  POST /revocations → ${answer.status} ${JSON.stringify(answer.body)}`)
   const httpRecord = await revocationOf(viaHttp.id, 0)
   print(readBack(httpRecord, viaHttp))
 
-  const sqs = localSqsClient(ports)
-  const sent = await sqs.send(
+  const sent = await localSqsClient(ports).send(
     new SendMessageCommand({
       QueueUrl: localQueueUrl(ports),
       MessageBody: JSON.stringify({ orgId: DEMO_ORG_ID, invitationId: viaQueue.id }),
@@ -86,7 +124,45 @@ try {
   print(`SQS   message ${sent.MessageId} → queue function`)
   const queueRecord = await revocationOf(viaQueue.id, 20_000)
   print(readBack(queueRecord, viaQueue))
-  process.exitCode = httpRecord && queueRecord ? 0 : 1
+
+  const okta = await request(`${api}/okta/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: LOCAL_OKTA_SECRET },
+    body: oktaDeactivation(viaOkta.username),
+  })
+  await okta.body.dump()
+  print(
+    `OKTA  POST /okta/events (user.lifecycle.deactivate ${viaOkta.username}) → ${okta.statusCode}, queued`,
+  )
+  const oktaRecord = await revocationOf(viaOkta.id, 20_000)
+  print(readBack(oktaRecord, viaOkta))
+
+  const person = `leaver-everywhere-${Date.now()}@example.com`
+  const everywhere = [
+    await invite('everywhere', { orgId: DEMO_ORG_ID }, person),
+    await invite('everywhere', { orgId: DEMO_SECOND_ORG_ID }, person),
+    await invite('everywhere', { orgId: DEMO_ORG_ID, groupId: DEMO_PROJECT.id }, person),
+  ]
+  const dryRun = await webhook({ username: person, dryRun: true })
+  const found = (dryRun.body?.invitations ?? []) as { outcome: string }[]
+  print(
+    `DRY   POST /revocations {"username":"${person}","dryRun":true} → ${dryRun.status} ${String(dryRun.body?.outcome)}, ${found.filter((entry) => entry.outcome === 'would_revoke').length} would be revoked`,
+  )
+  const stillPending = await Promise.all(
+    everywhere.map((invitation) => revocationOf(invitation.id, 0)),
+  )
+  print(
+    `      simulator: ${stillPending.filter((record) => record === undefined).length} of ${everywhere.length} still pending (a dry run revokes nothing)`,
+  )
+
+  const all =
+    httpRecord &&
+    queueRecord &&
+    oktaRecord &&
+    dryRun.status === 200 &&
+    found.length === everywhere.length &&
+    stillPending.every((record) => record === undefined)
+  process.exitCode = all ? 0 : 1
 } catch (error) {
   process.stderr.write(
     `demo: ${(error as Error).message} (is the local stack running? npm start)\n`,

@@ -3,7 +3,7 @@
  * environment so two stacks (or a test and a developer's stack) can run side by side.
  */
 import { SQSClient } from '@aws-sdk/client-sqs'
-import { DEMO_API_KEY } from '../simulator/demo-seed.ts'
+import { DEMO_API_KEY, DEMO_ORG_ID, DEMO_SECOND_ORG_ID } from '../simulator/demo-seed.ts'
 
 export interface LocalPorts {
   readonly atlas: number
@@ -61,6 +61,11 @@ export const LOCAL_REGION = 'us-east-1'
 export const LOCAL_ACCOUNT = '123456789012'
 export const LOCAL_ATLAS_SECRET_ID = 'atlas-invite-revoker/local/atlas-api-key'
 export const LOCAL_WEBHOOK_SECRET_ID = 'atlas-invite-revoker/local/webhook-secret'
+export const LOCAL_OKTA_SECRET_ID = 'atlas-invite-revoker/local/okta-event-hook'
+/** Local only: the Authorization value an Okta event hook would be configured to send. */
+export const LOCAL_OKTA_SECRET = 'Basic bG9jYWwtb2t0YS1ob29rOmxvY2FsLWRlbW8tb25seQ=='
+/** The organizations the local stack looks for a person in: both the demo key owns. */
+export const LOCAL_ALLOWED_ORG_IDS = `${DEMO_ORG_ID},${DEMO_SECOND_ORG_ID}`
 /** Local only: the secret HR senders would share with us, published so the demo can sign. */
 export const LOCAL_WEBHOOK_SECRET = `whsec_${Buffer.from('local-demo-webhook-secret-32byte').toString('base64')}`
 export const LOCAL_QUEUE_NAME = 'atlas-invite-revoker-local-revoke'
@@ -70,6 +75,7 @@ export const LOCAL_QUEUE_FUNCTION = `atlas-invite-revoker-${LOCAL_STAGE}-queue`
 export const LOCAL_SECRETS = {
   [LOCAL_ATLAS_SECRET_ID]: JSON.stringify(DEMO_API_KEY),
   [LOCAL_WEBHOOK_SECRET_ID]: LOCAL_WEBHOOK_SECRET,
+  [LOCAL_OKTA_SECRET_ID]: LOCAL_OKTA_SECRET,
 }
 
 /** Dummy AWS settings: the SDK needs credentials and a region even for local endpoints. */

@@ -13,10 +13,13 @@ import { request } from 'undici'
 import { AtlasSimulator } from '../simulator/atlas-simulator.ts'
 import { LocalSecretsManager } from '../simulator/local-secrets-manager.ts'
 import { assertPortsFree } from './free-ports.ts'
+import { readableLine } from './function-log-lines.ts'
 import {
   LOCAL_ACCOUNT,
+  LOCAL_ALLOWED_ORG_IDS,
   LOCAL_ATLAS_SECRET_ID,
   LOCAL_DLQ_NAME,
+  LOCAL_OKTA_SECRET_ID,
   LOCAL_QUEUE_FUNCTION,
   LOCAL_QUEUE_NAME,
   LOCAL_REGION,
@@ -42,6 +45,8 @@ export interface LocalStack {
 export interface LocalStackOptions {
   readonly ports: LocalPorts
   readonly log: (line: string) => void
+  /** The functions' own output once the stack is up, one readable line at a time. */
+  readonly functionLog?: (line: string) => void
   /** How long serverless-offline may take to build and listen. */
   readonly startTimeoutMs?: number
 }
@@ -96,6 +101,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const offline = startOffline(ports)
     stops.push(() => stopProcess(offline))
     await waitForOffline(offline, ports, options.startTimeoutMs ?? 120_000)
+    if (options.functionLog) forwardLines(offline, options.functionLog)
     log(
       `HTTP API             http://127.0.0.1:${ports.http} (serverless-offline, stage ${LOCAL_STAGE})`,
     )
@@ -130,7 +136,11 @@ function startOffline(ports: LocalPorts): ChildProcess {
     '--noAuth',
     `--param=atlasSecretArn=${LOCAL_ATLAS_SECRET_ID}`,
     `--param=webhookSecretArn=${LOCAL_WEBHOOK_SECRET_ID}`,
+    `--param=oktaSecretArn=${LOCAL_OKTA_SECRET_ID}`,
     `--param=atlasBaseUrl=http://127.0.0.1:${ports.atlas}`,
+    // A person is looked for in the two demo organizations the demo key owns, and their projects.
+    `--param=allowedOrgIds=${LOCAL_ALLOWED_ORG_IDS}`,
+    '--param=includeProjectInvitations=true',
     // Lets `ATLAS_API=users npm start` try the other Atlas APIs locally.
     `--param=atlasApi=${process.env.ATLAS_API ?? 'v1'}`,
   ]
@@ -141,6 +151,7 @@ function startOffline(ports: LocalPorts): ChildProcess {
       ...localAwsEnvironment(ports),
       LOCAL_HTTP_PORT: String(ports.http),
       LOCAL_LAMBDA_PORT: String(ports.lambda),
+      LOCAL_REVOKE_QUEUE_URL: localQueueUrl(ports),
       SLS_TELEMETRY_DISABLED: '1',
       SLS_NOTIFICATIONS_MODE: 'off',
     },
@@ -175,6 +186,21 @@ async function waitForOffline(
   throw new Error(
     `serverless-offline did not listen on port ${ports.http} within ${timeoutMs} ms:\n${output}`,
   )
+}
+
+/** Each line serverless-offline (and the functions it runs) prints, made readable. */
+function forwardLines(child: ChildProcess, print: (line: string) => void): void {
+  for (const stream of [child.stdout, child.stderr]) {
+    let pending = ''
+    stream?.on('data', (chunk: Buffer) => {
+      const lines = `${pending}${chunk.toString()}`.split('\n')
+      pending = lines.pop() ?? ''
+      for (const line of lines) {
+        const readable = readableLine(line)
+        if (readable !== undefined) print(readable)
+      }
+    })
+  }
 }
 
 async function invokeQueueFunction(ports: LocalPorts, event: SQSEvent): Promise<SQSBatchResponse> {

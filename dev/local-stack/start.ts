@@ -1,16 +1,38 @@
 #!/usr/bin/env node
+/**
+ * `npm start`: the whole system on 127.0.0.1 until Ctrl-C (or SIGTERM, SIGHUP, or npm going
+ * away). See dev/local-stack/local-stack.ts.
+ */
+import { scriptArgs } from '../script-args.ts'
 import { DEMO_API_KEY, DEMO_INVITATIONS, DEMO_ORG_ID } from '../simulator/demo-seed.ts'
-/** `npm start`: the whole system on 127.0.0.1 until Ctrl-C. See dev/local-stack/local-stack.ts. */
 import { awsCliSendCommand, enqueueCommand, signedCurlCommand } from './local-commands.ts'
-import { localPorts } from './local-settings.ts'
+import { localPorts, PORT_VARIABLES } from './local-settings.ts'
 import { startLocalStack } from './local-stack.ts'
+import { onParentsExit } from './watch-parents.ts'
+
+scriptArgs(
+  'npm start',
+  `
+npm start: the Atlas simulator, a local Secrets Manager, local SQS and both functions
+(serverless-offline) on 127.0.0.1, until Ctrl-C, SIGTERM or SIGHUP.
+
+Ports (environment): ${Object.values(PORT_VARIABLES)
+    .map((port) => `${port.variable} (${port.fallback}, ${port.what})`)
+    .join(', ')}.
+ATLAS_API=v2|users npm start tries the other Atlas APIs. Then: npm run demo.`,
+  {},
+)
 
 const log = (line = '') => process.stdout.write(`${line}\n`)
 
 try {
   const ports = localPorts(process.env)
   log('Starting the local stack (the first start builds the functions with esbuild)…')
-  const stack = await startLocalStack({ ports, log })
+  const stack = await startLocalStack({
+    ports,
+    log,
+    functionLog: (line) => log(`  functions | ${line}`),
+  })
   const [viaHttp, viaQueue] = DEMO_INVITATIONS
   log()
   log(
@@ -22,7 +44,7 @@ try {
   )
   log(`Simulator state: curl -s http://127.0.0.1:${ports.atlas}/__simulator/state`)
   log(
-    `Operator CLI:    ATLAS_BASE_URL=http://127.0.0.1:${ports.atlas} ATLAS_PUBLIC_KEY=${DEMO_API_KEY.publicKey} ATLAS_PRIVATE_KEY=${DEMO_API_KEY.privateKey} npm run revoke -- --org ${DEMO_ORG_ID} --invite <id>`,
+    `Operator CLI:    ATLAS_BASE_URL=http://127.0.0.1:${ports.atlas} ATLAS_PUBLIC_KEY=${DEMO_API_KEY.publicKey} ATLAS_PRIVATE_KEY=${DEMO_API_KEY.privateKey} npm run -s revoke -- --org ${DEMO_ORG_ID} --invite <id>`,
   )
   log()
   log('Revoke through the signed webhook (paste into bash):')
@@ -33,18 +55,22 @@ try {
   log('or with the AWS CLI:')
   log(awsCliSendCommand(ports, DEMO_ORG_ID, viaQueue.id))
   log()
-  log('Both at once, with the outcomes read back from the simulator: npm run demo')
-  log('Ctrl-C stops everything.')
+  log(
+    'By HTTP, SQS, an Okta deactivation and a dry run, read back from the simulator: npm run demo',
+  )
+  log('The functions’ own log lines follow, prefixed "functions |". Ctrl-C stops everything.')
 
   let stopping = false
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => {
-      if (stopping) return
-      stopping = true
-      log('\nStopping…')
-      void stack.stop().then(() => process.exit(0))
-    })
+  const stop = (why: string) => {
+    if (stopping) return
+    stopping = true
+    log(`\nStopping (${why})…`)
+    void stack.stop().then(() => process.exit(0))
   }
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+    process.on(signal, () => stop(signal))
+  // npm forwards no SIGHUP, and its shell passes nothing on: watch for npm itself going away.
+  onParentsExit(() => stop('npm exited'))
 } catch (error) {
   process.stderr.write(`npm start: ${(error as Error).message}\n`)
   process.exit(1)

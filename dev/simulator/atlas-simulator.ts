@@ -76,6 +76,8 @@ export interface AtlasSimulatorOptions {
   readonly rateLimit?: RateLimit
   readonly behaviour?: Partial<SimulatorBehaviour>
   readonly faults?: FaultPlan
+  /** Added before a new connection's first answer: a stand-in for a TLS handshake. */
+  readonly connectionLatencyMs?: number
   /** Lifetime of service-account bearer tokens (`expires_in`). Default 3600. */
   readonly tokenLifetimeSeconds?: number
   readonly now?: () => number
@@ -137,6 +139,7 @@ export class AtlasSimulator {
   readonly #apiSockets = new WeakSet<Socket>()
   readonly #extraRoutes: ExtraRoute[] = []
   #behaviour: SimulatorBehaviour
+  readonly #connectionLatencyMs: number
   #counters = emptyCounters()
   #log: LoggedRequest[] = []
   #inFlight = 0
@@ -153,6 +156,7 @@ export class AtlasSimulator {
     )
     this.#rates = new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT, now)
     this.#behaviour = { ...DEFAULT_BEHAVIOUR, ...options.behaviour }
+    this.#connectionLatencyMs = options.connectionLatencyMs ?? 0
     this.#tokens = new TokenIssuer(options.tokenLifetimeSeconds ?? 3600, now)
     if (options.faults) this.faults.configure(options.faults)
     this.#server = createServer({ keepAliveTimeout: 30_000 }, (request, response) => {
@@ -251,12 +255,14 @@ export class AtlasSimulator {
     response.once('close', () => {
       this.#inFlight -= 1
     })
+    let handshakeMs = 0
     if (!this.#apiSockets.has(request.socket)) {
       this.#apiSockets.add(request.socket)
       this.#counters.connections += 1
+      handshakeMs = this.#connectionLatencyMs
     }
     const { latencyMs, fault } = this.faults.next({ method: entry.method, path: target })
-    if (latencyMs > 0) await sleep(latencyMs)
+    if (latencyMs + handshakeMs > 0) await sleep(latencyMs + handshakeMs)
     if (fault && this.#inject(fault, request, response, entry)) return
     this.#send(response, await this.#answer(request, target), entry)
   }
@@ -600,15 +606,22 @@ export class AtlasSimulator {
         this.faults.clear()
         return reply(204)
       case 'POST /__simulator/invitations': {
-        const { orgId, username, id } = (body ?? {}) as {
+        const { orgId, username, id, groupId } = (body ?? {}) as {
           orgId?: string
           username?: string
           id?: string
+          groupId?: string
         }
         if (!orgId || !username) return reply(400, { error: 'orgId and username are required' })
         return reply(
           201,
-          this.state.invite({ orgId, username, roles: ['ORG_MEMBER'], ...(id ? { id } : {}) }),
+          this.state.invite({
+            orgId,
+            username,
+            roles: ['ORG_MEMBER'],
+            ...(id ? { id } : {}),
+            ...(groupId ? { groupId } : {}),
+          }),
         )
       }
       default:

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process'
+import { createServer } from 'node:net'
 import { userInfo } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -177,6 +178,86 @@ describe('npm run revoke', () => {
       code: 2,
       stderr: ['revoke: --api / ATLAS_API must be one of v1, v2, users (got "v3")'],
     })
+  })
+
+  it('gives up on a host that accepts but never answers within --timeout, and says why', async () => {
+    const sockets = new Set<import('node:net').Socket>()
+    const silent = createServer((socket) => {
+      sockets.add(socket)
+    })
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    const port = (silent.address() as { port: number }).port
+    try {
+      const started = Date.now()
+      const result = await run(['--org', DEMO_ORG_ID, '--invite', first.id, '--timeout', '1'], {
+        ...keyEnv(),
+        ATLAS_BASE_URL: `http://127.0.0.1:${port}`,
+      })
+      expect(Date.now() - started).toBeLessThan(3_000)
+      expect(result.code).toBe(1)
+      expect(result.lines[0]).toMatchObject({
+        outcome: 'upstream_error',
+        detail: 'deadline reached before Atlas answered',
+      })
+      expect(result.stderr).toEqual(['revoke: 0 revoked, 0 already gone, 1 failed'])
+    } finally {
+      for (const socket of sockets) socket.destroy()
+      silent.close()
+    }
+  })
+
+  it('tells what to check when Atlas refuses the key', async () => {
+    const result = await run(['--org', DEMO_ORG_ID, '--invite', first.id], {
+      ...keyEnv(),
+      ATLAS_PRIVATE_KEY: 'not-the-key',
+    })
+    expect(result.lines[0]).toMatchObject({
+      outcome: 'unauthorized',
+      detail: expect.stringMatching(/key pair .*organization.*IP access list/),
+    })
+  })
+
+  it('offboards a person everywhere the key may look, projects too, as a dry run first', async () => {
+    const env = { ...keyEnv(), ALLOWED_ORG_IDS: `${DEMO_ORG_ID},d0123456789abcdef012345d` }
+    const dry = await run(['--user', first.username, '--include-projects', '--dry-run'], env)
+    expect(dry.code).toBe(0)
+    expect(dry.lines.map((line) => line.outcome)).toEqual([
+      'would_revoke',
+      'would_revoke',
+      'would_revoke',
+    ])
+    expect(dry.stderr).toEqual(['revoke: 3 would revoke, 0 already gone, 0 failed'])
+    expect(simulator.requests().filter((request) => request.method === 'DELETE')).toEqual([])
+    const done = await run(['--user', first.username, '--include-projects'], env)
+    expect(done.code).toBe(0)
+    expect(done.lines.map((line) => [line.orgId, line.groupId, line.outcome])).toEqual(
+      expect.arrayContaining([
+        [DEMO_ORG_ID, undefined, 'revoked'],
+        [DEMO_ORG_ID, 'e0123456789abcdef012345e', 'revoked'],
+        ['d0123456789abcdef012345d', undefined, 'revoked'],
+      ]),
+    )
+    const none = await run(['--user', first.username], env)
+    expect(none.lines).toEqual([
+      expect.objectContaining({ username: first.username, outcome: 'already_gone', searched: 2 }),
+    ])
+  })
+
+  it('reads stdin lines of every form, and reports every bad line before revoking anything', async () => {
+    const bad = await run(['--stdin'], keyEnv(), `email\nnot-an-email\n${DEMO_ORG_ID},zz\n`)
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toEqual([
+      'revoke: stdin line 2: expected orgId,invitationId, orgId,email or email',
+      'revoke: stdin line 3: invitationId must be 24 lowercase hex digits (got "zz", 2 characters)',
+    ])
+    expect(simulator.counters().requests).toBe(0)
+    const good = await run(
+      ['--stdin'],
+      { ...keyEnv(), ALLOWED_ORG_IDS: DEMO_ORG_ID },
+      `orgId,invitationId\n${DEMO_ORG_ID},${first.id}\n${DEMO_ORG_ID},${second.username}\n${third.username}\n`,
+    )
+    expect(good.code).toBe(0)
+    expect(good.lines.map((line) => line.outcome)).toEqual(['revoked', 'revoked', 'revoked'])
   })
 
   it('reads the key from the Secrets Manager secret named by ATLAS_SECRET_ID', async () => {

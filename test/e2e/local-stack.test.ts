@@ -129,11 +129,22 @@ describe('npm start', () => {
     expect(await response.body.json()).toMatchObject({ outcome: 'revoked' })
   })
 
-  it('runs npm run demo: one revocation by HTTP, one by SQS, read back from the simulator', async () => {
+  it('runs npm run demo: by HTTP, SQS and an Okta deactivation, and a dry run, read back from the simulator', async () => {
     const { stdout } = await run('npm', ['run', '-s', 'demo'], { env, timeout: 60_000 })
     expect(stdout).toMatch(/^HTTP {2}POST \/revocations → 200 .*"outcome":"revoked"/m)
     expect(stdout).toMatch(/^SQS {3}message /m)
-    expect(stdout.match(/simulator: invitation [0-9a-f]{24} \(.*\) revoked at /g)).toHaveLength(2)
+    expect(stdout).toMatch(
+      /^OKTA {2}POST \/okta\/events \(user\.lifecycle\.deactivate .*\) → 200, queued/m,
+    )
+    expect(stdout.match(/simulator: invitation [0-9a-f]{24} \(.*\) revoked at /g)).toHaveLength(3)
+    expect(stdout).toMatch(/^DRY .* → 200 would_revoke, 3 would be revoked$/m)
+    expect(stdout).toContain('simulator: 3 of 3 still pending (a dry run revokes nothing)')
+  })
+
+  it('shows the functions’ own log lines, one readable line per revocation with its outcome', () => {
+    expect(output).toMatch(/functions \| INFO {2}audit: revocation {2}via=webhook outcome=revoked /)
+    expect(output).toMatch(/functions \| INFO {2}audit: revocation {2}via=okta outcome=revoked /)
+    expect(output).not.toContain('"_aws"')
   })
 
   it('refuses to start with a clear message when a port is taken', async () => {

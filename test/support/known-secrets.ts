@@ -1,5 +1,5 @@
 /** Every secret value the suite uses, so the suite-wide guard can look for them in all output. */
-import { LOCAL_WEBHOOK_SECRET } from '../../dev/local-stack/local-settings.ts'
+import { LOCAL_OKTA_SECRET, LOCAL_WEBHOOK_SECRET } from '../../dev/local-stack/local-settings.ts'
 import { DEMO_API_KEY, DEMO_SERVICE_ACCOUNT } from '../../dev/simulator/demo-seed.ts'
 
 export const knownSecrets = new Set<string>()
@@ -16,4 +16,5 @@ export function registerSecret(value: string): void {
 
 registerSecret(DEMO_API_KEY.privateKey)
 registerSecret(LOCAL_WEBHOOK_SECRET)
+registerSecret(LOCAL_OKTA_SECRET)
 registerSecret(DEMO_SERVICE_ACCOUNT.clientSecret)

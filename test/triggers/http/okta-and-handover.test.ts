@@ -23,7 +23,7 @@ const OKTA_SECRET = 'Basic b2t0YS1ldmVudC1ob29rOnMzY3JldC12YWx1ZQ=='
 const QUEUE_URL =
   'https://sqs.us-east-1.amazonaws.com/123456789012/atlas-invite-revoker-test-revoke'
 const hookDelivery = readFileSync(
-  new URL('../../fixtures/okta/event-hook-deactivate.json', import.meta.url),
+  new URL('../../../dev/local-stack/okta/event-hook-deactivate.json', import.meta.url),
   'utf8',
 )
 registerSecret(OKTA_SECRET)

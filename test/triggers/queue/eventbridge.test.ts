@@ -1,7 +1,7 @@
 /**
  * Records whose body is an Amazon EventBridge event (a custom event, or Okta's System Log event
  * routed by a rule from its partner event source) through the queue handler, against the
- * simulator; shapes from AWS's and Okta's published examples (test/fixtures/okta/).
+ * simulator; shapes from AWS's and Okta's published examples (dev/local-stack/okta/).
  */
 import { readFileSync } from 'node:fs'
 import { Logger } from '@aws-lambda-powertools/logger'
@@ -15,7 +15,7 @@ import { lambdaContext, sqsEvent } from '../../support/lambda-events.ts'
 const [first] = DEMO_INVITATIONS
 const oktaEvent = JSON.parse(
   readFileSync(
-    new URL('../../fixtures/okta/eventbridge-okta-deactivate.json', import.meta.url),
+    new URL('../../../dev/local-stack/okta/eventbridge-okta-deactivate.json', import.meta.url),
     'utf8',
   ),
 ) as { detail: Record<string, unknown> } & Record<string, unknown>

@@ -1,0 +1,49 @@
+/**
+ * What `npm start` shows of the functions' own output: each Powertools JSON log line as one
+ * readable line (level, message, the fields that say what happened), EMF metric lines left out,
+ * anything else (serverless-offline's own lines) as it came. Pure.
+ */
+
+/** Fields worth a glance, in the order shown. */
+const SHOWN = [
+  'outcome',
+  'username',
+  'orgId',
+  'groupId',
+  'invitationId',
+  'userId',
+  'atlasStatus',
+  'dryRun',
+  'detail',
+  'reason',
+  'webhookId',
+  'messageId',
+] as const
+
+/**
+ * @example
+ * readableLine('{"level":"INFO","message":"audit: revocation","outcome":"revoked","orgId":"a0…"}')
+ * // → 'INFO  audit: revocation  outcome=revoked orgId=a0…'
+ */
+export function readableLine(line: string): string | undefined {
+  const trimmed = line.trim()
+  if (trimmed === '') return undefined
+  if (trimmed.startsWith('{"_aws"')) return undefined
+  if (!trimmed.startsWith('{"level"')) return line
+  let entry: Record<string, unknown>
+  try {
+    entry = JSON.parse(trimmed) as Record<string, unknown>
+  } catch {
+    return line
+  }
+  const requestedBy = entry.requestedBy as { trigger?: unknown } | undefined
+  const fields = [
+    ...(typeof requestedBy?.trigger === 'string' ? [`via=${requestedBy.trigger}`] : []),
+    ...SHOWN.filter((name) => entry[name] !== undefined && entry[name] !== null).map(
+      (name) =>
+        `${name}=${typeof entry[name] === 'string' ? entry[name] : JSON.stringify(entry[name])}`,
+    ),
+  ]
+  const level = String(entry.level ?? '').padEnd(5)
+  return `${level} ${String(entry.message ?? '')}${fields.length > 0 ? `  ${fields.join(' ')}` : ''}`
+}

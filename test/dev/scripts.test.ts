@@ -1,0 +1,85 @@
+/**
+ * Every script a user runs answers `--help` with its usage (exit 0) and an unknown option or a
+ * bad value with one line (exit 2), never a stack trace.
+ */
+import { execFile } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { freePort } from '../support/free-port.ts'
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const SCRIPTS = {
+  revoke: 'cli/main.ts',
+  simulator: 'dev/simulator/main.ts',
+  start: 'dev/local-stack/start.ts',
+  demo: 'dev/local-stack/demo.ts',
+  enqueue: 'dev/local-stack/enqueue.ts',
+  bench: 'bench/run-bench.ts',
+  soak: 'bench/soak.ts',
+} as const
+
+function run(
+  script: keyof typeof SCRIPTS,
+  argv: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [SCRIPTS[script], ...argv],
+      { cwd: ROOT, env: { ...process.env, ...env }, timeout: 30_000 },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    )
+  })
+}
+
+describe('the scripts', () => {
+  for (const script of Object.keys(SCRIPTS) as (keyof typeof SCRIPTS)[]) {
+    it(`${script} answers --help with its usage and exit 0`, async () => {
+      const help = await run(script, ['--help'])
+      expect(help.code, help.stderr).toBe(0)
+      expect(help.stdout).toMatch(/npm (run|start)/)
+    })
+
+    it(`${script} answers an unknown option with one line and exit 2`, async () => {
+      const bad = await run(script, ['--no-such-option'])
+      expect(bad.code).toBe(2)
+      expect(bad.stderr.trim().split('\n')).toHaveLength(1)
+      expect(bad.stderr).toContain('--no-such-option')
+      expect(bad.stderr).not.toMatch(/\n\s+at /)
+    })
+  }
+
+  it('simulator --port abc is a one-line error', async () => {
+    const bad = await run('simulator', ['--port', 'abc'])
+    expect(bad).toMatchObject({ code: 2 })
+    expect(bad.stderr.trim()).toBe(
+      'simulator: --port must be a whole number from 0 to 65535 (got "abc")',
+    )
+  })
+
+  it('enqueue says so when no local stack is running', async () => {
+    const port = await freePort()
+    const result = await run(
+      'enqueue',
+      ['--org', 'a0123456789abcdef012345a', '--invite', '6a793f89c0eb9e7a177165b6'],
+      {
+        LOCAL_SQS_PORT: String(port),
+        AWS_MAX_ATTEMPTS: '1',
+      },
+    )
+    expect(result.code).toBe(1)
+    expect(result.stderr.trim().split('\n')).toHaveLength(1)
+    expect(result.stderr).toContain('is the local stack running? npm start')
+  })
+
+  it('npm run -s keeps npm’s banner off stdout: the JSON goes to jq clean', async () => {
+    const result = await new Promise<string>((resolve) =>
+      execFile('npm', ['run', '-s', 'revoke', '--', '--help'], { cwd: ROOT }, (_e, stdout) =>
+        resolve(stdout),
+      ),
+    )
+    expect(result.startsWith('Revoke pending MongoDB Atlas invitations.')).toBe(true)
+  })
+})
