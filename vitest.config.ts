@@ -11,7 +11,7 @@ export default defineConfig({
     hookTimeout: 20_000,
     coverage: {
       provider: 'v8',
-      include: ['lib/**/*.ts', 'functions/**/*.ts', 'cli/**/*.ts', 'dev/**/*.ts'],
+      include: ['lib/**/*.ts', 'functions/**/*.ts', 'cli/**/*.ts', 'dev/**/*.ts', 'ops/**/*.ts'],
       reporter: ['text-summary', 'text'],
     },
   },

@@ -18,6 +18,7 @@ const SHOWN = [
   'reason',
   'webhookId',
   'messageId',
+  'error',
 ] as const
 
 /**

@@ -16,6 +16,8 @@ const SCRIPTS = {
   enqueue: 'dev/local-stack/enqueue.ts',
   bench: 'bench/run-bench.ts',
   soak: 'bench/soak.ts',
+  outputs: 'ops/stack-outputs.ts',
+  smoke: 'ops/smoke.ts',
 } as const
 
 function run(
