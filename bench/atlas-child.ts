@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 /**
  * The Atlas simulator in its own process, so the benchmark's CPU figures are the handler's
- * alone. Seeds `--invitations` pending invitations in the demo org (ids from `--prefix`),
- * prints one JSON line `{"url"}` and runs until stdin closes.
+ * alone. Seeds `--invitations` pending invitations in the demo org (ids from benchInvitationId),
+ * models the network (`--latency-ms` per request, `--connection-ms` per new connection) and,
+ * with `--rate-per-second`, a token bucket per organization; prints one JSON line `{"url"}` and
+ * runs until stdin closes.
  */
 import { parseArgs } from 'node:util'
 import { AtlasSimulator } from '../dev/simulator/atlas-simulator.ts'
@@ -14,13 +16,21 @@ const { values } = parseArgs({
   options: {
     invitations: { type: 'string', default: '0' },
     'latency-ms': { type: 'string', default: '0' },
+    'connection-ms': { type: 'string', default: '0' },
+    'rate-per-second': { type: 'string' },
+    burst: { type: 'string' },
   },
 })
+const ratePerSecond = values['rate-per-second']
 const seed = demoSeed()
 const simulator = new AtlasSimulator({
   seed,
-  rateLimit: UNLIMITED_RATE,
+  rateLimit:
+    ratePerSecond === undefined
+      ? UNLIMITED_RATE
+      : { ratePerSecond: Number(ratePerSecond), burst: Number(values.burst ?? ratePerSecond) },
   faults: { latencyMs: Number(values['latency-ms']) },
+  connectionLatencyMs: Number(values['connection-ms']),
 })
 for (let i = 0; i < Number(values.invitations); i++) {
   simulator.state.invite({

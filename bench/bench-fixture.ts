@@ -6,6 +6,7 @@ import { request } from 'undici'
 import type { SimulatorCounters } from '../dev/simulator/atlas-simulator.ts'
 import { DEMO_API_KEY } from '../dev/simulator/demo-seed.ts'
 import { LocalSecretsManager } from '../dev/simulator/local-secrets-manager.ts'
+import type { NetworkLatencySettings } from '../dev/simulator/network-latency.ts'
 import { signWebhook } from '../lib/triggers/http/webhook-signature.ts'
 
 export const ATLAS_SECRET_ID = 'bench/atlas-api-key'
@@ -16,12 +17,23 @@ export interface AtlasProcess {
   readonly url: string
   counters(): Promise<SimulatorCounters>
   resetCounters(): Promise<void>
+  /** Invitations revoked so far. */
+  revokedCount(): Promise<number>
   stop(): Promise<void>
 }
 
-export async function startAtlasProcess(
-  options: { invitations?: number; latencyMs?: number } = {},
-): Promise<AtlasProcess> {
+export interface AtlasProcessOptions {
+  readonly invitations?: number
+  /** Per request (one round trip). */
+  readonly latencyMs?: number
+  /** Per new connection, from its accept (handshakes). */
+  readonly connectionMs?: number
+  /** A token bucket per organization; default none worth the name. */
+  readonly rateLimit?: { readonly ratePerSecond: number; readonly burst: number }
+}
+
+export async function startAtlasProcess(options: AtlasProcessOptions = {}): Promise<AtlasProcess> {
+  const rate = options.rateLimit
   const child = spawn(
     process.execPath,
     [
@@ -30,6 +42,11 @@ export async function startAtlasProcess(
       String(options.invitations ?? 0),
       '--latency-ms',
       String(options.latencyMs ?? 0),
+      '--connection-ms',
+      String(options.connectionMs ?? 0),
+      ...(rate
+        ? ['--rate-per-second', String(rate.ratePerSecond), '--burst', String(rate.burst)]
+        : []),
     ],
     { stdio: ['pipe', 'pipe', 'inherit'] },
   )
@@ -44,6 +61,8 @@ export async function startAtlasProcess(
     url,
     counters: async () => JSON.parse(await admin('GET', 'counters')) as SimulatorCounters,
     resetCounters: async () => void (await admin('POST', 'counters/reset')),
+    revokedCount: async () =>
+      (JSON.parse(await admin('GET', 'state')) as { revoked: unknown[] }).revoked.length,
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve())
@@ -52,14 +71,17 @@ export async function startAtlasProcess(
   }
 }
 
-export async function startSecrets(): Promise<{
+export async function startSecrets(latency?: NetworkLatencySettings): Promise<{
   secretsManager: LocalSecretsManager
   env: Record<string, string>
 }> {
-  const secretsManager = new LocalSecretsManager({
-    [ATLAS_SECRET_ID]: JSON.stringify(DEMO_API_KEY),
-    [WEBHOOK_SECRET_ID]: WEBHOOK_SECRET,
-  })
+  const secretsManager = new LocalSecretsManager(
+    {
+      [ATLAS_SECRET_ID]: JSON.stringify(DEMO_API_KEY),
+      [WEBHOOK_SECRET_ID]: WEBHOOK_SECRET,
+    },
+    latency ? { latency } : {},
+  )
   const url = await secretsManager.start()
   const env = {
     AWS_REGION: 'us-east-1',

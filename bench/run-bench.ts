@@ -10,8 +10,12 @@ import { arch, cpus, platform, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { fail, scriptArgs } from '../dev/script-args.ts'
+import { buildBundles } from './cold/bundles.ts'
 import type { MeasureRow } from './measure-result.ts'
+import { measureColdRevocation } from './measures/cold-revocation.ts'
 import { measureColdStart } from './measures/cold-start.ts'
+import { LAYOFF, measureLayoffBatch } from './measures/layoff-batch.ts'
+import { measureMemoryAndCost } from './measures/memory-and-cost.ts'
 import { measureRequestsAndConnections } from './measures/requests-and-connections.ts'
 import { measureSecretsManagerCalls } from './measures/secrets-manager-calls.ts'
 import { measureSqsBatchWallTime } from './measures/sqs-batch-wall-time.ts'
@@ -45,6 +49,10 @@ const settings = quick
       imports: 3,
       throughput: 300,
       throughputRepetitions: 1,
+      coldRepetitions: 1,
+      warm: 50,
+      warmSample: 3,
+      layoff: { ...LAYOFF, revocations: 60, containers: 2, burst: 10 },
     }
   : {
       revocations: 100,
@@ -54,6 +62,10 @@ const settings = quick
       imports: 9,
       throughput: 3000,
       throughputRepetitions: 3,
+      coldRepetitions: 9,
+      warm: 1000,
+      warmSample: 20,
+      layoff: LAYOFF,
     }
 
 // Handlers in this process stay quiet (logs and metrics both print to stdout, where the table
@@ -72,9 +84,28 @@ rows.push(await measureSecretsManagerCalls(settings.invocations))
 progress('4 SQS batch wall time')
 rows.push(await measureSqsBatchWallTime(settings.batchRepetitions))
 progress('5 cold start (npm run package, then imports)')
-rows.push(await measureColdStart(settings.imports))
-progress('6 throughput')
-rows.push(await measureThroughput(settings.throughput, settings.throughputRepetitions))
+const bundles = await buildBundles()
+try {
+  rows.push(await measureColdStart(bundles, settings.imports))
+  progress('6 throughput')
+  rows.push(await measureThroughput(settings.throughput, settings.throughputRepetitions))
+  progress('7 cold revocation, end to end (three network settings)')
+  const cold = await measureColdRevocation(bundles, settings.coldRepetitions)
+  rows.push(cold.row)
+  progress('8 memory and cost')
+  rows.push(
+    await measureMemoryAndCost(bundles, cold.atDefault, {
+      warm: settings.warm,
+      warmSample: settings.warmSample,
+    }),
+  )
+} finally {
+  bundles.remove()
+}
+progress(
+  `9 layoff batch: ${settings.layoff.revocations} revocations at ${settings.layoff.ratePerSecond}/s, twice (by id, by username)`,
+)
+rows.push(await measureLayoffBatch(settings.layoff))
 
 const cpu = cpus()
 const machine = `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, ${platform()} ${arch()}, Node ${process.version}`

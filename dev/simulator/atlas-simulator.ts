@@ -6,10 +6,10 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { TOKEN_PATH } from '../../lib/atlas/auth/access-tokens.ts'
 import { demoSeed } from './demo-seed.ts'
 import { type Fault, FaultInjector, type FaultPlan } from './fault-injector.ts'
+import { NetworkLatency } from './network-latency.ts'
 import { NonceRegistry } from './nonce-registry.ts'
 import { DEFAULT_RATE_LIMIT, type RateLimit, RateLimiter } from './rate-limiter.ts'
 import { readBodyText, readJsonBody } from './read-body.ts'
@@ -76,7 +76,10 @@ export interface AtlasSimulatorOptions {
   readonly rateLimit?: RateLimit
   readonly behaviour?: Partial<SimulatorBehaviour>
   readonly faults?: FaultPlan
-  /** Added before a new connection's first answer: a stand-in for a TLS handshake. */
+  /**
+   * A new connection is not ready before this long after it was accepted: a stand-in for the
+   * TCP and TLS handshakes (see NetworkLatency). The per-request round trip is `faults.latencyMs`.
+   */
   readonly connectionLatencyMs?: number
   /** Lifetime of service-account bearer tokens (`expires_in`). Default 3600. */
   readonly tokenLifetimeSeconds?: number
@@ -139,7 +142,7 @@ export class AtlasSimulator {
   readonly #apiSockets = new WeakSet<Socket>()
   readonly #extraRoutes: ExtraRoute[] = []
   #behaviour: SimulatorBehaviour
-  readonly #connectionLatencyMs: number
+  readonly #network: NetworkLatency
   #counters = emptyCounters()
   #log: LoggedRequest[] = []
   #inFlight = 0
@@ -156,7 +159,7 @@ export class AtlasSimulator {
     )
     this.#rates = new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT, now)
     this.#behaviour = { ...DEFAULT_BEHAVIOUR, ...options.behaviour }
-    this.#connectionLatencyMs = options.connectionLatencyMs ?? 0
+    this.#network = new NetworkLatency({ connectionMs: options.connectionLatencyMs ?? 0 })
     this.#tokens = new TokenIssuer(options.tokenLifetimeSeconds ?? 3600, now)
     if (options.faults) this.faults.configure(options.faults)
     this.#server = createServer({ keepAliveTimeout: 30_000 }, (request, response) => {
@@ -165,6 +168,7 @@ export class AtlasSimulator {
         response.end(String(error))
       })
     })
+    this.#network.watch(this.#server)
   }
 
   /** Listens on 127.0.0.1 (port 0 = any free port) and returns the base URL. */
@@ -239,7 +243,8 @@ export class AtlasSimulator {
     }
     const target = request.url ?? '/'
     if (target.startsWith('/__simulator/')) return this.#admin(request, response, target)
-    request.resume()
+    // Read before any simulated latency, so the body is there whenever the answer is made.
+    const bodyText = await readBodyText(request)
     const entry: LoggedRequest = {
       receivedAt: performance.now(),
       method: request.method ?? 'GET',
@@ -255,16 +260,14 @@ export class AtlasSimulator {
     response.once('close', () => {
       this.#inFlight -= 1
     })
-    let handshakeMs = 0
     if (!this.#apiSockets.has(request.socket)) {
       this.#apiSockets.add(request.socket)
       this.#counters.connections += 1
-      handshakeMs = this.#connectionLatencyMs
     }
     const { latencyMs, fault } = this.faults.next({ method: entry.method, path: target })
-    if (latencyMs + handshakeMs > 0) await sleep(latencyMs + handshakeMs)
+    await this.#network.wait(request.socket, latencyMs)
     if (fault && this.#inject(fault, request, response, entry)) return
-    this.#send(response, await this.#answer(request, target), entry)
+    this.#send(response, await this.#answer(request, target, bodyText), entry)
   }
 
   /** Applies a fault; true when it replaced the answer. */
@@ -331,14 +334,16 @@ export class AtlasSimulator {
     }
   }
 
-  async #answer(request: IncomingMessage, target: string): Promise<SimulatedResponse> {
+  async #answer(
+    request: IncomingMessage,
+    target: string,
+    bodyText: string,
+  ): Promise<SimulatedResponse> {
     const url = new URL(target, 'http://simulator')
     const method = request.method ?? 'GET'
     if (url.pathname === TOKEN_PATH && method === 'POST') {
-      const answer = this.#tokens.answer(
-        request.headers.authorization,
-        await readBodyText(request),
-        (id) => this.state.serviceAccount(id),
+      const answer = this.#tokens.answer(request.headers.authorization, bodyText, (id) =>
+        this.state.serviceAccount(id),
       )
       if (answer.issuedTo) this.#counters.tokensIssued += 1
       return answer

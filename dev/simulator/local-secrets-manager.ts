@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { NetworkLatency, type NetworkLatencySettings } from './network-latency.ts'
 import { readJsonBody } from './read-body.ts'
 
 export type SecretsFault = 'throttle' | 'unavailable'
@@ -22,9 +23,15 @@ export class LocalSecretsManager {
   readonly #faults: SecretsFault[] = []
   #calls = 0
   #server: Server | undefined
+  readonly #network: NetworkLatency
 
-  constructor(secrets: Readonly<Record<string, string>> = {}) {
+  /** `latency` models the network to Secrets Manager (the benchmark's cold start uses it). */
+  constructor(
+    secrets: Readonly<Record<string, string>> = {},
+    options: { readonly latency?: NetworkLatencySettings } = {},
+  ) {
     for (const [name, value] of Object.entries(secrets)) this.putSecret(name, value)
+    this.#network = new NetworkLatency(options.latency)
   }
 
   /** Creates or rotates a secret: a new version becomes current. */
@@ -55,6 +62,7 @@ export class LocalSecretsManager {
       void this.handle(request, response)
     })
     this.#server = server
+    this.#network.watch(server)
     await new Promise<void>((resolve, reject) => {
       server.once('error', (error: NodeJS.ErrnoException) =>
         reject(
@@ -83,6 +91,7 @@ export class LocalSecretsManager {
     const target = String(request.headers['x-amz-target'] ?? '')
     if (request.method !== 'POST' || !target.startsWith(TARGET_PREFIX)) return false
     const body = await readJsonBody(request)
+    await this.#network.wait(request.socket)
     const reply = (status: number, payload: unknown) => {
       response.writeHead(status, {
         'Content-Type': 'application/x-amz-json-1.1',

@@ -1,4 +1,12 @@
-/** Lambda entry point: the HTTP API (webhook + IAM routes). See lib/triggers/http/http-handler.ts. */
-import { createHttpHandler } from '../lib/triggers/http/http-handler.ts'
+/**
+ * Lambda entry point: the HTTP API (webhook, IAM and Okta routes). See
+ * lib/triggers/http/http-handler.ts. The head start goes first, so Atlas and Secrets Manager
+ * work while the handler loads.
+ */
+import { startHeadStart } from '../../lib/triggers/cold-start-head-start.ts'
 
-export const handler = createHttpHandler(process.env)
+const headStart = await startHeadStart(process.env, 'http')
+const { createHttpHandler } = await import('../../lib/triggers/http/http-handler.ts')
+await headStart.settled()
+
+export const handler = createHttpHandler(process.env, headStart.overrides)

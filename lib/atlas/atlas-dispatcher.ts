@@ -1,12 +1,17 @@
 /**
  * The HTTP stack every Atlas call goes through: one keep-alive undici pool per origin for the
  * life of the process, with digest authentication inside undici's retry interceptor (so each
- * retry is signed with the cached nonce and the next `nc`).
+ * retry is signed with the cached nonce and the next `nc`), paced per rate-limit scope from
+ * Atlas's `RateLimit-*` headers and 429s. Its first connection may be one a
+ * cold start opened early (early-connection.ts).
  */
-import type { Dispatcher } from 'undici'
+import type { buildConnector, Dispatcher } from 'undici'
+import connectorFor from 'undici/lib/core/connect.js'
 import Pool from 'undici/lib/dispatcher/pool.js'
 import retryInterceptor from 'undici/lib/interceptor/retry.js'
 import { digestAuth } from './auth/digest/digest-interceptor.ts'
+import { takeEarlyConnection } from './early-connection.ts'
+import { rateLimitPacing } from './rate-limit-interceptor.ts'
 import { atlasRetry, DEFAULT_RETRY_SETTINGS, type RetrySettings } from './retry-policy.ts'
 
 export interface ConnectionSettings {
@@ -42,16 +47,34 @@ export function createAtlasDispatcher(
   const retry = { ...DEFAULT_RETRY_SETTINGS, ...options.retry }
   const pool = new Pool(origin, {
     connections: connection.connections,
-    connect: { timeout: connection.connectTimeoutMs },
+    connect: adoptingEarlyConnection(
+      origin,
+      connectorFor({ timeout: connection.connectTimeoutMs }),
+    ),
     headersTimeout: connection.headersTimeoutMs,
     bodyTimeout: connection.bodyTimeoutMs,
     keepAliveTimeout: connection.keepAliveTimeoutMs,
   })
-  // compose() wraps in order, so the last interceptor is the outermost.
+  // compose() wraps in order, so the last interceptor is the outermost: each retry is paced,
+  // then signed.
   return pool.compose(
     digestAuth(),
+    rateLimitPacing(undefined, options.random),
     retryInterceptor({ throwOnError: false, retry: atlasRetry(retry, options.random) }),
   )
+}
+
+/** Connects through `connect`, except that the first connection may be a cold start's early one. */
+function adoptingEarlyConnection(
+  origin: string,
+  connect: buildConnector.connector,
+): buildConnector.connector {
+  return (options, callback) => {
+    takeEarlyConnection(origin).then(
+      (socket) => (socket ? callback(null, socket) : connect(options, callback)),
+      () => connect(options, callback),
+    )
+  }
 }
 
 const shared = new Map<string, Dispatcher>()

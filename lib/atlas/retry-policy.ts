@@ -6,8 +6,13 @@
 import type { RetryHandler } from 'undici'
 
 export interface RetrySettings {
-  /** Attempts in all, the first included. */
+  /** Attempts in all, the first included, not counting those Atlas answered 429. */
   readonly maxAttempts: number
+  /**
+   * 429 answers a call may get before it ends `throttled`. Kept apart from `maxAttempts` so a
+   * call that waited out an empty bucket (rate-limit-interceptor.ts) still has its attempts.
+   */
+  readonly maxThrottledAttempts: number
   readonly baseDelayMs: number
   readonly maxDelayMs: number
   /** A `Retry-After` longer than this is not waited for: the call ends `throttled`. */
@@ -18,6 +23,7 @@ export interface RetrySettings {
 
 export const DEFAULT_RETRY_SETTINGS: RetrySettings = {
   maxAttempts: 4,
+  maxThrottledAttempts: 10,
   baseDelayMs: 200,
   maxDelayMs: 5_000,
   maxRetryAfterMs: 60_000,
@@ -42,8 +48,10 @@ export const RETRYABLE_ERROR_CODES: ReadonlySet<string> = new Set([
 ])
 
 export interface RetryDecisionInput {
-  /** Attempts made so far (1 after the first failure). */
+  /** Attempts made so far (1 after the first failure), 429s excluded. */
   readonly attempts: number
+  /** Of the attempts made, those Atlas answered 429. Default 0. */
+  readonly throttled?: number
   /** The server's `Retry-After`, in milliseconds, when it sent one. */
   readonly retryAfterMs: number | undefined
   readonly nowMs: number
@@ -55,6 +63,7 @@ export interface RetryDecisionInput {
 /** Milliseconds to wait before the next attempt, or `undefined` to stop trying. */
 export function retryDelay(input: RetryDecisionInput, settings: RetrySettings): number | undefined {
   if (input.attempts >= settings.maxAttempts) return undefined
+  if ((input.throttled ?? 0) >= settings.maxThrottledAttempts) return undefined
   let delay: number
   if (input.retryAfterMs !== undefined) {
     if (input.retryAfterMs > settings.maxRetryAfterMs) return undefined
@@ -103,6 +112,9 @@ export function atlasRetry(
   settings: RetrySettings = DEFAULT_RETRY_SETTINGS,
   random: () => number = Math.random,
 ): RetryHandler.RetryCallback {
+  // 429s per call, kept apart from the other attempts; undici's retry options are one object
+  // per call (the `opts` it passes is a fresh copy each time).
+  const throttledCalls = new WeakMap<object, number>()
   return (error, { state, opts }, callback) => {
     const failure = error as Error & {
       statusCode?: number
@@ -114,9 +126,13 @@ export function atlasRetry(
       return
     }
     const nowMs = Date.now()
+    const call = (opts as { retryOptions?: object }).retryOptions ?? opts
+    const throttled = (throttledCalls.get(call) ?? 0) + (failure.statusCode === 429 ? 1 : 0)
+    throttledCalls.set(call, throttled)
     const delay = retryDelay(
       {
-        attempts: state.counter,
+        attempts: state.counter - throttled,
+        throttled,
         retryAfterMs: parseRetryAfter(failure.headers?.['retry-after'], nowMs),
         nowMs,
         deadlineMs: (opts as DeadlineDispatchOptions).deadline ?? Number.POSITIVE_INFINITY,

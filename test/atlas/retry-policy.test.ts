@@ -38,6 +38,15 @@ describe('retryDelay', () => {
     expect(at({ attempts: 4 })).toBeUndefined()
   })
 
+  it('counts 429s apart: up to maxThrottledAttempts of them, whatever the other attempts', () => {
+    expect(at({ attempts: 1, throttled: settings.maxThrottledAttempts - 1, retryAfterMs: 0 })).toBe(
+      0,
+    )
+    expect(
+      at({ attempts: 1, throttled: settings.maxThrottledAttempts, retryAfterMs: 0 }),
+    ).toBeUndefined()
+  })
+
   it('waits exactly what Retry-After says, jitter aside', () => {
     expect(at({ retryAfterMs: 3000, random: 0.1 })).toBe(3000)
     expect(at({ retryAfterMs: 0 })).toBe(0)

@@ -15,18 +15,47 @@ const out = mkdtempSync(join(tmpdir(), 'bench-quick-'))
 afterAll(() => rmSync(out, { recursive: true, force: true }))
 
 describe('npm run bench -- --quick', () => {
-  it('measures all six rows; warm revocations cost one request on one connection, secrets are read once', async () => {
+  it('measures every row; warm revocations cost one request on one connection, secrets are read once', async () => {
     const { stdout } = await run('npm', ['run', '-s', 'bench', '--', '--quick', '--out', out], {
-      timeout: 120_000,
+      timeout: 240_000,
     })
     const report = JSON.parse(readFileSync(join(out, 'quick.json'), 'utf8')) as {
       rows: { id: string; met: boolean | undefined; data: Record<string, unknown> }[]
     }
-    expect(report.rows.map((row) => row.id)).toEqual(['1', '2', '3', '4', '5', '6'])
-    const [requests, connections, secrets] = report.rows
+    expect(report.rows.map((row) => row.id)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9'])
+    const [requests, connections, secrets, , , , cold, memory, layoff] = report.rows
     expect(requests?.data).toMatchObject({ n: 20, ours: [21], naive: [40] })
     expect(connections?.data).toMatchObject({ ours: [1], naive: [20] })
     expect(secrets?.data).toMatchObject({ ours: { calls: 1 }, naive: { calls: 100 } })
+    // Cold revocations: every contender ran in a fresh process and revoked (else the row throws),
+    // at the three network settings.
+    const atDefault = cold?.data.atDefault as { coldMs: Record<string, number> }
+    expect(Object.keys(atDefault.coldMs).sort()).toEqual([
+      'naive-http',
+      'naive-queue',
+      'ours-http',
+      'ours-queue',
+    ])
+    expect(Object.values(atDefault.coldMs).every((ms) => ms > 0)).toBe(true)
+    expect(cold?.data.others).toHaveLength(2)
+    // Memory: an RSS per contender, and the memory size serverless.yml deploys with.
+    expect(memory?.data).toMatchObject({ warm: 50, configured: 256 })
+    expect((memory?.data.peakMb as number) > 0).toBe(true)
+    // The layoff batch: every message revoked through the queue handler, none dead-lettered,
+    // both variants; a username costs a list as well as the DELETE.
+    const runs = layoff?.data.runs as {
+      variant: string
+      revocations: number
+      atlasRequests: number
+      requestsNeeded: number
+      deadLettered: number
+      notRevoked: number
+    }[]
+    expect(runs.map((run) => run.variant)).toEqual(['by id', 'by username'])
+    for (const run of runs) {
+      expect(run).toMatchObject({ revocations: 60, deadLettered: 0, notRevoked: 0 })
+      expect(run.atlasRequests).toBeGreaterThanOrEqual(run.revocations * run.requestsNeeded)
+    }
     expect(readFileSync(join(out, 'quick.md'), 'utf8')).toBe(`${stdout}`)
-  }, 120_000)
+  }, 240_000)
 })

@@ -77,7 +77,7 @@ const one = (type: string) => {
 }
 
 describe('the packaged CloudFormation template', () => {
-  it('ships two arm64 nodejs22.x functions, each its own minified ESM bundle with source maps', () => {
+  it('ships two arm64 nodejs22.x functions, each its own minified ESM bundle in chunks', () => {
     const functions = ofType('AWS::Lambda::Function')
     expect(functions).toHaveLength(2)
     for (const fn of functions) {
@@ -86,10 +86,22 @@ describe('the packaged CloudFormation template', () => {
         Architectures: ['arm64'],
         MemorySize: 256,
       })
-      expect(fn.Properties.Handler).toMatch(/^functions\/(http|queue)\.handler$/)
+      expect(fn.Properties.Handler).toMatch(/^functions\/(http|queue)\/index\.handler$/)
+      // Source maps would be parsed at every cold start (--enable-source-maps): not shipped.
+      const environment = fn.Properties.Environment as { Variables: Record<string, string> }
+      expect(environment.Variables.NODE_OPTIONS).toBeUndefined()
     }
-    expect(readFileSync(join(outDir, 'http.zip')).length).toBeGreaterThan(0)
-    expect(readFileSync(join(outDir, 'queue.zip')).length).toBeGreaterThan(0)
+    for (const [name, other] of [
+      ['http', 'queue'],
+      ['queue', 'http'],
+    ] as const) {
+      const files = zipEntries(readFileSync(join(outDir, `${name}.zip`)))
+      expect(files).toContain(`functions/${name}/index.mjs`)
+      // The entry loads its chunks by relative import: they are all in its own folder.
+      expect(files.every((file) => file.startsWith(`functions/${name}/`))).toBe(true)
+      expect(files.some((file) => file.includes(`functions/${other}/`))).toBe(false)
+      expect(files.filter((file) => file.endsWith('.map'))).toEqual([])
+    }
   })
 
   it('routes POST /revocations without an authorizer and DELETE /orgs/{orgId}/invites/{invitationId} through IAM', () => {
@@ -299,3 +311,19 @@ describe('the template with every optional parameter', () => {
     expect(http.Variables.OKTA_SECRET_ID).toBe(OKTA_ARN)
   })
 })
+
+/** The names in a zip file, from its central directory. */
+function zipEntries(zip: Buffer): string[] {
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]))
+  const count = zip.readUInt16LE(end + 10)
+  const names: string[] = []
+  let at = zip.readUInt32LE(end + 16)
+  for (let entry = 0; entry < count; entry++) {
+    const nameLength = zip.readUInt16LE(at + 28)
+    const extraLength = zip.readUInt16LE(at + 30)
+    const commentLength = zip.readUInt16LE(at + 32)
+    names.push(zip.subarray(at + 46, at + 46 + nameLength).toString('utf8'))
+    at += 46 + nameLength + extraLength + commentLength
+  }
+  return names
+}

@@ -14,10 +14,10 @@ beforeAll(async () => {
 })
 afterAll(() => fixture.stop())
 
-describe('functions/http.ts and functions/queue.ts', () => {
+describe('functions/http/index.ts and functions/queue/index.ts', () => {
   it('export handlers wired to the environment', async () => {
-    const { handler: http } = await import('../../functions/http.ts')
-    const { handler: queue } = await import('../../functions/queue.ts')
+    const { handler: http } = await import('../../functions/http/index.ts')
+    const { handler: queue } = await import('../../functions/queue/index.ts')
 
     const body = JSON.stringify({ orgId: DEMO_ORG_ID, invitationId: first.id })
     const response = (await http(

@@ -11,3 +11,10 @@ declare module 'undici/lib/interceptor/retry.js' {
   const retry: (options?: RetryHandler.RetryOptions) => Dispatcher.DispatcherComposeInterceptor
   export = retry
 }
+
+declare module 'undici/lib/core/connect.js' {
+  import type { buildConnector } from 'undici'
+
+  const connectorFor: (options?: buildConnector.BuildOptions) => buildConnector.connector
+  export = connectorFor
+}

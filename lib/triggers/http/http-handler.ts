@@ -41,7 +41,7 @@ export interface HttpHandlerOptions extends HttpRuntimeOverrides {
 
 /**
  * @example
- * // functions/http.ts
+ * // functions/http/index.ts
  * export const handler = createHttpHandler(process.env)
  */
 export function createHttpHandler(

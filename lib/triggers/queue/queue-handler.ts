@@ -47,7 +47,7 @@ export interface QueueHandlerOptions extends RuntimeOverrides {
 
 /**
  * @example
- * // functions/queue.ts
+ * // functions/queue/index.ts
  * export const handler = createQueueHandler(process.env)
  */
 export function createQueueHandler(

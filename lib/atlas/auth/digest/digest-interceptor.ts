@@ -6,11 +6,15 @@
  * spends one request per call. A 401 with `stale=true` or a new nonce is answered once; a 401
  * right after a fresh challenge goes back to the caller, unless it says `stale=true` (the nonce
  * expired while other requests used it first), which is answered once more. It never loops.
+ * A challenge fetched before credentials were known (`digestChallengeOnly`) serves the first
+ * request that has them.
  */
 import { randomBytes } from 'node:crypto'
 import type { Dispatcher } from 'undici'
+import { abandoned } from '../../transport/abandoned-controller.ts'
 import { afterConnectionRelease } from '../../transport/after-connection-release.ts'
 import { type DigestChallenge, parseDigestChallenge } from './challenge.ts'
+import { ChallengeFetchHandler } from './challenge-fetch.ts'
 import { NonceCache } from './nonce-cache.ts'
 import { digestAuthorization, formatNonceCount } from './response.ts'
 
@@ -19,9 +23,14 @@ export interface DigestCredentials {
   readonly password: string
 }
 
-/** Dispatch options understood by {@link digestAuth}: requests without `digest` pass through. */
+/** Dispatch options understood by {@link digestAuth}: requests without either pass through. */
 export interface DigestDispatchOptions extends Dispatcher.DispatchOptions {
   readonly digest?: DigestCredentials
+  /**
+   * Sent bare to learn the origin's challenge before credentials are known (see
+   * ChallengeFetchHandler); the 401 comes back as it is.
+   */
+  readonly digestChallengeOnly?: boolean
 }
 
 export interface DigestAuthOptions {
@@ -49,12 +58,15 @@ export function digestAuth(
   const cnonce = options.cnonce ?? (() => randomBytes(16).toString('hex'))
   return (dispatch) =>
     function digestInterceptor(opts, handler) {
-      const { digest: credentials, ...rest } = opts as DigestDispatchOptions
+      const { digest: credentials, digestChallengeOnly, ...rest } = opts as DigestDispatchOptions
+      const origin = String(opts.origin)
+      if (digestChallengeOnly && !credentials)
+        return dispatch(rest, new ChallengeFetchHandler(handler, nonces, origin))
       if (!credentials) return dispatch(opts, handler)
-      const key = `${String(opts.origin)} ${credentials.username}`
       return new DigestHandler(dispatch, rest, handler, {
         nonces,
-        key,
+        origin,
+        key: `${origin} ${credentials.username}`,
         credentials,
         cnonce,
       }).start()
@@ -63,6 +75,8 @@ export function digestAuth(
 
 interface DigestContext {
   readonly nonces: NonceCache
+  readonly origin: string
+  /** Nonces are kept per origin and username. */
   readonly key: string
   readonly credentials: DigestCredentials
   readonly cnonce: () => string
@@ -95,9 +109,9 @@ class DigestHandler implements Dispatcher.DispatchHandler {
   }
 
   start(): boolean {
-    const { nonces, key } = this.#context
-    if (!nonces.has(key)) {
-      const wait = nonces.pendingChallenge(key)
+    const { nonces, key, origin } = this.#context
+    if (!nonces.has(key) && !nonces.claimOffered(origin, key)) {
+      const wait = nonces.pendingChallenge(key) ?? nonces.pendingChallenge(origin)
       if (wait) {
         // Another request is fetching the first challenge: answer it instead of fetching our own.
         void wait.then(() => this.#retryStart())
@@ -224,16 +238,6 @@ class DigestHandler implements Dispatcher.DispatchHandler {
     this.#endChallengeWait?.()
     this.#endChallengeWait = undefined
   }
-}
-
-/** Stand-in controller for an error raised before any connection took the request. */
-const abandoned: Dispatcher.DispatchController = {
-  aborted: true,
-  paused: false,
-  reason: null,
-  abort() {},
-  pause() {},
-  resume() {},
 }
 
 function toRecord(headers: Dispatcher.DispatchOptions['headers']): Headers {

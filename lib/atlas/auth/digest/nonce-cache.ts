@@ -28,6 +28,8 @@ export class NonceCache {
   /** Last count used per `key nonce`, most recent last. */
   readonly #counts = new Map<string, number>()
   readonly #pending = new Map<string, { promise: Promise<void>; settle: () => void }>()
+  /** Challenges fetched before any credentials were known, per origin, not yet claimed. */
+  readonly #offered = new Map<string, DigestChallenge>()
 
   /** Takes the next nonce count for `key`, or `undefined` before the first challenge. */
   use(key: string): NonceUse | undefined {
@@ -61,6 +63,23 @@ export class NonceCache {
       const oldest = this.#counts.keys().next().value
       if (oldest !== undefined) this.#counts.delete(oldest)
     }
+  }
+
+  /**
+   * Keeps a challenge fetched without credentials (a cold start's warm-up) for the first key of
+   * `origin` to claim: a server issues a nonce before it knows who will answer it.
+   */
+  offer(origin: string, challenge: DigestChallenge): void {
+    this.#offered.set(origin, challenge)
+  }
+
+  /** Makes `origin`'s offered challenge `key`'s own; true when there was one. */
+  claimOffered(origin: string, key: string): boolean {
+    const challenge = this.#offered.get(origin)
+    if (!challenge) return false
+    this.#offered.delete(origin)
+    this.remember(key, challenge)
+    return true
   }
 
   has(key: string): boolean {

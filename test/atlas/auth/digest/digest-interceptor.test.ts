@@ -302,6 +302,30 @@ describe('digestAuth', () => {
     expect(new Set(counts).size).toBe(8)
   })
 
+  it('hands a challenge fetched without credentials to the first username only', async () => {
+    const server = await digestServer(() => MD5_AUTH)
+    const pool = new Pool(server.url)
+    pools.push(pool)
+    const dispatcher = pool.compose(digestAuth())
+    const send = (path: string, options: Partial<DigestDispatchOptions>) =>
+      dispatcher
+        .request({ origin: server.url, path, method: 'GET', ...options } as DigestDispatchOptions)
+        .then(async (response) => {
+          await response.body.text()
+          return response.statusCode
+        })
+    // The 401 comes back as it is: nothing answered it.
+    expect(await send('/challenge', { digestChallengeOnly: true })).toBe(401)
+    expect(await send('/a', { digest: credentials })).toBe(204)
+    expect(server.requests).toHaveLength(2)
+    expect(params(server.requests[1]).nonce).toBe(params(server.requests[0]).nonce || 'nonce+/0==')
+    expect(
+      await send('/b', { digest: { username: 'Other', password: credentials.password } }),
+    ).toBe(204)
+    // The second user was challenged for its own nonce.
+    expect(server.requests.filter((request) => !request.headers.authorization)).toHaveLength(2)
+  })
+
   it('keeps nonces apart per username and leaves requests without credentials alone', async () => {
     const server = await digestServer(() => MD5_AUTH)
     const send = client(server.url)

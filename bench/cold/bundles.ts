@@ -1,0 +1,81 @@
+/**
+ * The bundles the cold-start rows measure: the deployed ones (built by `npm run package`, kept
+ * by serverless-esbuild), a naive bundle of the same dependencies imported whole, and the naive
+ * functions (bench/cold/naive-functions.ts) — all with the deployed esbuild settings.
+ */
+import { execFile } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { build } from 'esbuild'
+
+const run = promisify(execFile)
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const WORK_FOLDER = '.esbuild-bench'
+
+const NAIVE_DEPENDENCIES = `
+import * as undici from 'undici'
+import * as secretsManager from '@aws-sdk/client-secrets-manager'
+import middy from '@middy/core'
+import * as logger from '@aws-lambda-powertools/logger'
+import * as batch from '@aws-lambda-powertools/batch'
+import * as parameters from '@aws-lambda-powertools/parameters/secrets'
+import * as webhooks from 'standardwebhooks'
+globalThis.keep = [undici, secretsManager, middy, logger, batch, parameters, webhooks]
+export const handler = async () => ({})
+`
+
+export interface Bundles {
+  /** The deployed bundles. */
+  readonly http: string
+  readonly queue: string
+  /** Every dependency imported whole, no code of ours: the import-time baseline. */
+  readonly naiveDependencies: string
+  /** The naive functions: exports `httpHandler` and `queueHandler`. */
+  readonly naiveFunctions: string
+  remove(): void
+}
+
+export async function buildBundles(): Promise<Bundles> {
+  const out = mkdtempSync(join(tmpdir(), 'bench-bundles-'))
+  await run('npm', ['run', '-s', 'package', '--', '--package', join(out, 'package')], {
+    cwd: ROOT,
+    env: { ...process.env, ESBUILD_WORK_FOLDER: WORK_FOLDER },
+    timeout: 300_000,
+  })
+  const entry = join(ROOT, `naive-entry-${process.pid}.mjs`)
+  writeFileSync(entry, NAIVE_DEPENDENCIES)
+  try {
+    await bundle(entry, join(out, 'naive.mjs'))
+  } finally {
+    rmSync(entry, { force: true })
+  }
+  await bundle(join(ROOT, 'bench', 'cold', 'naive-functions.ts'), join(out, 'naive-functions.mjs'))
+  return {
+    http: join(ROOT, WORK_FOLDER, '.build', 'functions', 'http', 'index.mjs'),
+    queue: join(ROOT, WORK_FOLDER, '.build', 'functions', 'queue', 'index.mjs'),
+    naiveDependencies: join(out, 'naive.mjs'),
+    naiveFunctions: join(out, 'naive-functions.mjs'),
+    remove: () => rmSync(out, { recursive: true, force: true }),
+  }
+}
+
+/** The deployed esbuild settings (serverless.yml `custom.esbuild`). */
+async function bundle(entry: string, outfile: string): Promise<void> {
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    define: { esbuildDetection: 'true' },
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
+    logLevel: 'silent',
+  })
+}

@@ -1,0 +1,39 @@
+/**
+ * A cold start's first Atlas request, made before the credentials are read: it opens the
+ * process-wide connection to Atlas and brings back the Digest challenge, which the first signed
+ * request then answers up front. Best effort: it never rejects, and a failure only means the
+ * first signed request asks for its own challenge, as it always could.
+ */
+import { sharedAtlasDispatcher } from './atlas-dispatcher.ts'
+import type { DigestDispatchOptions } from './auth/digest/digest-interceptor.ts'
+import { dispatchBuffered } from './transport/buffered-dispatch.ts'
+
+/** Any API path answers an unsigned request with the challenge; this one reads nothing. */
+export const CHALLENGE_PATH = '/api/atlas/v2/orgs'
+
+/** Resolves true when Atlas answered with a Digest challenge. */
+export async function prefetchDigestChallenge(origin: string, timeoutMs = 3_000): Promise<boolean> {
+  const abort = new AbortController()
+  const timer = setTimeout(() => abort.abort(), timeoutMs)
+  try {
+    const options: DigestDispatchOptions = {
+      origin,
+      path: CHALLENGE_PATH,
+      method: 'GET',
+      headers: { accept: 'application/json' },
+      digestChallengeOnly: true,
+    }
+    const response = await dispatchBuffered(
+      sharedAtlasDispatcher(origin),
+      { ...options, deadline: Date.now() + timeoutMs } as DigestDispatchOptions,
+      abort.signal,
+    )
+    return (
+      response.status === 401 && /^\s*digest\s/i.test(String(response.headers['www-authenticate']))
+    )
+  } catch {
+    return false
+  } finally {
+    clearTimeout(timer)
+  }
+}

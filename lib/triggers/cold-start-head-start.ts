@@ -1,0 +1,102 @@
+/**
+ * What a cold container starts during INIT, before its first event, so that event finds the
+ * connection to Atlas open, the Digest challenge in hand and the secrets read. The entry point
+ * starts it before anything else loads, then loads the handler while the network works:
+ *
+ *   1. a connection to Atlas opens (node:net / node:tls only, nothing else loaded yet);
+ *   2. undici loads and asks Atlas for a challenge on that connection;
+ *   3. the AWS SDK loads and the secrets are requested, while step 2 waits for Atlas;
+ *   4. the entry point loads the handler, then waits (bounded) for steps 2 and 3.
+ *
+ * Best effort throughout: nothing here fails INIT. A bad setting, an unreachable Atlas or an
+ * unreadable secret leaves the work to the first invocation, which reports it as it always
+ * does. A challenge fetched now may be stale by the first event (provisioned concurrency): the
+ * Digest client answers the stale nonce's 401 like any other.
+ */
+import { atlasOrigin } from '../atlas/base-url.ts'
+import { openEarlyConnection } from '../atlas/early-connection.ts'
+import type { FunctionConfig } from '../config/function-config.ts'
+import type { SecretReader } from '../credentials/secret-cache.ts'
+import type { RuntimeOverrides } from './function-runtime.ts'
+
+/** INIT waits at most this long for the head start (Lambda allows INIT 10 s). */
+export const HEAD_START_WAIT_MS = 2_000
+
+export interface HeadStart {
+  /** For the handler: the secrets cache the head start filled (empty if it could not start). */
+  readonly overrides: Pick<RuntimeOverrides, 'secrets'>
+  /** Resolves when the challenge and the secrets are in, or after `waitMs`; never rejects. */
+  settled(waitMs?: number): Promise<void>
+}
+
+const NOTHING_STARTED: HeadStart = { overrides: {}, settled: async () => {} }
+
+/** Starts the head start; resolves once its requests are on their way. */
+export async function startHeadStart(
+  env: Readonly<Record<string, string | undefined>>,
+  trigger: 'http' | 'queue',
+): Promise<HeadStart> {
+  let config: FunctionConfig
+  let challenge: Promise<unknown>
+  // Without a key there is nothing to sign with: the invocation will say what is missing.
+  if (!env.ATLAS_SECRET_ID?.trim()) return NOTHING_STARTED
+  try {
+    openEarlyConnection(atlasOrigin(env.ATLAS_BASE_URL))
+    // Node issues the connect on the next tick; module loading does not yield, so yield here.
+    await nextTurn()
+    const [{ loadFunctionConfig }, { prefetchDigestChallenge }] = await Promise.all([
+      import('../config/function-config.ts'),
+      import('../atlas/challenge-prefetch.ts'),
+    ])
+    config = loadFunctionConfig(env, trigger)
+    challenge = prefetchDigestChallenge(config.atlasOrigin)
+  } catch {
+    return NOTHING_STARTED
+  }
+  // A few turns for the connection to be adopted and the request written before the SDK loads.
+  await nextTurn(3)
+  const secrets = await requestSecrets(config, trigger)
+  const done = Promise.allSettled([challenge, ...(secrets?.reads ?? [])])
+  return {
+    overrides: secrets ? { secrets: secrets.reader } : {},
+    settled: async (waitMs = HEAD_START_WAIT_MS) => {
+      let timer: NodeJS.Timeout | undefined
+      const waited = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, waitMs)
+      })
+      await Promise.race([done, waited])
+      clearTimeout(timer)
+    },
+  }
+}
+
+/** Loads the AWS SDK and asks for the function's secrets; `undefined` if the SDK did not load. */
+async function requestSecrets(
+  config: FunctionConfig,
+  trigger: 'http' | 'queue',
+): Promise<{ reader: SecretReader; reads: Promise<unknown>[] } | undefined> {
+  let reader: SecretReader
+  try {
+    const { CachedSecrets } = await import('../credentials/secret-cache.ts')
+    reader = new CachedSecrets({ ttlSeconds: config.secretTtlSeconds })
+  } catch {
+    return undefined
+  }
+  const wanted: [string | undefined, string][] = [
+    [config.atlasSecretId, 'ATLAS_SECRET_ID'],
+    [trigger === 'http' ? config.webhookSecretId : undefined, 'WEBHOOK_SECRET_ID'],
+    [trigger === 'http' ? config.oktaSecretId : undefined, 'OKTA_SECRET_ID'],
+  ]
+  const reads = wanted
+    .filter((entry): entry is [string, string] => Boolean(entry[0]))
+    // A failed read is not cached: the invocation reads again and reports what went wrong.
+    .map(([secretId, setting]) => reader.read(secretId, setting).catch(() => undefined))
+  // The SDK takes a few turns of the event loop to put its requests on the wire.
+  await nextTurn(4)
+  return { reader, reads }
+}
+
+/** Lets the event loop run `turns` times: connects, handshakes and writes make progress. */
+async function nextTurn(turns = 1): Promise<void> {
+  for (let turn = 0; turn < turns; turn++) await new Promise((resolve) => setImmediate(resolve))
+}

@@ -1,0 +1,106 @@
+/**
+ * The INIT head start: the secrets and the Atlas challenge are in before the first event, so
+ * the first revocation is one Atlas request on the connection INIT opened; and nothing at INIT
+ * ever fails it — a bad setting, Secrets Manager or Atlas down only leave the work to the
+ * first invocation.
+ */
+import { Logger } from '@aws-lambda-powertools/logger'
+import type { APIGatewayProxyResult, SQSBatchResponse } from 'aws-lambda'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { DEMO_INVITATIONS, DEMO_ORG_ID } from '../../dev/simulator/demo-seed.ts'
+import { startHeadStart } from '../../lib/triggers/cold-start-head-start.ts'
+import { createHttpHandler } from '../../lib/triggers/http/http-handler.ts'
+import { createQueueHandler } from '../../lib/triggers/queue/queue-handler.ts'
+import { freePort } from '../support/free-port.ts'
+import { type FunctionFixture, startFunctionFixture } from '../support/function-fixture.ts'
+import { httpApiEvent, lambdaContext, sqsEvent } from '../support/lambda-events.ts'
+
+const [first, second] = DEMO_INVITATIONS
+let fixture: FunctionFixture
+beforeEach(async () => {
+  fixture = await startFunctionFixture()
+})
+afterEach(() => fixture.stop())
+
+const quiet = () => new Logger({ logLevel: 'SILENT' })
+const revokeBody = (invitationId: string) => JSON.stringify({ orgId: DEMO_ORG_ID, invitationId })
+
+describe('startHeadStart', () => {
+  it('has the secret read and the challenge fetched, on one connection, before the first event', async () => {
+    const headStart = await startHeadStart(fixture.env, 'queue')
+    await headStart.settled()
+    expect(fixture.secretsManager.calls()).toBe(1)
+    expect(fixture.simulator.counters()).toMatchObject({ requests: 1, challenges: 1 })
+
+    const handler = createQueueHandler(fixture.env, { ...headStart.overrides, logger: quiet() })
+    const response = (await handler(
+      sqsEvent([revokeBody(first.id)]),
+      lambdaContext(),
+    )) as SQSBatchResponse
+    expect(response.batchItemFailures).toEqual([])
+    expect(fixture.simulator.state.pendingInvitation(DEMO_ORG_ID, first.id)).toBeUndefined()
+    // The revocation itself: one signed DELETE, answered up front, on INIT's connection.
+    expect(fixture.secretsManager.calls()).toBe(1)
+    expect(fixture.simulator.counters()).toMatchObject({
+      requests: 2,
+      challenges: 1,
+      connections: 1,
+    })
+  })
+
+  it('reads the webhook secret too for the HTTP function', async () => {
+    const headStart = await startHeadStart(fixture.env, 'http')
+    await headStart.settled()
+    expect(fixture.secretsManager.calls()).toBe(2)
+    const handler = createHttpHandler(fixture.env, { ...headStart.overrides, logger: quiet() })
+    const body = revokeBody(second.id)
+    const response = (await handler(
+      httpApiEvent({ method: 'POST', path: '/revocations', body, headers: fixture.sign(body) }),
+      lambdaContext(),
+    )) as APIGatewayProxyResult
+    expect(JSON.parse(response.body)).toMatchObject({ outcome: 'revoked' })
+    expect(fixture.secretsManager.calls()).toBe(2)
+  })
+
+  it('starts nothing on a bad setting, and the invocation reports the setting', async () => {
+    const env = { ...fixture.env, ATLAS_BASE_URL: 'http://atlas.example.com' }
+    const headStart = await startHeadStart(env, 'queue')
+    await headStart.settled()
+    expect(headStart.overrides).toEqual({})
+    expect(fixture.secretsManager.calls()).toBe(0)
+    expect(fixture.simulator.counters().requests).toBe(0)
+    const handler = createQueueHandler(env, { ...headStart.overrides, logger: quiet() })
+    await expect(handler(sqsEvent([revokeBody(first.id)]), lambdaContext())).rejects.toThrow(
+      /ATLAS_BASE_URL/,
+    )
+  })
+
+  it('leaves an unreadable secret to the first invocation, which reads it again', async () => {
+    fixture.secretsManager.failNext('unavailable', 'unavailable', 'unavailable')
+    const headStart = await startHeadStart(fixture.env, 'queue')
+    await headStart.settled()
+    expect(fixture.secretsManager.calls()).toBe(3)
+    const handler = createQueueHandler(fixture.env, { ...headStart.overrides, logger: quiet() })
+    const response = (await handler(
+      sqsEvent([revokeBody(first.id)]),
+      lambdaContext(),
+    )) as SQSBatchResponse
+    expect(response.batchItemFailures).toEqual([])
+    expect(fixture.secretsManager.calls()).toBe(4)
+  })
+
+  it('waits no longer than it is told when Atlas does not answer', async () => {
+    fixture.simulator.faults.enqueue({ kind: 'hang' })
+    const headStart = await startHeadStart(fixture.env, 'queue')
+    const started = Date.now()
+    await headStart.settled(200)
+    expect(Date.now() - started).toBeLessThan(1_500)
+  })
+
+  it('does not fail when nothing listens where Atlas should be', async () => {
+    const env = { ...fixture.env, ATLAS_BASE_URL: `http://127.0.0.1:${await freePort()}` }
+    const headStart = await startHeadStart(env, 'queue')
+    await expect(headStart.settled()).resolves.toBeUndefined()
+    expect(fixture.secretsManager.calls()).toBe(1)
+  })
+})
