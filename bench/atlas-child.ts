@@ -19,6 +19,7 @@ const { values } = parseArgs({
     'connection-ms': { type: 'string', default: '0' },
     'rate-per-second': { type: 'string' },
     burst: { type: 'string' },
+    'rate-headers': { type: 'string', default: 'true' },
   },
 })
 const ratePerSecond = values['rate-per-second']
@@ -28,7 +29,11 @@ const simulator = new AtlasSimulator({
   rateLimit:
     ratePerSecond === undefined
       ? UNLIMITED_RATE
-      : { ratePerSecond: Number(ratePerSecond), burst: Number(values.burst ?? ratePerSecond) },
+      : {
+          ratePerSecond: Number(ratePerSecond),
+          burst: Number(values.burst ?? ratePerSecond),
+          headers: values['rate-headers'] !== 'false',
+        },
   faults: { latencyMs: Number(values['latency-ms']) },
   connectionLatencyMs: Number(values['connection-ms']),
 })

@@ -29,7 +29,12 @@ export interface AtlasProcessOptions {
   /** Per new connection, from its accept (handshakes). */
   readonly connectionMs?: number
   /** A token bucket per organization; default none worth the name. */
-  readonly rateLimit?: { readonly ratePerSecond: number; readonly burst: number }
+  readonly rateLimit?: {
+    readonly ratePerSecond: number
+    readonly burst: number
+    /** Send RateLimit-* headers (default); Atlas may leave them out. */
+    readonly headers?: boolean
+  }
 }
 
 export async function startAtlasProcess(options: AtlasProcessOptions = {}): Promise<AtlasProcess> {
@@ -45,7 +50,14 @@ export async function startAtlasProcess(options: AtlasProcessOptions = {}): Prom
       '--connection-ms',
       String(options.connectionMs ?? 0),
       ...(rate
-        ? ['--rate-per-second', String(rate.ratePerSecond), '--burst', String(rate.burst)]
+        ? [
+            '--rate-per-second',
+            String(rate.ratePerSecond),
+            '--burst',
+            String(rate.burst),
+            '--rate-headers',
+            String(rate.headers ?? true),
+          ]
         : []),
     ],
     { stdio: ['pipe', 'pipe', 'inherit'] },

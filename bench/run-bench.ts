@@ -50,9 +50,9 @@ const settings = quick
       throughput: 300,
       throughputRepetitions: 1,
       coldRepetitions: 1,
-      warm: 50,
+      warm: 20,
       warmSample: 3,
-      layoff: { ...LAYOFF, revocations: 60, containers: 2, burst: 10 },
+      layoff: { ...LAYOFF, revocations: 40, containers: 2, burst: 10 },
     }
   : {
       revocations: 100,

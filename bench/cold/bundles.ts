@@ -1,7 +1,9 @@
 /**
  * The bundles the cold-start rows measure: the deployed ones (built by `npm run package`, kept
- * by serverless-esbuild), a naive bundle of the same dependencies imported whole, and the naive
- * functions (bench/cold/naive-functions.ts) — all with the deployed esbuild settings.
+ * by serverless-esbuild, in chunks), a naive bundle of the same dependencies imported whole,
+ * and the naive functions (bench/cold/naive-functions.ts). The naive ones are built the plain
+ * way: one minified ESM file, esbuild's defaults for Node (CommonJS builds of the
+ * dependencies), no splitting, no plugins.
  */
 import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -62,7 +64,7 @@ export async function buildBundles(): Promise<Bundles> {
   }
 }
 
-/** The deployed esbuild settings (serverless.yml `custom.esbuild`). */
+/** One minified ESM file for Node 22, as a first bundling attempt would make it. */
 async function bundle(entry: string, outfile: string): Promise<void> {
   await build({
     entryPoints: [entry],

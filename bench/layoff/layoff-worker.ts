@@ -2,16 +2,26 @@
  * One warm queue-function container for the layoff row, in a worker thread so it shares
  * nothing with the others (its own Atlas connection, nonce, pacing and secrets cache): it asks
  * the main thread for a batch, runs the deployed handler on it, reports the records that
- * failed, and asks again until told to stop.
+ * failed, and asks again until told to stop. Without pacing it is the baseline: the same
+ * handler meeting 429s with its retry policy alone.
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import type { SQSBatchResponse } from 'aws-lambda'
+import { createAtlasDispatcher } from '../../lib/atlas/atlas-dispatcher.ts'
 import { createQueueHandler } from '../../lib/triggers/queue/queue-handler.ts'
 import { lambdaContext, sqsEvent } from '../../test/support/lambda-events.ts'
 import type { ReceivedMessage } from './queue-model.ts'
 
-const { env, timeoutMs } = workerData as { env: Record<string, string>; timeoutMs: number }
-const handler = createQueueHandler(env)
+const { env, timeoutMs, pacing } = workerData as {
+  env: Record<string, string>
+  timeoutMs: number
+  /** false: the baseline, which meets a 429 with its retry policy only. */
+  pacing: boolean
+}
+const handler = createQueueHandler(
+  env,
+  pacing ? {} : { dispatcher: createAtlasDispatcher(env.ATLAS_BASE_URL ?? '', { pacing: false }) },
+)
 const port = parentPort
 if (!port) throw new Error('layoff-worker runs as a worker thread')
 

@@ -154,6 +154,8 @@ function startOffline(ports: LocalPorts): ChildProcess {
       LOCAL_REVOKE_QUEUE_URL: localQueueUrl(ports),
       SLS_TELEMETRY_DISABLED: '1',
       SLS_NOTIFICATIONS_MODE: 'off',
+      // Its own build folder: `npm run package` / `deploy` empty the default one first.
+      ESBUILD_WORK_FOLDER: process.env.ESBUILD_WORK_FOLDER ?? '.esbuild-local',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,

@@ -13,7 +13,8 @@ npm run simulator -- [options]: the Atlas simulator (demo org, invitations and k
 Options:
   --port <n>               port (default $ATLAS_SIMULATOR_PORT or 8090; 0 picks a free one)
   --latency-ms <ms>        added to every request (a network round trip; default 0)
-  --connection-ms <ms>     added to a new connection's first request (a TLS handshake; default 0)
+  --connection-ms <ms>     a new connection is ready this long after it is accepted (TCP + TLS
+                           handshakes; default 0)
   --error-rate <0..1>      share of requests answered 503 (default 0)
   --nonce-lifetime-s <s>   Digest nonces go stale after this (default 300)
   --rate-per-second <n>    token bucket refill per organization (default 500 a minute)

@@ -4,6 +4,7 @@
  * what it names (see not-found-evidence.ts), which the API adapters decide.
  */
 import type { Outcome } from '../outcome.ts'
+import { RATE_LIMIT_WAIT } from './rate-limit-pacing.ts'
 import { parseRetryAfter } from './retry-policy.ts'
 
 const UNAUTHORIZED =
@@ -54,6 +55,12 @@ export function outcomeOfRefusal(answer: AtlasAnswer, nowMs = Date.now()): Outco
 
 /** The outcome when no answer came: a network error, a timeout or the deadline. */
 export function outcomeOfFailure(code: string | undefined, message: string): Outcome {
+  if (code === RATE_LIMIT_WAIT)
+    return {
+      outcome: 'throttled',
+      detail: "Atlas's rate limit would have held the request past the deadline; it was not sent",
+      retryable: true,
+    }
   const detail =
     code === 'TimeoutError' || code === 'AbortError'
       ? 'deadline reached before Atlas answered'

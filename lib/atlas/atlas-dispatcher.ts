@@ -10,7 +10,7 @@ import connectorFor from 'undici/lib/core/connect.js'
 import Pool from 'undici/lib/dispatcher/pool.js'
 import retryInterceptor from 'undici/lib/interceptor/retry.js'
 import { digestAuth } from './auth/digest/digest-interceptor.ts'
-import { takeEarlyConnection } from './early-connection.ts'
+import { hasEarlyConnection, takeEarlyConnection } from './early-connection.ts'
 import { rateLimitPacing } from './rate-limit-interceptor.ts'
 import { atlasRetry, DEFAULT_RETRY_SETTINGS, type RetrySettings } from './retry-policy.ts'
 
@@ -36,6 +36,8 @@ export interface AtlasDispatcherOptions {
   readonly retry?: Partial<RetrySettings>
   /** Jitter source for the retry policy; tests pin it. */
   readonly random?: () => number
+  /** Pace requests per rate-limit scope (default); off, only the retry policy meets a 429. */
+  readonly pacing?: boolean
 }
 
 /** A new dispatcher with its own connections and nonce cache. */
@@ -57,11 +59,13 @@ export function createAtlasDispatcher(
   })
   // compose() wraps in order, so the last interceptor is the outermost: each retry is paced,
   // then signed.
-  return pool.compose(
-    digestAuth(),
-    rateLimitPacing(undefined, options.random),
-    retryInterceptor({ throwOnError: false, retry: atlasRetry(retry, options.random) }),
-  )
+  const retrying = retryInterceptor({
+    throwOnError: false,
+    retry: atlasRetry(retry, options.random),
+  })
+  return options.pacing === false
+    ? pool.compose(digestAuth(), retrying)
+    : pool.compose(digestAuth(), rateLimitPacing(undefined, options.random), retrying)
 }
 
 /** Connects through `connect`, except that the first connection may be a cold start's early one. */
@@ -70,10 +74,16 @@ function adoptingEarlyConnection(
   connect: buildConnector.connector,
 ): buildConnector.connector {
   return (options, callback) => {
-    takeEarlyConnection(origin).then(
-      (socket) => (socket ? callback(null, socket) : connect(options, callback)),
-      () => connect(options, callback),
-    )
+    if (!hasEarlyConnection(origin)) return connect(options, callback)
+    let answered = false
+    const answer: typeof callback = (...args) => {
+      if (answered) return
+      answered = true
+      callback(...args)
+    }
+    takeEarlyConnection(origin)
+      .then((socket) => (socket ? answer(null, socket) : connect(options, answer)))
+      .catch((error: unknown) => answer(error as Error, null))
   }
 }
 

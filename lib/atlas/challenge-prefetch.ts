@@ -8,8 +8,11 @@ import { sharedAtlasDispatcher } from './atlas-dispatcher.ts'
 import type { DigestDispatchOptions } from './auth/digest/digest-interceptor.ts'
 import { dispatchBuffered } from './transport/buffered-dispatch.ts'
 
-/** Any API path answers an unsigned request with the challenge; this one reads nothing. */
-export const CHALLENGE_PATH = '/api/atlas/v2/orgs'
+/**
+ * Any API path answers an unsigned request with the challenge. A v1.0 one: MongoDB documents
+ * its token-bucket rate limits for the v2 endpoints.
+ */
+export const CHALLENGE_PATH = '/api/atlas/v1.0/orgs'
 
 /** Resolves true when Atlas answered with a Digest challenge. */
 export async function prefetchDigestChallenge(origin: string, timeoutMs = 3_000): Promise<boolean> {

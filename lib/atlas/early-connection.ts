@@ -32,7 +32,8 @@ export function openEarlyConnection(origin: string, timeoutMs = 3_000): void {
         host,
         port,
         ...(isIP(host) ? {} : { servername: host }),
-        ALPNProtocols: ['http/1.1'],
+        // What undici's own connector offers, so the pool treats this connection like its own.
+        ALPNProtocols: ['http/1.1', 'h2'],
       })
     : netConnect({ host, port })
   socket.setNoDelay(true).setKeepAlive(true, 60_000)
@@ -57,6 +58,17 @@ export function openEarlyConnection(origin: string, timeoutMs = 3_000): void {
   ready.catch(() => opened.delete(origin))
   socket.on('error', () => {})
   opened.set(origin, { socket, ready })
+}
+
+/** Whether an early connection to `origin` waits to be adopted. */
+export function hasEarlyConnection(origin: string): boolean {
+  return opened.has(origin)
+}
+
+/** Closes `origin`'s early connection, if one was opened and not adopted (INIT gave up). */
+export function closeEarlyConnection(origin: string): void {
+  opened.get(origin)?.socket.destroy()
+  opened.delete(origin)
 }
 
 /**

@@ -36,6 +36,7 @@ import {
   listInvitationsCall,
 } from './invitation-endpoints.ts'
 import type { InvitationRef } from './invitation-ref.ts'
+import { afterUnexplainedNotFound } from './not-found-evidence.ts'
 import { readAllPages } from './paged-list.ts'
 import { listOrganizationsCall, listProjectsCall } from './scope-endpoints.ts'
 
@@ -118,21 +119,7 @@ export function invitationsAdapter(version: InvitationsVersion): AtlasAdapter {
     if (gone) return found(gone)
     const listed = await stillListed(session, scope, ref.invitationId, undefined)
     if (typeof listed !== 'boolean') return found(listed)
-    return found(
-      listed
-        ? {
-            outcome: 'upstream_error',
-            status: 404,
-            detail: `Atlas answered 404 for invitation ${ref.invitationId} but still lists it as pending`,
-            retryable: true,
-          }
-        : {
-            outcome: 'already_gone',
-            status: 404,
-            detail: `Atlas answered 404 for invitation ${ref.invitationId} and no longer lists it as pending`,
-            retryable: false,
-          },
-    )
+    return found(afterUnexplainedNotFound(ref.invitationId, listed))
   }
 
   return {

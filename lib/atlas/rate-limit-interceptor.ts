@@ -1,53 +1,117 @@
 /**
  * An undici interceptor that paces requests per Atlas rate-limit scope (see
- * rate-limit-pacing.ts): each request waits for its slot, and each answer's `RateLimit-*`
- * headers or 429 adjust the pacing. It sits inside the retry interceptor, so a retry after a
- * 429 waits for the scope's pause instead of spending another request while the bucket is
- * empty. A wait never runs into the request's deadline: near it, the request goes anyway and
- * Atlas's answer decides.
+ * rate-limit-pacing.ts). Requests to a scope wait in line; the one at the head goes when the
+ * scope's pause is over and the spacing since the last request has passed, and each answer's
+ * `RateLimit-*` headers or 429 adjust both. It sits inside the retry interceptor, so a retry
+ * after a 429 waits its turn instead of spending another request while the bucket is empty.
+ *
+ * A request whose turn would come too late for its deadline does not wait for a burst at the
+ * deadline: it ends at once with {@link RateLimitWaitError} (the caller's outcome is
+ * `throttled`, and an SQS record goes back to the queue), without an Atlas request.
+ * Challenge-only requests (a cold start's prefetch) pass straight through.
  */
 import type { Dispatcher } from 'undici'
+import type { DigestDispatchOptions } from './auth/digest/digest-interceptor.ts'
 import {
   DEFAULT_PACING,
   headerNumber,
   type Pacing,
   type PacingSettings,
   pacingAfter,
+  RATE_LIMIT_WAIT,
   rateLimitScope,
   unpaced,
 } from './rate-limit-pacing.ts'
 import { type DeadlineDispatchOptions, parseRetryAfter } from './retry-policy.ts'
 import { abandoned } from './transport/abandoned-controller.ts'
+import { ForwardingHandler } from './transport/forwarding-handler.ts'
 
 type Headers = Record<string, string | string[] | undefined>
 
-interface ScopeState {
-  pacing: Pacing
-  /** The earliest moment this container's next request to the scope may go. */
-  nextSlotAt: number
+/** Time a request needs before its deadline to be worth sending. */
+const DEADLINE_MARGIN_MS = 250
+
+/** Atlas's rate limit would hold the request past its deadline: no request was sent. */
+export class RateLimitWaitError extends Error {
+  override readonly name = 'RateLimitWaitError'
+  readonly code = RATE_LIMIT_WAIT
 }
 
-/** Time a request needs before its deadline to be worth holding back. */
-const DEADLINE_MARGIN_MS = 250
+interface Waiter {
+  readonly deadline: number
+  send(): void
+  refuse(): void
+}
+
+class Scope {
+  pacing: Pacing
+  lastSentAt = Number.NEGATIVE_INFINITY
+  readonly #line: Waiter[] = []
+  #timer: NodeJS.Timeout | undefined
+
+  constructor(pacing: Pacing) {
+    this.pacing = pacing
+  }
+
+  /** When the next request may go. */
+  nextAt(): number {
+    return Math.max(this.pacing.pausedUntil, this.lastSentAt + this.pacing.delayMs)
+  }
+
+  /** When a request joining the line now would go, if nothing changed. */
+  turnOfNewcomer(now: number): number {
+    const first = Math.max(now, this.nextAt())
+    return first + this.#line.length * this.pacing.delayMs
+  }
+
+  join(waiter: Waiter): void {
+    this.#line.push(waiter)
+    this.release()
+  }
+
+  /** Sends what may go now, refuses what can no longer go in time, and sets the next wake-up. */
+  release(): void {
+    clearTimeout(this.#timer)
+    this.#timer = undefined
+    let now = Date.now()
+    while (this.#line.length > 0) {
+      const at = Math.max(now, this.nextAt())
+      const late = this.#line.filter((waiter) => at > waiter.deadline - DEADLINE_MARGIN_MS)
+      for (const waiter of late) {
+        this.#line.splice(this.#line.indexOf(waiter), 1)
+        waiter.refuse()
+      }
+      if (this.#line.length === 0) return
+      if (at > now) {
+        this.#timer = setTimeout(() => this.release(), at - now)
+        return
+      }
+      this.lastSentAt = now
+      this.#line.shift()?.send()
+      now = Date.now()
+    }
+  }
+}
 
 export function rateLimitPacing(
   settings: PacingSettings = DEFAULT_PACING,
   random: () => number = Math.random,
 ): Dispatcher.DispatcherComposeInterceptor {
-  const scopes = new Map<string, ScopeState>()
+  const scopes = new Map<string, Scope>()
   return (dispatch) =>
     function rateLimitInterceptor(opts, handler) {
+      if ((opts as DigestDispatchOptions).digestChallengeOnly) return dispatch(opts, handler)
       const key = `${String(opts.origin)} ${rateLimitScope(opts.path)}`
-      let state = scopes.get(key)
-      if (!state) {
-        state = { pacing: unpaced(settings), nextSlotAt: 0 }
-        scopes.set(key, state)
+      let scope = scopes.get(key)
+      if (!scope) {
+        scope = new Scope(unpaced(settings))
+        scopes.set(key, scope)
       }
-      const scope = state
+      const paced = scope
       const observe = (status: number, headers: Headers) => {
         const nowMs = Date.now()
-        scope.pacing = pacingAfter(
-          scope.pacing,
+        paced.pacing = pacingAfter(
+          paced.pacing,
           {
             status,
             remaining: headerNumber(headers['ratelimit-remaining']),
@@ -58,61 +122,50 @@ export function rateLimitPacing(
           },
           settings,
         )
+        paced.release()
       }
-      const now = Date.now()
-      const slot = Math.max(now, scope.nextSlotAt, scope.pacing.pausedUntil)
-      scope.nextSlotAt = slot + scope.pacing.delayMs
+      const observing = new ObservingHandler(handler, observe)
       const deadline = (opts as DeadlineDispatchOptions).deadline ?? Number.POSITIVE_INFINITY
-      const wait = Math.min(slot - now, deadline - DEADLINE_MARGIN_MS - now)
-      const paced = new ObservingHandler(handler, observe)
-      if (wait <= 0) return dispatch(opts, paced)
-      setTimeout(() => {
+      const send = () => {
         try {
-          dispatch(opts, paced)
+          dispatch(opts, observing)
         } catch (error) {
-          paced.onResponseError(abandoned, error as Error)
+          observing.onResponseError(abandoned, error as Error)
         }
-      }, wait)
+      }
+      const refuse = () =>
+        handler.onResponseError?.(
+          abandoned,
+          new RateLimitWaitError("Atlas's rate limit would hold the request past its deadline"),
+        )
+      if (paced.turnOfNewcomer(Date.now()) > deadline - DEADLINE_MARGIN_MS) {
+        queueMicrotask(refuse)
+        return true
+      }
+      paced.join({ deadline, send, refuse })
       return true
     }
 }
 
 /** Passes everything through, telling `observe` each final answer's status and headers. */
-class ObservingHandler implements Dispatcher.DispatchHandler {
-  readonly #handler: Dispatcher.DispatchHandler
+class ObservingHandler extends ForwardingHandler {
   readonly #observe: (status: number, headers: Headers) => void
 
   constructor(
     handler: Dispatcher.DispatchHandler,
     observe: (status: number, headers: Headers) => void,
   ) {
-    this.#handler = handler
+    super(handler)
     this.#observe = observe
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController, context: unknown): void {
-    this.#handler.onRequestStart?.(controller, context)
-  }
-
-  onResponseStart(
+  override onResponseStart(
     controller: Dispatcher.DispatchController,
     statusCode: number,
     headers: Headers,
     statusMessage?: string,
   ): void {
     if (statusCode >= 200) this.#observe(statusCode, headers)
-    this.#handler.onResponseStart?.(controller, statusCode, headers, statusMessage)
-  }
-
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    this.#handler.onResponseData?.(controller, chunk)
-  }
-
-  onResponseEnd(controller: Dispatcher.DispatchController, trailers: Headers): void {
-    this.#handler.onResponseEnd?.(controller, trailers)
-  }
-
-  onResponseError(controller: Dispatcher.DispatchController, error: Error): void {
-    this.#handler.onResponseError?.(controller, error)
+    super.onResponseStart(controller, statusCode, headers, statusMessage)
   }
 }

@@ -12,9 +12,13 @@
  * lost). `scale` is learnt: a 429 (the bucket ran dry: the containers are more, or the refill
  * slower, than it assumed) doubles it and pauses the scope for `Retry-After` plus jitter, so
  * the containers that hit it do not all come back at once; a nearly full bucket shrinks it.
- * Without the headers (Atlas may leave them out) only 429s slow a scope down, and answers
- * without one let it speed up again.
+ * Without the headers (Atlas may leave them out) only 429s slow a scope down: after the pause
+ * requests go `scale` apart, and each answer that is not a 429 lets scale and spacing wear
+ * off. A pause never exceeds `maxPauseMs`, whatever `Retry-After` says.
  */
+
+/** The error code of a request the pacing would have held past its deadline (never sent). */
+export const RATE_LIMIT_WAIT = 'RATE_LIMIT_WAIT'
 
 export interface PacingSettings {
   /** The spacing at an empty bucket, before anything was learnt. */
@@ -28,6 +32,8 @@ export interface PacingSettings {
   readonly retryJitter: number
   /** `scale` changes at most once per this long, however many answers come in. */
   readonly adjustEveryMs: number
+  /** A 429's pause never lasts longer (the retry policy gives up on longer waits anyway). */
+  readonly maxPauseMs: number
 }
 
 export const DEFAULT_PACING: PacingSettings = {
@@ -38,6 +44,7 @@ export const DEFAULT_PACING: PacingSettings = {
   fullWater: 0.9,
   retryJitter: 0.5,
   adjustEveryMs: 500,
+  maxPauseMs: 60_000,
 }
 
 export interface Pacing {
@@ -85,20 +92,28 @@ export function pacingAfter(
         }
       : pacing
   if (answer.status === 429) {
-    const retryAfter = answer.retryAfterMs ?? 1_000
+    const retryAfter = Math.min(answer.retryAfterMs ?? 1_000, settings.maxPauseMs)
     const pause = retryAfter * (1 + settings.retryJitter * answer.random)
     const { scaleMs, adjustedAt } = scaled(2)
     return {
-      delayMs: scaleMs,
+      // With the bucket's level in the headers, the next answers set the spacing; without it,
+      // the requests after the pause are spaced by the scale, which wears off answer by answer.
+      delayMs: answer.remaining === undefined ? scaleMs : pacing.delayMs,
       scaleMs,
       adjustedAt,
       pausedUntil: Math.max(pacing.pausedUntil, answer.nowMs + pause),
     }
   }
   if (answer.remaining === undefined || answer.limit === undefined || answer.limit <= 0) {
-    // No level to go by: the spacing a 429 set wears off.
+    // No level to go by: what a 429 taught wears off with each answer that is not one.
+    const { scaleMs, adjustedAt } = scaled(0.9)
     const delayMs = pacing.delayMs * 0.9
-    return { ...pacing, delayMs: delayMs < settings.minScaleMs / 10 ? 0 : delayMs }
+    return {
+      ...pacing,
+      scaleMs,
+      adjustedAt,
+      delayMs: delayMs < settings.minScaleMs / 10 ? 0 : delayMs,
+    }
   }
   const level = Math.min(1, answer.remaining / answer.limit)
   const { scaleMs, adjustedAt } = level >= settings.fullWater ? scaled(0.7) : pacing

@@ -34,7 +34,7 @@ import type { AtlasSession } from './atlas-session.ts'
 import { getInvitationCall } from './invitation-endpoints.ts'
 import type { InvitationRef } from './invitation-ref.ts'
 import { invitationsAdapter, isSunset, listInvitations } from './invitations-adapter.ts'
-import { missingThing } from './not-found-evidence.ts'
+import { afterUnexplainedNotFound, missingThing } from './not-found-evidence.ts'
 import { readAllPages } from './paged-list.ts'
 import { listOrgUsersCall, removeOrgUserCall } from './users-endpoints.ts'
 
@@ -200,19 +200,10 @@ async function readInvitationUsername(
     const apiGone = status === 410 || (status === 404 && outcome === 'upstream_error')
     return apiGone ? sendTheUsername(status) : listed.outcome
   }
-  return listed.entries.some((entry) => entry.id === ref.invitationId)
-    ? {
-        outcome: 'upstream_error',
-        status: 404,
-        detail: `Atlas answered 404 for invitation ${ref.invitationId} but still lists it as pending`,
-        retryable: true,
-      }
-    : {
-        outcome: 'already_gone',
-        status: 404,
-        detail: `Atlas answered 404 for invitation ${ref.invitationId} and no longer lists it as pending`,
-        retryable: false,
-      }
+  return afterUnexplainedNotFound(
+    ref.invitationId,
+    listed.entries.some((entry) => entry.id === ref.invitationId),
+  )
 }
 
 /** After the sunset the invitations API has nothing left to show: an empty search, not a failure. */

@@ -60,8 +60,13 @@ export function logReport(logger: Logger, report: RevokeReport, requestedBy: Req
       dryRun: request.dryRun,
     })
   }
-  const { settled, logLevel } = OUTCOME_TABLE[report.outcome]
-  logger[logLevel](settled ? 'revocation settled' : 'revocation not settled', {
+  const { settled, done, logLevel } = OUTCOME_TABLE[report.outcome]
+  const summary = settled
+    ? 'revocation settled'
+    : done
+      ? 'dry run settled: nothing revoked'
+      : 'revocation not settled'
+  logger[logLevel](summary, {
     audit: 'request',
     at,
     requestedBy,

@@ -14,7 +14,7 @@
  * Digest client answers the stale nonce's 401 like any other.
  */
 import { atlasOrigin } from '../atlas/base-url.ts'
-import { openEarlyConnection } from '../atlas/early-connection.ts'
+import { closeEarlyConnection, openEarlyConnection } from '../atlas/early-connection.ts'
 import type { FunctionConfig } from '../config/function-config.ts'
 import type { SecretReader } from '../credentials/secret-cache.ts'
 import type { RuntimeOverrides } from './function-runtime.ts'
@@ -40,8 +40,10 @@ export async function startHeadStart(
   let challenge: Promise<unknown>
   // Without a key there is nothing to sign with: the invocation will say what is missing.
   if (!env.ATLAS_SECRET_ID?.trim()) return NOTHING_STARTED
+  let origin: string | undefined
   try {
-    openEarlyConnection(atlasOrigin(env.ATLAS_BASE_URL))
+    origin = atlasOrigin(env.ATLAS_BASE_URL)
+    openEarlyConnection(origin)
     // Node issues the connect on the next tick; module loading does not yield, so yield here.
     await nextTurn()
     const [{ loadFunctionConfig }, { prefetchDigestChallenge }] = await Promise.all([
@@ -51,6 +53,7 @@ export async function startHeadStart(
     config = loadFunctionConfig(env, trigger)
     challenge = prefetchDigestChallenge(config.atlasOrigin)
   } catch {
+    if (origin) closeEarlyConnection(origin)
     return NOTHING_STARTED
   }
   // A few turns for the connection to be adopted and the request written before the SDK loads.

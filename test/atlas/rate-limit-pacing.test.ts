@@ -36,12 +36,22 @@ describe('pacingAfter', () => {
   })
 
   it('after a 429 pauses the scope for Retry-After plus up to half of it, and doubles the scale', () => {
-    const early = pacingAfter(fresh, answer({ status: 429, retryAfterMs: 1_000, random: 0 }))
-    expect(early).toMatchObject({ scaleMs: 2_000, delayMs: 2_000, pausedUntil: 1_001_000 })
+    const early = pacingAfter(
+      fresh,
+      answer({ status: 429, retryAfterMs: 1_000, random: 0, remaining: 0, limit: 40 }),
+    )
+    // With the level in the headers, the next answers will set the spacing.
+    expect(early).toMatchObject({ scaleMs: 2_000, delayMs: 0, pausedUntil: 1_001_000 })
+    // Without it, the requests after the pause are spaced by the scale; no Retry-After: a second.
+    expect(pacingAfter(fresh, answer({ status: 429 }))).toMatchObject({
+      delayMs: 2_000,
+      pausedUntil: 1_001_000,
+    })
     const late = pacingAfter(fresh, answer({ status: 429, retryAfterMs: 1_000, random: 0.999 }))
     expect(late.pausedUntil).toBeCloseTo(1_001_499.5)
-    // Without Retry-After, a second.
-    expect(pacingAfter(fresh, answer({ status: 429 })).pausedUntil).toBe(1_001_000)
+    // However long Retry-After says, the pause is at most maxPauseMs (plus its jitter).
+    const hour = pacingAfter(fresh, answer({ status: 429, retryAfterMs: 3_600_000 }))
+    expect(hour.pausedUntil).toBe(1_000_000 + DEFAULT_PACING.maxPauseMs)
     // A later, shorter pause never shortens the one in force.
     expect(pacingAfter(late, answer({ status: 429, retryAfterMs: 0 })).pausedUntil).toBe(
       late.pausedUntil,
@@ -70,10 +80,11 @@ describe('pacingAfter', () => {
     expect(pacing.scaleMs).toBe(DEFAULT_PACING.minScaleMs)
   })
 
-  it('without RateLimit headers lets the spacing a 429 set wear off', () => {
+  it('without RateLimit headers lets what a 429 taught wear off', () => {
     const throttled = pacingAfter(fresh, answer({ status: 429 }))
-    const next = pacingAfter(throttled, answer({}))
+    const next = pacingAfter(throttled, answer({ nowMs: 1_001_000 }))
     expect(next.delayMs).toBeCloseTo(throttled.delayMs * 0.9)
+    expect(next.scaleMs).toBeCloseTo(throttled.scaleMs * 0.9)
     expect(pacingAfter({ ...fresh, delayMs: 4 }, answer({})).delayMs).toBe(0)
   })
 })

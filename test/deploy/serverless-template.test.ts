@@ -198,7 +198,7 @@ describe('the packaged CloudFormation template', () => {
     })
   })
 
-  it('grants GetSecretValue on exactly the two secrets and SQS only on the revoke queue, never on *', () => {
+  it('grants GetSecretValue on exactly the secrets named (two, three with Okta) and SQS only on the revoke queue, never on *', () => {
     const statements = (
       one('AWS::IAM::Role').Properties.Policies as {
         PolicyDocument: { Statement: { Action: string[]; Resource: unknown[] }[] }

@@ -5,20 +5,10 @@ import {
   type MetricSink,
   powertoolsMetrics,
 } from '../../lib/logging/revocation-metrics.ts'
-import type { RevokeReport } from '../../lib/revoke/revoke-report.ts'
+import { revokeReport } from '../support/revoke-reports.ts'
 
 const ORG = 'a0123456789abcdef012345a'
-const report = (fields: Partial<RevokeReport> = {}): RevokeReport => ({
-  outcome: 'revoked',
-  retryable: false,
-  request: { kind: 'username', username: 'a@b.c', dryRun: false },
-  searched: [],
-  revocations: [],
-  ignored: [],
-  attempts: 3,
-  durationMs: 42,
-  ...fields,
-})
+const report = revokeReport
 
 function recorder() {
   const emitted: unknown[][] = []

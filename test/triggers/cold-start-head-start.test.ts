@@ -8,6 +8,7 @@ import { Logger } from '@aws-lambda-powertools/logger'
 import type { APIGatewayProxyResult, SQSBatchResponse } from 'aws-lambda'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DEMO_INVITATIONS, DEMO_ORG_ID } from '../../dev/simulator/demo-seed.ts'
+import { hasEarlyConnection } from '../../lib/atlas/early-connection.ts'
 import { startHeadStart } from '../../lib/triggers/cold-start-head-start.ts'
 import { createHttpHandler } from '../../lib/triggers/http/http-handler.ts'
 import { createQueueHandler } from '../../lib/triggers/queue/queue-handler.ts'
@@ -23,6 +24,16 @@ beforeEach(async () => {
 afterEach(() => fixture.stop())
 
 const quiet = () => new Logger({ logLevel: 'SILENT' })
+
+/** The queue function built on the head start's overrides, handling one revocation. */
+async function queueRevocation(
+  env: Record<string, string>,
+  overrides: Parameters<typeof createQueueHandler>[1],
+  invitationId: string,
+): Promise<SQSBatchResponse> {
+  const handler = createQueueHandler(env, { ...overrides, logger: quiet() })
+  return (await handler(sqsEvent([revokeBody(invitationId)]), lambdaContext())) as SQSBatchResponse
+}
 const revokeBody = (invitationId: string) => JSON.stringify({ orgId: DEMO_ORG_ID, invitationId })
 
 describe('startHeadStart', () => {
@@ -32,11 +43,7 @@ describe('startHeadStart', () => {
     expect(fixture.secretsManager.calls()).toBe(1)
     expect(fixture.simulator.counters()).toMatchObject({ requests: 1, challenges: 1 })
 
-    const handler = createQueueHandler(fixture.env, { ...headStart.overrides, logger: quiet() })
-    const response = (await handler(
-      sqsEvent([revokeBody(first.id)]),
-      lambdaContext(),
-    )) as SQSBatchResponse
+    const response = await queueRevocation(fixture.env, headStart.overrides, first.id)
     expect(response.batchItemFailures).toEqual([])
     expect(fixture.simulator.state.pendingInvitation(DEMO_ORG_ID, first.id)).toBeUndefined()
     // The revocation itself: one signed DELETE, answered up front, on INIT's connection.
@@ -75,16 +82,20 @@ describe('startHeadStart', () => {
     )
   })
 
+  it('closes the connection it opened when a setting turns out bad', async () => {
+    const env = { ...fixture.env, QUEUE_CONCURRENCY: '99' }
+    const headStart = await startHeadStart(env, 'queue')
+    expect(headStart.overrides).toEqual({})
+    expect(hasEarlyConnection(fixture.env.ATLAS_BASE_URL as string)).toBe(false)
+    expect(fixture.simulator.counters().requests).toBe(0)
+  })
+
   it('leaves an unreadable secret to the first invocation, which reads it again', async () => {
     fixture.secretsManager.failNext('unavailable', 'unavailable', 'unavailable')
     const headStart = await startHeadStart(fixture.env, 'queue')
     await headStart.settled()
     expect(fixture.secretsManager.calls()).toBe(3)
-    const handler = createQueueHandler(fixture.env, { ...headStart.overrides, logger: quiet() })
-    const response = (await handler(
-      sqsEvent([revokeBody(first.id)]),
-      lambdaContext(),
-    )) as SQSBatchResponse
+    const response = await queueRevocation(fixture.env, headStart.overrides, first.id)
     expect(response.batchItemFailures).toEqual([])
     expect(fixture.secretsManager.calls()).toBe(4)
   })

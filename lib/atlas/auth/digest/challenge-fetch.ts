@@ -5,29 +5,25 @@
  * requests waiting for a first challenge wait for this one instead of fetching their own.
  */
 import type { Dispatcher } from 'undici'
+import { ForwardingHandler } from '../../transport/forwarding-handler.ts'
 import { parseDigestChallenge } from './challenge.ts'
 import type { NonceCache } from './nonce-cache.ts'
 
 type Headers = Record<string, string | string[] | undefined>
 
-export class ChallengeFetchHandler implements Dispatcher.DispatchHandler {
-  readonly #handler: Dispatcher.DispatchHandler
+export class ChallengeFetchHandler extends ForwardingHandler {
   readonly #nonces: NonceCache
   readonly #origin: string
   #endWait: (() => void) | undefined
 
   constructor(handler: Dispatcher.DispatchHandler, nonces: NonceCache, origin: string) {
-    this.#handler = handler
+    super(handler)
     this.#nonces = nonces
     this.#origin = origin
     if (!nonces.pendingChallenge(origin)) this.#endWait = nonces.expectChallenge(origin)
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController, context: unknown): void {
-    this.#handler.onRequestStart?.(controller, context)
-  }
-
-  onResponseStart(
+  override onResponseStart(
     controller: Dispatcher.DispatchController,
     statusCode: number,
     headers: Headers,
@@ -37,20 +33,12 @@ export class ChallengeFetchHandler implements Dispatcher.DispatchHandler {
       statusCode === 401 ? parseDigestChallenge(headers['www-authenticate']) : undefined
     if (challenge) this.#nonces.offer(this.#origin, challenge)
     this.#settle()
-    this.#handler.onResponseStart?.(controller, statusCode, headers, statusMessage)
+    super.onResponseStart(controller, statusCode, headers, statusMessage)
   }
 
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    this.#handler.onResponseData?.(controller, chunk)
-  }
-
-  onResponseEnd(controller: Dispatcher.DispatchController, trailers: Headers): void {
-    this.#handler.onResponseEnd?.(controller, trailers)
-  }
-
-  onResponseError(controller: Dispatcher.DispatchController, error: Error): void {
+  override onResponseError(controller: Dispatcher.DispatchController, error: Error): void {
     this.#settle()
-    this.#handler.onResponseError?.(controller, error)
+    super.onResponseError(controller, error)
   }
 
   #settle(): void {

@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto'
 import type { Dispatcher } from 'undici'
 import { abandoned } from '../../transport/abandoned-controller.ts'
 import { afterConnectionRelease } from '../../transport/after-connection-release.ts'
+import { ForwardingHandler } from '../../transport/forwarding-handler.ts'
 import { type DigestChallenge, parseDigestChallenge } from './challenge.ts'
 import { ChallengeFetchHandler } from './challenge-fetch.ts'
 import { NonceCache } from './nonce-cache.ts'
@@ -82,10 +83,9 @@ interface DigestContext {
   readonly cnonce: () => string
 }
 
-class DigestHandler implements Dispatcher.DispatchHandler {
+class DigestHandler extends ForwardingHandler {
   readonly #dispatch: Dispatcher.Dispatch
   readonly #opts: Dispatcher.DispatchOptions
-  readonly #handler: Dispatcher.DispatchHandler
   readonly #context: DigestContext
   /** The nonce the current attempt answered, if it carried Authorization. */
   #sentNonce: string | undefined
@@ -102,9 +102,9 @@ class DigestHandler implements Dispatcher.DispatchHandler {
     handler: Dispatcher.DispatchHandler,
     context: DigestContext,
   ) {
+    super(handler)
     this.#dispatch = dispatch
     this.#opts = opts
-    this.#handler = handler
     this.#context = context
   }
 
@@ -126,7 +126,7 @@ class DigestHandler implements Dispatcher.DispatchHandler {
     try {
       this.start()
     } catch (error) {
-      this.#handler.onResponseError?.(abandoned, error as Error)
+      this.handler.onResponseError?.(abandoned, error as Error)
     }
   }
 
@@ -151,24 +151,7 @@ class DigestHandler implements Dispatcher.DispatchHandler {
     })
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController, context: unknown): void {
-    this.#handler.onRequestStart?.(controller, context)
-  }
-
-  onRequestUpgrade(
-    controller: Dispatcher.DispatchController,
-    statusCode: number,
-    headers: Headers,
-    socket: import('node:stream').Duplex,
-  ): void {
-    this.#handler.onRequestUpgrade?.(controller, statusCode, headers, socket)
-  }
-
-  onResponseStarted(): void {
-    this.#handler.onResponseStarted?.()
-  }
-
-  onResponseStart(
+  override onResponseStart(
     controller: Dispatcher.DispatchController,
     statusCode: number,
     headers: Headers,
@@ -191,12 +174,12 @@ class DigestHandler implements Dispatcher.DispatchHandler {
       }
     }
     this.#endWait()
-    this.#handler.onResponseStart?.(controller, statusCode, headers, statusMessage)
+    this.handler.onResponseStart?.(controller, statusCode, headers, statusMessage)
   }
 
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  override onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (!this.#replaying) {
-      this.#handler.onResponseData?.(controller, chunk)
+      this.handler.onResponseData?.(controller, chunk)
       return
     }
     // The 401 body is read and dropped so the connection stays reusable, up to a bound.
@@ -205,9 +188,9 @@ class DigestHandler implements Dispatcher.DispatchHandler {
       controller.abort(new Error(`401 body over ${MAX_CHALLENGE_BODY_BYTES} bytes`))
   }
 
-  onResponseEnd(controller: Dispatcher.DispatchController, trailers: Headers): void {
+  override onResponseEnd(controller: Dispatcher.DispatchController, trailers: Headers): void {
     if (!this.#replaying) {
-      this.#handler.onResponseEnd?.(controller, trailers)
+      this.handler.onResponseEnd?.(controller, trailers)
       return
     }
     this.#replaying = false
@@ -216,22 +199,14 @@ class DigestHandler implements Dispatcher.DispatchHandler {
       try {
         this.#send()
       } catch (error) {
-        this.#handler.onResponseError?.(controller, error as Error)
+        this.handler.onResponseError?.(controller, error as Error)
       }
     })
   }
 
-  onResponseError(controller: Dispatcher.DispatchController, error: Error): void {
+  override onResponseError(controller: Dispatcher.DispatchController, error: Error): void {
     this.#endWait()
-    this.#handler.onResponseError?.(controller, error)
-  }
-
-  onRequestSent(): void {
-    this.#handler.onRequestSent?.()
-  }
-
-  onBodySent(chunk: Buffer): void {
-    this.#handler.onBodySent?.(chunk)
+    this.handler.onResponseError?.(controller, error)
   }
 
   #endWait(): void {
