@@ -53,7 +53,6 @@ writeFileSync(
   JSON.stringify({
     importMs: imported - started,
     coldMs: answered - started,
-    firstRevoked: revoked(first),
     allRevoked,
     coldMaxRssKb,
     maxRssKb: process.resourceUsage().maxRSS,

@@ -14,13 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { DEMO_ORG_ID } from '../../dev/simulator/demo-seed.ts'
 import { httpApiEvent, sqsEvent } from '../../test/support/lambda-events.ts'
-import {
-  type AtlasProcess,
-  functionEnv,
-  signedWebhook,
-  startAtlasProcess,
-  startSecrets,
-} from '../bench-fixture.ts'
+import { functionEnv, signedWebhook, startAtlasProcess, startSecrets } from '../bench-fixture.ts'
 import { benchInvitationId } from '../bench-ids.ts'
 import type { Bundles } from '../cold/bundles.ts'
 import type { MeasureRow } from '../measure-result.ts'
@@ -52,7 +46,6 @@ const CONTENDERS: readonly Contender[] = ['ours-queue', 'naive-queue', 'ours-htt
 export interface ChildFigures {
   readonly importMs: number
   readonly coldMs: number
-  readonly firstRevoked: boolean
   readonly allRevoked: boolean
   readonly coldMaxRssKb: number
   readonly maxRssKb: number
@@ -61,7 +54,6 @@ export interface ChildFigures {
 
 /** Where a cold child runs: the servers of one network setting and a supply of invitations. */
 export interface ColdBench {
-  readonly atlas: AtlasProcess
   /** Runs one fresh process for `contender`: its first event cold, then `warm` more. */
   run(contender: Contender, warm?: number): Promise<ChildFigures>
   stop(): Promise<void>
@@ -106,7 +98,6 @@ export async function startColdBench(
     ...childEnv,
   }
   return {
-    atlas,
     async run(contender, warm = 0) {
       const trigger = contender.endsWith('queue') ? 'queue' : 'http'
       const naive = contender.startsWith('naive')

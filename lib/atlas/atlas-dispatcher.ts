@@ -65,7 +65,11 @@ export function createAtlasDispatcher(
   })
   return options.pacing === false
     ? pool.compose(digestAuth(), retrying)
-    : pool.compose(digestAuth(), rateLimitPacing(undefined, options.random), retrying)
+    : pool.compose(
+        digestAuth(),
+        rateLimitPacing(undefined, options.random, retry.minAttemptMs),
+        retrying,
+      )
 }
 
 /** Connects through `connect`, except that the first connection may be a cold start's early one. */

@@ -6,6 +6,7 @@
  */
 import { sharedAtlasDispatcher } from './atlas-dispatcher.ts'
 import type { DigestDispatchOptions } from './auth/digest/digest-interceptor.ts'
+import type { DeadlineDispatchOptions } from './retry-policy.ts'
 import { dispatchBuffered } from './transport/buffered-dispatch.ts'
 
 /**
@@ -19,18 +20,15 @@ export async function prefetchDigestChallenge(origin: string, timeoutMs = 3_000)
   const abort = new AbortController()
   const timer = setTimeout(() => abort.abort(), timeoutMs)
   try {
-    const options: DigestDispatchOptions = {
+    const options: DigestDispatchOptions & DeadlineDispatchOptions = {
       origin,
       path: CHALLENGE_PATH,
       method: 'GET',
       headers: { accept: 'application/json' },
       digestChallengeOnly: true,
+      deadline: Date.now() + timeoutMs,
     }
-    const response = await dispatchBuffered(
-      sharedAtlasDispatcher(origin),
-      { ...options, deadline: Date.now() + timeoutMs } as DigestDispatchOptions,
-      abort.signal,
-    )
+    const response = await dispatchBuffered(sharedAtlasDispatcher(origin), options, abort.signal)
     return (
       response.status === 401 && /^\s*digest\s/i.test(String(response.headers['www-authenticate']))
     )

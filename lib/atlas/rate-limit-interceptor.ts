@@ -22,14 +22,15 @@ import {
   rateLimitScope,
   unpaced,
 } from './rate-limit-pacing.ts'
-import { type DeadlineDispatchOptions, parseRetryAfter } from './retry-policy.ts'
+import {
+  DEFAULT_RETRY_SETTINGS,
+  type DeadlineDispatchOptions,
+  parseRetryAfter,
+} from './retry-policy.ts'
 import { abandoned } from './transport/abandoned-controller.ts'
 import { ForwardingHandler } from './transport/forwarding-handler.ts'
 
 type Headers = Record<string, string | string[] | undefined>
-
-/** Time a request needs before its deadline to be worth sending. */
-const DEADLINE_MARGIN_MS = 250
 
 /** Atlas's rate limit would hold the request past its deadline: no request was sent. */
 export class RateLimitWaitError extends Error {
@@ -48,9 +49,12 @@ class Scope {
   lastSentAt = Number.NEGATIVE_INFINITY
   readonly #line: Waiter[] = []
   #timer: NodeJS.Timeout | undefined
+  /** Time a request needs before its deadline to be worth sending. */
+  readonly minAttemptMs: number
 
-  constructor(pacing: Pacing) {
+  constructor(pacing: Pacing, minAttemptMs: number) {
     this.pacing = pacing
+    this.minAttemptMs = minAttemptMs
   }
 
   /** When the next request may go. */
@@ -76,7 +80,7 @@ class Scope {
     let now = Date.now()
     while (this.#line.length > 0) {
       const at = Math.max(now, this.nextAt())
-      const late = this.#line.filter((waiter) => at > waiter.deadline - DEADLINE_MARGIN_MS)
+      const late = this.#line.filter((waiter) => at > waiter.deadline - this.minAttemptMs)
       for (const waiter of late) {
         this.#line.splice(this.#line.indexOf(waiter), 1)
         waiter.refuse()
@@ -96,6 +100,7 @@ class Scope {
 export function rateLimitPacing(
   settings: PacingSettings = DEFAULT_PACING,
   random: () => number = Math.random,
+  minAttemptMs = DEFAULT_RETRY_SETTINGS.minAttemptMs,
 ): Dispatcher.DispatcherComposeInterceptor {
   const scopes = new Map<string, Scope>()
   return (dispatch) =>
@@ -104,7 +109,7 @@ export function rateLimitPacing(
       const key = `${String(opts.origin)} ${rateLimitScope(opts.path)}`
       let scope = scopes.get(key)
       if (!scope) {
-        scope = new Scope(unpaced(settings))
+        scope = new Scope(unpaced(settings), minAttemptMs)
         scopes.set(key, scope)
       }
       const paced = scope
@@ -138,7 +143,7 @@ export function rateLimitPacing(
           abandoned,
           new RateLimitWaitError("Atlas's rate limit would hold the request past its deadline"),
         )
-      if (paced.turnOfNewcomer(Date.now()) > deadline - DEADLINE_MARGIN_MS) {
+      if (paced.turnOfNewcomer(Date.now()) > deadline - minAttemptMs) {
         queueMicrotask(refuse)
         return true
       }

@@ -13,6 +13,7 @@
  * does. A challenge fetched now may be stale by the first event (provisioned concurrency): the
  * Digest client answers the stale nonce's 401 like any other.
  */
+import { setImmediate } from 'node:timers/promises'
 import { atlasOrigin } from '../atlas/base-url.ts'
 import { closeEarlyConnection, openEarlyConnection } from '../atlas/early-connection.ts'
 import type { FunctionConfig } from '../config/function-config.ts'
@@ -101,5 +102,5 @@ async function requestSecrets(
 
 /** Lets the event loop run `turns` times: connects, handshakes and writes make progress. */
 async function nextTurn(turns = 1): Promise<void> {
-  for (let turn = 0; turn < turns; turn++) await new Promise((resolve) => setImmediate(resolve))
+  for (let turn = 0; turn < turns; turn++) await setImmediate()
 }
