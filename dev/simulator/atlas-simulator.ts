@@ -7,10 +7,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import { TOKEN_PATH } from '../../lib/atlas/auth/access-tokens.ts'
+import type { Adversary, ObservedRequest } from './adversary.ts'
 import { demoSeed } from './demo-seed.ts'
 import { type Fault, FaultInjector, type FaultPlan } from './fault-injector.ts'
 import { NetworkLatency } from './network-latency.ts'
-import { NonceRegistry } from './nonce-registry.ts'
+import { NonceRegistry, type NonceReuse } from './nonce-registry.ts'
 import { DEFAULT_RATE_LIMIT, type RateLimit, RateLimiter } from './rate-limiter.ts'
 import { readBodyText, readJsonBody } from './read-body.ts'
 import {
@@ -56,6 +57,13 @@ export interface SimulatorBehaviour {
    * users (MongoDB's Terraform notes say so; not confirmed). Default false.
    */
   readonly usersListHidesLegacyInvitations: boolean
+  /** Added to every list's `totalCount`, which the spec calls an estimate. Default 0. */
+  readonly totalCountOver: number
+  /**
+   * Whether a nonce may answer several requests (MongoDB does not say); a refused reuse gets a
+   * 401 repeating the nonce with `stale=false`. Default `accepted`.
+   */
+  readonly nonceReuse: NonceReuse
 }
 
 const DEFAULT_BEHAVIOUR: SimulatorBehaviour = {
@@ -64,6 +72,8 @@ const DEFAULT_BEHAVIOUR: SimulatorBehaviour = {
   listsIgnoreFilters: false,
   usernameFilterCaseSensitive: false,
   usersListHidesLegacyInvitations: false,
+  totalCountOver: 0,
+  nonceReuse: 'accepted',
 }
 
 export interface AtlasSimulatorOptions {
@@ -142,6 +152,7 @@ export class AtlasSimulator {
   readonly #apiSockets = new WeakSet<Socket>()
   readonly #extraRoutes: ExtraRoute[] = []
   #behaviour: SimulatorBehaviour
+  #adversary: Adversary | undefined
   readonly #network: NetworkLatency
   #counters = emptyCounters()
   #log: LoggedRequest[] = []
@@ -231,6 +242,11 @@ export class AtlasSimulator {
     this.#rates.configure(limit)
   }
 
+  /** Lets `adversary` answer any API request in Atlas's place (`undefined` stops it). */
+  intercept(adversary: Adversary | undefined): void {
+    this.#adversary = adversary
+  }
+
   /** Changes how the simulator answers where Atlas's behaviour is open (see SimulatorBehaviour). */
   behave(behaviour: Partial<SimulatorBehaviour>): SimulatorBehaviour {
     this.#behaviour = { ...this.#behaviour, ...behaviour }
@@ -266,7 +282,12 @@ export class AtlasSimulator {
     }
     const { latencyMs, fault } = this.faults.next({ method: entry.method, path: target })
     await this.#network.wait(request.socket, latencyMs)
-    if (fault && this.#inject(fault, request, response, entry)) return
+    const interference = fault ? { fault } : this.#adversary?.(observe(request, target))
+    if (interference) {
+      // Carried out, then answered otherwise: the effect happens, the caller never hears of it.
+      if (interference.executed) await this.#answer(request, target, bodyText)
+      if (this.#inject(interference.fault, request, response, entry)) return
+    }
     this.#send(response, await this.#answer(request, target, bodyText), entry)
   }
 
@@ -422,6 +443,7 @@ export class AtlasSimulator {
           this.state.projects(route.orgId).map(presentProject),
           url.searchParams,
           url.pathname,
+          behaviour.totalCountOver,
         ),
       )
     if (!roles.includes(ORG_OWNER)) {
@@ -442,6 +464,7 @@ export class AtlasSimulator {
         ignoreFilters: behaviour.listsIgnoreFilters,
         sameUsername: this.#sameUsername(),
         hidesInvitations: behaviour.usersListHidesLegacyInvitations,
+        totalCountOver: behaviour.totalCountOver,
       })
     const scope = route.groupId === undefined ? route.orgId : { groupId: route.groupId }
     return this.#invitations(context, method, scope, route.id, url.searchParams)
@@ -457,7 +480,16 @@ export class AtlasSimulator {
       name: org.name,
       skipDefaultAlertsSettings: false,
     })
-    return apiResponse(context, 200, paginate(visible.map(present), url.searchParams, url.pathname))
+    return apiResponse(
+      context,
+      200,
+      paginate(
+        visible.map(present),
+        url.searchParams,
+        url.pathname,
+        this.#behaviour.totalCountOver,
+      ),
+    )
   }
 
   /** Usernames compared as the `username` filter does: case-insensitive unless told otherwise. */
@@ -487,7 +519,12 @@ export class AtlasSimulator {
       { authorization, method, target },
       (publicKey) => this.state.apiKey(publicKey),
       this.#nonces,
+      this.#behaviour.nonceReuse,
     )
+    if (verdict.kind === 'rejected' && verdict.reusedNonce !== undefined) {
+      this.#counters.challenges += 1
+      return { refusal: digestChallenge(verdict.reusedNonce, false) }
+    }
     if (verdict.kind === 'rejected') return { refusal: this.#challenge(verdict.stale) }
     return { principal: verdict.key, id: verdict.key.publicKey, bearer: false }
   }
@@ -632,6 +669,19 @@ export class AtlasSimulator {
       default:
         return reply(404, { error: `no simulator route ${route}` })
     }
+  }
+}
+
+/** What an adversary sees of a request. */
+function observe(request: IncomingMessage, target: string): ObservedRequest {
+  const url = new URL(target, 'http://simulator')
+  return {
+    method: request.method ?? 'GET',
+    path: url.pathname,
+    query: url.searchParams,
+    route: matchRoute(url.pathname),
+    token: url.pathname === TOKEN_PATH,
+    authorization: request.headers.authorization,
   }
 }
 

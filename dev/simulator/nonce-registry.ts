@@ -6,7 +6,18 @@
  */
 import { randomBytes } from 'node:crypto'
 
-export type NonceCheck = 'fresh' | 'unknown' | 'expired' | 'replayed'
+export type NonceCheck = 'fresh' | 'unknown' | 'expired' | 'replayed' | 'reuseRefused'
+
+/**
+ * Whether a nonce may answer more than one request. MongoDB does not say whether Atlas accepts a
+ * reused nonce, so the simulator offers each way a server may go:
+ *
+ * - `accepted`: any count not seen before (RFC 7616; the default);
+ * - `ordered`: only counts above the highest seen (Apache's `AuthDigestNcCheck On`), so
+ *   concurrent requests sharing a nonce that arrive out of order are refused;
+ * - `refused`: a nonce answers one request only (`nc=00000001`).
+ */
+export type NonceReuse = 'accepted' | 'ordered' | 'refused'
 
 export interface NonceRules {
   /** How long an issued nonce is accepted; after that the answer is `stale=true`. */
@@ -43,12 +54,14 @@ export class NonceRegistry {
    * (RFC 7616 §3.4: the requests *the client* sent with the nonce), which matters when one
    * windowed nonce serves many clients.
    */
-  check(nonce: string, nc: number, client: string): NonceCheck {
+  check(nonce: string, nc: number, client: string, reuse: NonceReuse = 'accepted'): NonceCheck {
     const entry = this.#issued.get(nonce)
     if (!entry) return 'unknown'
     if (this.#now() - entry.issuedAt > this.#lifetimeMs()) return 'expired'
     const seen = entry.seen.get(client) ?? new Set<number>()
     if (seen.has(nc)) return 'replayed'
+    if (reuse === 'refused' && nc !== 1) return 'reuseRefused'
+    if (reuse === 'ordered' && nc <= Math.max(0, ...seen)) return 'reuseRefused'
     seen.add(nc)
     entry.seen.set(client, seen)
     return 'fresh'

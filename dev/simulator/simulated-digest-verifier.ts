@@ -5,14 +5,20 @@
 import { timingSafeEqual } from 'node:crypto'
 import { parseAuthHeader } from '../../lib/atlas/auth/digest/auth-header.ts'
 import { digestResponse } from '../../lib/atlas/auth/digest/response.ts'
-import type { NonceRegistry } from './nonce-registry.ts'
+import type { NonceRegistry, NonceReuse } from './nonce-registry.ts'
 import type { SimulatedApiKey } from './simulated-atlas-state.ts'
 
 export const ATLAS_REALM = 'MMS Public API'
 
 export type DigestVerdict =
   | { readonly kind: 'authenticated'; readonly key: SimulatedApiKey }
-  | { readonly kind: 'rejected'; readonly stale: boolean; readonly reason: string }
+  | {
+      readonly kind: 'rejected'
+      readonly stale: boolean
+      readonly reason: string
+      /** The nonce the refused request answered, when the refusal was of its reuse. */
+      readonly reusedNonce?: string
+    }
 
 export interface DigestRequest {
   readonly authorization: string | undefined
@@ -25,8 +31,9 @@ export function verifyDigest(
   request: DigestRequest,
   apiKey: (publicKey: string) => SimulatedApiKey | undefined,
   nonces: NonceRegistry,
+  reuse: NonceReuse = 'accepted',
 ): DigestVerdict {
-  const reject = (reason: string, stale = false): DigestVerdict => ({
+  const reject = (reason: string, stale = false): Extract<DigestVerdict, { kind: 'rejected' }> => ({
     kind: 'rejected',
     stale,
     reason,
@@ -57,13 +64,15 @@ export function verifyDigest(
     cnonce: param('cnonce'),
   })
   if (!sameText(expected, param('response').toLowerCase())) return reject('wrong response')
-  switch (nonces.check(param('nonce'), Number.parseInt(param('nc'), 16), key.publicKey)) {
+  switch (nonces.check(param('nonce'), Number.parseInt(param('nc'), 16), key.publicKey, reuse)) {
     case 'fresh':
       return { kind: 'authenticated', key }
     case 'expired':
       return reject('nonce expired', true)
     case 'replayed':
       return reject('nonce count replayed')
+    case 'reuseRefused':
+      return { ...reject('nonce reuse refused'), reusedNonce: param('nonce') }
     case 'unknown':
       return reject('nonce not issued here')
   }

@@ -38,6 +38,8 @@ export interface UsersRequest {
   readonly sameUsername: (a: string, b: string) => boolean
   /** Pending invitations (made through the invitations API) are not users here. */
   readonly hidesInvitations: boolean
+  /** Added to `totalCount` (an estimate, says the spec). */
+  readonly totalCountOver?: number
 }
 
 export function usersRoute(
@@ -55,7 +57,11 @@ export function usersRoute(
       same: request.sameUsername,
       hidesInvitations: request.hidesInvitations,
     })
-    return apiResponse(context, 200, paginate(users, query, request.path))
+    return apiResponse(
+      context,
+      200,
+      paginate(users, query, request.path, request.totalCountOver ?? 0),
+    )
   }
   // Reading one user exists only from 2025-02-19 on.
   if (request.method === 'GET' && !current) return resourceNotFound(context, request.path)
