@@ -137,7 +137,7 @@ try {
     )
   }
   const httpDeliveries = viaHttp.flatMap((id, i) => (duplicate(i) ? [id, id] : [id]))
-  const http = { acknowledged: new Set<string>(), gaveUp: new Set<string>(), alreadyGone: 0 }
+  const http = { acknowledged: new Set<string>(), gaveUp: new Set<string>(), notFound: 0 }
   let next = 0
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -147,7 +147,7 @@ try {
         if (answer === undefined) http.gaveUp.add(id)
         else {
           http.acknowledged.add(id)
-          if (answer === 'already_gone') http.alreadyGone += 1
+          if (answer === 'not_found') http.notFound += 1
         }
       }
     }),
@@ -170,7 +170,8 @@ try {
     duplicateRate,
     seconds: Math.round((performance.now() - started) / 1000),
     revoked: ids.filter((id) => revoked.has(id)).length,
-    alreadyGoneAnswers: counters.byStatus['404'] ?? 0,
+    atlas404Answers: counters.byStatus['404'] ?? 0,
+    notFoundAnswers: http.notFound,
     failedToDlq: [...inDlq].filter((id) => ids.includes(id)).length,
     webhookSenderGaveUp: http.gaveUp.size,
     lost: lost.length,
@@ -182,9 +183,9 @@ try {
   const table = [
     `Soak: ${count} revocations through the local stack (HTTP and SQS, ${faultRate * 100}% injected faults, ${duplicateRate * 100}% duplicate deliveries), ${report.seconds} s; \`npm run soak\`.`,
     '',
-    '| revoked | already-gone answers | failed to DLQ | webhook sender gave up | lost | Atlas requests | injected 503 / resets | handlers heap after GC | serverless-offline RSS |',
+    '| revoked | Atlas 404 answers | failed to DLQ | webhook sender gave up | lost | Atlas requests | injected 503 / resets | handlers heap after GC | serverless-offline RSS |',
     '|---|---|---|---|---|---|---|---|---|',
-    `| ${report.revoked} | ${report.alreadyGoneAnswers} | ${report.failedToDlq} | ${report.webhookSenderGaveUp} | ${report.lost} | ${report.atlasRequests} | ${report.injectedFaults['503']} / ${report.injectedFaults.resets} | ${heap.before.toFixed(1)} → ${heap.after.toFixed(1)} MiB | ${formatKb(memoryBefore)} → ${formatKb(memoryAfter)} |`,
+    `| ${report.revoked} | ${report.atlas404Answers} | ${report.failedToDlq} | ${report.webhookSenderGaveUp} | ${report.lost} | ${report.atlasRequests} | ${report.injectedFaults['503']} / ${report.injectedFaults.resets} | ${heap.before.toFixed(1)} → ${heap.after.toFixed(1)} MiB | ${formatKb(memoryBefore)} → ${formatKb(memoryAfter)} |`,
   ].join('\n')
   const outDirs = [
     values.out ?? fileURLToPath(new URL('results/local', import.meta.url)),
@@ -230,7 +231,10 @@ async function sendWebhook(
   return { status: response.statusCode, ...(answer.outcome ? { outcome: answer.outcome } : {}) }
 }
 
-/** Like an HR system: retries non-2xx answers a few times (quicker than Retry-After, to keep the soak short). */
+/**
+ * Like an HR system: retries a failure a few times (quicker than Retry-After, to keep the soak
+ * short); a 2xx, or our 404 `not_found` (final: a duplicate by id finds nothing), ends it.
+ */
 async function deliverLikeAWebhookSender(
   localPorts: LocalPorts,
   invitationId: string,
@@ -240,7 +244,7 @@ async function deliverLikeAWebhookSender(
       status: 0,
       outcome: undefined,
     }))
-    if (answer.status === 200) return answer.outcome
+    if (answer.status === 200 || answer.outcome === 'not_found') return answer.outcome
     await sleep(100 * attempt)
   }
   return undefined

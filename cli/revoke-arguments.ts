@@ -65,7 +65,9 @@ MONGODB_ATLAS_PRIVATE_API_KEY), a service account in ATLAS_CLIENT_ID + ATLAS_CLI
 named by ATLAS_SECRET_ID.
 Atlas: ATLAS_BASE_URL (default https://cloud.mongodb.com).
 Output: one JSON line per invitation (and per search that failed); a summary on stderr.
-Exit: 0 all revoked, already gone or (dry run) reported; 1 any other outcome; 2 bad input or configuration.`
+Users mode: SEARCH_INVITATIONS_API=false stops looking at the invitations API (after its sunset).
+Exit: 0 all revoked, already gone or (dry run) reported; 1 any other outcome; 2 bad input or
+configuration; 3 an invitation id not pending in the organization named (revoke by --user).`
 
 /** Reads argv; stdin lines are parsed separately by {@link parseStdinRequests}. */
 export function parseRevokeArguments(

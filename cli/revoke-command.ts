@@ -7,7 +7,11 @@ import { userInfo } from 'node:os'
 import { AtlasClient } from '../lib/atlas/atlas-client.ts'
 import { atlasOrigin } from '../lib/atlas/base-url.ts'
 import { firstNoticeOnly } from '../lib/atlas/deprecation-notice.ts'
-import { loadAllowedOrgIds } from '../lib/config/function-config.ts'
+import {
+  loadAllowedOrgIds,
+  projectsWithoutInvitationsApi,
+  searchInvitationsApi,
+} from '../lib/config/function-config.ts'
 import { environmentCredentials } from '../lib/credentials/atlas-credentials.ts'
 import {
   type CredentialsSource,
@@ -35,7 +39,7 @@ export interface CommandIO {
   readonly stderr: (line: string) => void
 }
 
-export const EXIT = { done: 0, failed: 1, usage: 2 } as const
+export const EXIT = { done: 0, failed: 1, usage: 2, notFound: 3 } as const
 
 export async function runRevokeCommand(io: CommandIO): Promise<number> {
   let plan: RevokePlan
@@ -57,6 +61,13 @@ export async function runRevokeCommand(io: CommandIO): Promise<number> {
         ),
       ),
     })
+    const searchesInvitationsApi = searchInvitationsApi(io.env)
+    const projectsProblem = projectsWithoutInvitationsApi({
+      atlasApi: plan.api,
+      includeProjects: plan.includeProjects,
+      searchInvitationsApi: searchesInvitationsApi,
+    })
+    if (projectsProblem) throw new ConfigurationError('--include-projects', projectsProblem)
     const credentials = credentialsFrom(io.env)
     await credentials.current()
     settings = {
@@ -64,6 +75,7 @@ export async function runRevokeCommand(io: CommandIO): Promise<number> {
       api: plan.api,
       allowedOrgIds: loadAllowedOrgIds(io.env.ALLOWED_ORG_IDS),
       includeProjects: plan.includeProjects,
+      searchInvitationsApi: searchesInvitationsApi,
       format: { pretty: plan.pretty, envelope: plan.envelope },
     }
   } catch (error) {
@@ -72,7 +84,7 @@ export async function runRevokeCommand(io: CommandIO): Promise<number> {
 
   const requestedBy = { trigger: 'cli', cliUser: cliUser(io.env) }
   const tally = new Map<string, number>()
-  let exit: number = EXIT.done
+  let worst: OutcomeKind | undefined
   for (const request of plan.requests) {
     let result: RevokeReport
     try {
@@ -80,7 +92,8 @@ export async function runRevokeCommand(io: CommandIO): Promise<number> {
     } catch (error) {
       return report(io, error)
     }
-    exit = Math.max(exit, rulesOf(result.outcome).cliExit)
+    if (worst === undefined || rulesOf(result.outcome).precedence < rulesOf(worst).precedence)
+      worst = result.outcome
     for (const line of linesOf(result)) {
       io.stdout(JSON.stringify({ ...line, requestedBy }))
       const key = summaryKey(line.outcome)
@@ -88,7 +101,8 @@ export async function runRevokeCommand(io: CommandIO): Promise<number> {
     }
   }
   io.stderr(`revoke: ${summary(tally, plan.dryRun)}`)
-  return exit
+  // The most telling outcome decides: a failure before a not-found, that before success.
+  return worst === undefined ? EXIT.done : rulesOf(worst).cliExit
 }
 
 type Line = Record<string, unknown> & { readonly outcome: OutcomeKind }
@@ -116,7 +130,10 @@ function linesOf(result: RevokeReport): Line[] {
 }
 
 function detailed(
-  outcome: Pick<RevokeReport, 'outcome' | 'status' | 'errorCode' | 'detail' | 'atlasDetail'>,
+  outcome: Pick<
+    RevokeReport,
+    'outcome' | 'status' | 'errorCode' | 'detail' | 'atlasDetail' | 'evidence'
+  >,
   about: Record<string, unknown>,
 ): Line {
   const where = Object.fromEntries(
@@ -131,20 +148,24 @@ function detailed(
     ...(outcome.errorCode === undefined ? {} : { errorCode: outcome.errorCode }),
     ...(outcome.detail === undefined ? {} : { detail: outcome.detail }),
     ...(outcome.atlasDetail === undefined ? {} : { atlasDetail: outcome.atlasDetail }),
+    ...(outcome.evidence === undefined ? {} : { evidence: outcome.evidence }),
   }
 }
 
 function summaryKey(outcome: OutcomeKind): string {
-  if (outcome === 'revoked' || outcome === 'already_gone' || outcome === 'would_revoke')
-    return outcome
+  if (rulesOf(outcome).done) return outcome
   return 'failed'
 }
 
-/** `3 revoked, 1 already gone, 0 failed` (a dry run: `would revoke` in place of `revoked`). */
+/**
+ * `3 revoked, 1 already gone, 0 failed` (a dry run: `would revoke` in place of `revoked`), and
+ * `, 1 not found` when any id was not found.
+ */
 function summary(tally: ReadonlyMap<string, number>, dryRun: boolean): string {
   const count = (key: string) => tally.get(key) ?? 0
   const first = dryRun ? `${count('would_revoke')} would revoke` : `${count('revoked')} revoked`
-  return `${first}, ${count('already_gone')} already gone, ${count('failed')} failed`
+  const notFound = count('not_found') > 0 ? `, ${count('not_found')} not found` : ''
+  return `${first}, ${count('already_gone')} already gone, ${count('failed')} failed${notFound}`
 }
 
 function credentialsFrom(env: CommandIO['env']): CredentialsSource {

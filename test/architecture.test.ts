@@ -164,6 +164,17 @@ describe('architecture', () => {
     expect(loops).toEqual([])
   })
 
+  it('makes evidence in lib/atlas/evidence.ts only: no other code can settle', () => {
+    const EVIDENCE_MAKER = 'lib/atlas/evidence.ts'
+    const forged = FILES.filter((file) => file !== EVIDENCE_MAKER).filter((file) =>
+      /\bas\s+Evidence\b|<Evidence>|\bEvidenceFacts\b/.test(readFileSync(join(ROOT, file), 'utf8')),
+    )
+    expect(forged).toEqual(['lib/outcome.ts'])
+    // outcome.ts only declares the types; the cast is evidence.ts's alone.
+    expect(readFileSync(join(ROOT, 'lib/outcome.ts'), 'utf8')).not.toMatch(/\bas\s+Evidence\b/)
+    expect(readFileSync(join(ROOT, EVIDENCE_MAKER), 'utf8')).toMatch(/facts as Evidence/)
+  })
+
   it('builds each Lambda function from its own trigger only', () => {
     const queue = [...closure('functions/queue/index.ts')]
     const http = [...closure('functions/http/index.ts')]

@@ -3,7 +3,7 @@
  * {@link Outcome} out. A 404 is never read here alone: whether it settles anything depends on
  * what it names (see not-found-evidence.ts), which the API adapters decide.
  */
-import type { Outcome } from '../outcome.ts'
+import type { UnprovenOutcome } from '../outcome.ts'
 import { RATE_LIMIT_WAIT } from './rate-limit-pacing.ts'
 import { parseRetryAfter } from './retry-policy.ts'
 
@@ -28,7 +28,7 @@ export interface AtlasAnswer {
  * outcomeOfRefusal({ status: 403, headers: {}, body: { errorCode: 'USER_UNAUTHORIZED' } })
  * // → { outcome: 'forbidden', status: 403, errorCode: 'USER_UNAUTHORIZED', retryable: false }
  */
-export function outcomeOfRefusal(answer: AtlasAnswer, nowMs = Date.now()): Outcome {
+export function outcomeOfRefusal(answer: AtlasAnswer, nowMs = Date.now()): UnprovenOutcome {
   const { status } = answer
   const base = { status, ...atlasError(answer) }
   if (status === 401)
@@ -53,8 +53,39 @@ export function outcomeOfRefusal(answer: AtlasAnswer, nowMs = Date.now()): Outco
   }
 }
 
+/**
+ * A service account got no usable token. The token endpoint's answer is never taken for the
+ * API's: a refusal (4xx) is our credentials', anything else (5xx, a 2xx without a token) an
+ * outage.
+ *
+ * @example
+ * outcomeOfTokenRefusal(200) // → upstream_error: a 200 without access_token proves nothing
+ */
+export function outcomeOfTokenRefusal(status: number): UnprovenOutcome {
+  if (status === 429)
+    return {
+      outcome: 'throttled',
+      status,
+      detail: "Atlas's token endpoint is rate limiting the service account",
+      retryable: true,
+    }
+  if (status >= 400 && status < 500)
+    return {
+      outcome: 'unauthorized',
+      status,
+      detail: `Atlas's token endpoint refused the service account (${status}): check its client id and secret, and its IP access list`,
+      retryable: false,
+    }
+  return {
+    outcome: 'upstream_error',
+    status,
+    detail: `Atlas's token endpoint answered ${status} without a usable access token`,
+    retryable: true,
+  }
+}
+
 /** The outcome when no answer came: a network error, a timeout or the deadline. */
-export function outcomeOfFailure(code: string | undefined, message: string): Outcome {
+export function outcomeOfFailure(code: string | undefined, message: string): UnprovenOutcome {
   if (code === RATE_LIMIT_WAIT)
     return {
       outcome: 'throttled',
@@ -69,7 +100,7 @@ export function outcomeOfFailure(code: string | undefined, message: string): Out
 }
 
 /** Atlas answered, but not in the shape its spec documents: nothing can be concluded from it. */
-export function unexpectedAnswer(answer: AtlasAnswer, what: string): Outcome {
+export function unexpectedAnswer(answer: AtlasAnswer, what: string): UnprovenOutcome {
   return {
     outcome: 'upstream_error',
     status: answer.status,

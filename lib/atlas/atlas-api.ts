@@ -6,20 +6,25 @@
 import { ConfigurationError } from '../errors.ts'
 import type { AtlasAdapter } from './atlas-adapter.ts'
 import { invitationsAdapter } from './invitations-adapter.ts'
-import { usersAdapter } from './users-adapter.ts'
+import { type UsersAdapterOptions, usersAdapter } from './users-adapter.ts'
 
 export type AtlasApi = 'v1' | 'v2' | 'users'
 
-const ADAPTERS: Readonly<Record<AtlasApi, AtlasAdapter>> = {
-  v1: invitationsAdapter('v1'),
-  v2: invitationsAdapter('v2'),
-  users: usersAdapter,
+export type AdapterOptions = UsersAdapterOptions
+
+const ADAPTERS: Readonly<Record<AtlasApi, (options: AdapterOptions) => AtlasAdapter>> = {
+  v1: () => invitationsAdapter('v1'),
+  v2: () => invitationsAdapter('v2'),
+  users: (options) => usersAdapter(options),
 }
 
 export const ATLAS_APIS = Object.keys(ADAPTERS) as readonly AtlasApi[]
 
-export function atlasAdapter(api: AtlasApi): AtlasAdapter {
-  return ADAPTERS[api]
+export function atlasAdapter(
+  api: AtlasApi,
+  options: AdapterOptions = { searchInvitationsApi: true },
+): AtlasAdapter {
+  return ADAPTERS[api](options)
 }
 
 export function parseAtlasApi(value: string | undefined, setting = 'ATLAS_API'): AtlasApi {

@@ -17,6 +17,7 @@ import {
   type ResponseFormat,
   unwrapEnvelope,
 } from './response-format.ts'
+import type { AttemptLog } from './transport/attempt-log.ts'
 import { type BufferedResponse, dispatchBuffered } from './transport/buffered-dispatch.ts'
 
 export const ATLAS_JSON = 'application/json'
@@ -46,6 +47,28 @@ export interface AtlasResponse {
   /** Whether the body was empty, JSON, or something else (an HTML page): 2xx evidence needs the first two. */
   readonly bodyKind: BodyKind
   readonly attempts: number
+  /** An earlier attempt of this call may have reached Atlas, and its answer was lost. */
+  readonly earlierAttemptLost: boolean
+  /** Atlas refused reused Digest nonces twice: from this call on, none is reused. */
+  readonly nonceReuseStopped: boolean
+}
+
+/**
+ * A service account got no usable token: the token endpoint's answer is never the API's, so
+ * the call ends here (see `outcomeOfTokenRefusal`).
+ */
+export class TokenUnavailableError extends Error {
+  override readonly name = 'TokenUnavailableError'
+  /** The token endpoint's status. */
+  readonly status: number
+  /** Requests sent for the call, the token requests included. */
+  readonly attempts: number
+
+  constructor(status: number, attempts: number) {
+    super(`Atlas's token endpoint answered ${status} without a usable access token`)
+    this.status = status
+    this.attempts = attempts
+  }
 }
 
 export interface AtlasClientOptions {
@@ -83,13 +106,14 @@ export class AtlasClient {
       () => deadline.abort(new DOMException('deadline reached', 'TimeoutError')),
       Math.max(0, call.deadline - Date.now()),
     )
+    const log: AttemptLog = { lostAnswers: 0 }
     try {
       const { credentials } = call
       if (credentials instanceof ServiceAccount)
-        return await this.#sendWithBearer(call, credentials, deadline.signal)
+        return await this.#sendWithBearer(call, credentials, deadline.signal, log)
       const digest = { username: credentials.publicKey, password: credentials.privateKey }
-      const response = await this.#dispatch(call, {}, deadline.signal, { digest })
-      return answer(call, response, response.attempts)
+      const response = await this.#dispatch(call, {}, deadline.signal, log, { digest })
+      return answer(call, response, response.attempts, log)
     } finally {
       clearTimeout(timer)
     }
@@ -99,6 +123,7 @@ export class AtlasClient {
     call: AtlasCall,
     account: ServiceAccount,
     signal: AbortSignal,
+    log: AttemptLog,
   ): Promise<AtlasResponse> {
     let attempts = 0
     const attempt = async () => {
@@ -107,14 +132,14 @@ export class AtlasClient {
         issued = await this.#tokens.token(account, call.deadline, signal)
       } catch (error) {
         if (!(error instanceof TokenRefusedError)) throw error
-        attempts += error.response.attempts
-        return { response: error.response, retry: false }
+        throw new TokenUnavailableError(error.response.status, attempts + error.response.attempts)
       }
       attempts += issued.attempts
       const response = await this.#dispatch(
         call,
         { authorization: `Bearer ${issued.token}` },
         signal,
+        log,
       )
       attempts += response.attempts
       return { response, retry: response.status === 401 && !issued.fresh }
@@ -124,13 +149,14 @@ export class AtlasClient {
       this.#tokens.invalidate(account)
       result = await attempt()
     }
-    return answer(call, result.response, attempts)
+    return answer(call, result.response, attempts, log)
   }
 
   async #dispatch(
     call: AtlasCall,
     headers: Record<string, string>,
     signal: AbortSignal,
+    attemptLog: AttemptLog,
     extra: object = {},
   ): Promise<BufferedResponse> {
     const options = {
@@ -139,6 +165,7 @@ export class AtlasClient {
       path: requestTarget(call.path, call.query, formatQuery(call.format)),
       headers: { accept: call.accept ?? ATLAS_JSON, ...headers },
       deadline: call.deadline,
+      attemptLog,
       ...extra,
     }
     const response = await dispatchBuffered(
@@ -153,10 +180,21 @@ export class AtlasClient {
   }
 }
 
-function answer(call: AtlasCall, response: BufferedResponse, attempts: number): AtlasResponse {
+function answer(
+  call: AtlasCall,
+  response: BufferedResponse,
+  attempts: number,
+  log: AttemptLog,
+): AtlasResponse {
   const { body, kind } = parseBody(response.body)
   const unwrapped = unwrapEnvelope(response.status, body, kind, call.format?.envelope === true)
-  return { ...unwrapped, headers: response.headers, attempts }
+  return {
+    ...unwrapped,
+    headers: response.headers,
+    attempts,
+    earlierAttemptLost: log.lostAnswers > 0,
+    nonceReuseStopped: log.nonceReuseStopped === true,
+  }
 }
 
 /** The request-target as sent and as signed: path plus the defined query parameters. */

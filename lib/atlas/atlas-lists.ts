@@ -5,7 +5,13 @@
  * asked for are set apart, so a list that ignored its filter can never make us revoke someone
  * else. Pure.
  */
+import type { Outcome } from '../outcome.ts'
+import { outcomeOfRefusal, unexpectedAnswer } from './answer-outcome.ts'
+import type { CallResult } from './atlas-session.ts'
+import { containerNotFound } from './evidence.ts'
 import { ATLAS_ID_PATTERN } from './invitation-ref.ts'
+import { missingThing } from './not-found-evidence.ts'
+import { containersOf, type Scope } from './scope.ts'
 
 export interface ListedEntry {
   /** The invitation id, or the user id in the Cloud Users API. */
@@ -99,4 +105,29 @@ function fieldsOf(value: unknown): Record<string, unknown> | undefined {
 
 function isAtlasId(value: unknown): value is string {
   return typeof value === 'string' && ATLAS_ID_PATTERN.test(value)
+}
+
+/**
+ * Reads a list call's result: entries by `read` from a 2xx in the documented shape, a scope
+ * that does not exist, or the refusal's outcome.
+ */
+export function readListResult<T>(
+  result: CallResult,
+  scope: Scope,
+  what: string,
+  read: (body: unknown) => T | undefined,
+):
+  | { readonly kind: 'listed'; readonly value: T }
+  | { readonly kind: 'failed'; readonly outcome: Outcome } {
+  if (result.kind === 'failed') return result
+  const { response } = result
+  if (response.status >= 200 && response.status < 300) {
+    const value = response.bodyKind === 'json' ? read(response.body) : undefined
+    return value === undefined
+      ? { kind: 'failed', outcome: unexpectedAnswer(response, what) }
+      : { kind: 'listed', value }
+  }
+  if (missingThing(response, undefined, containersOf(scope)) === 'container')
+    return { kind: 'failed', outcome: containerNotFound(response, scope) }
+  return { kind: 'failed', outcome: outcomeOfRefusal(response) }
 }

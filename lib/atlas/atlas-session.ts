@@ -6,8 +6,13 @@
  */
 import type { CredentialsSource } from '../credentials/credentials-source.ts'
 import type { Outcome } from '../outcome.ts'
-import { outcomeOfFailure } from './answer-outcome.ts'
-import type { AtlasCall, AtlasClient, AtlasResponse } from './atlas-client.ts'
+import { outcomeOfFailure, outcomeOfTokenRefusal } from './answer-outcome.ts'
+import {
+  type AtlasCall,
+  type AtlasClient,
+  type AtlasResponse,
+  TokenUnavailableError,
+} from './atlas-client.ts'
 import type { ResponseFormat } from './response-format.ts'
 import { RequestFailedError } from './transport/buffered-dispatch.ts'
 
@@ -20,7 +25,12 @@ export interface AtlasDependencies {
 export type CallShape = Pick<AtlasCall, 'method' | 'path' | 'query' | 'accept'>
 
 export type CallResult =
-  | { readonly kind: 'answered'; readonly response: AtlasResponse }
+  | {
+      readonly kind: 'answered'
+      readonly response: AtlasResponse
+      /** An earlier attempt may have reached Atlas and lost its answer (a retried reset, a 5xx). */
+      readonly earlierAttemptLost: boolean
+    }
   | { readonly kind: 'failed'; readonly outcome: Outcome }
 
 export interface SessionOptions {
@@ -29,16 +39,21 @@ export interface SessionOptions {
   readonly format?: ResponseFormat
 }
 
+interface Counted {
+  attempts: number
+  nonceReuseStopped: boolean
+}
+
 export class AtlasSession {
   readonly #dependencies: AtlasDependencies
   readonly #options: SessionOptions
-  readonly #counted: { attempts: number }
+  readonly #counted: Counted
   readonly #knownDeprecated: boolean
 
   constructor(
     dependencies: AtlasDependencies,
     options: SessionOptions,
-    counted = { attempts: 0 },
+    counted: Counted = { attempts: 0, nonceReuseStopped: false },
     knownDeprecated = false,
   ) {
     this.#dependencies = dependencies
@@ -50,6 +65,11 @@ export class AtlasSession {
   /** Requests sent to Atlas so far: challenges, retries and token requests included. */
   get attempts(): number {
     return this.#counted.attempts
+  }
+
+  /** Whether Atlas's refusals of reused Digest nonces made this container stop reusing them. */
+  get nonceReuseStopped(): boolean {
+    return this.#counted.nonceReuseStopped
   }
 
   /**
@@ -64,8 +84,7 @@ export class AtlasSession {
     const { credentials } = this.#dependencies
     const key = await credentials.current()
     const first = await this.#send(shape, key)
-    if (first.kind !== 'answered' || first.response.status !== 401 || !credentials.reload)
-      return first
+    if (!refusedCredentials(first) || !credentials.reload) return first
     const reloaded = await credentials.reload()
     if (reloaded.sameAs(key)) return first
     return this.#send(shape, reloaded)
@@ -82,11 +101,23 @@ export class AtlasSession {
         ...(this.#knownDeprecated ? { knownDeprecated: true } : {}),
       })
       this.#counted.attempts += response.attempts
-      return { kind: 'answered', response }
+      if (response.nonceReuseStopped) this.#counted.nonceReuseStopped = true
+      return { kind: 'answered', response, earlierAttemptLost: response.earlierAttemptLost }
     } catch (error) {
+      if (error instanceof TokenUnavailableError) {
+        this.#counted.attempts += error.attempts
+        return { kind: 'failed', outcome: outcomeOfTokenRefusal(error.status) }
+      }
       if (!(error instanceof RequestFailedError)) throw error
       this.#counted.attempts += error.attempts
       return { kind: 'failed', outcome: outcomeOfFailure(error.code, error.message) }
     }
   }
+}
+
+/** Atlas refused the credentials (a 401, or the token endpoint refusing a service account). */
+function refusedCredentials(result: CallResult): boolean {
+  return result.kind === 'answered'
+    ? result.response.status === 401
+    : result.outcome.outcome === 'unauthorized'
 }

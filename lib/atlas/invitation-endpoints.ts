@@ -2,8 +2,9 @@
  * Request shapes for the Atlas invitation endpoints, v1.0 and v2 (version 2023-01-01, deprecated
  * 2025-02-19, sunset 2027-07-01), of an organization or of one of its projects.
  */
-import type { Scope } from './atlas-adapter.ts'
+
 import type { CallShape } from './atlas-session.ts'
+import type { Scope } from './scope.ts'
 
 export type InvitationsVersion = 'v1' | 'v2'
 
@@ -52,16 +53,10 @@ export function getInvitationCall(
   }
 }
 
-/** `GET …/invites[?username=…]`: the scope's pending invitations (a bare array, unpaged). */
-export function listInvitationsCall(
-  version: InvitationsVersion,
-  scope: Scope,
-  username: string | undefined,
-): CallShape {
-  return {
-    method: 'GET',
-    path: invitesPath(version, scope),
-    ...(username === undefined ? {} : { query: { username } }),
-    ...versionAccept(version),
-  }
+/**
+ * `GET …/invites`: the scope's pending invitations, a bare array, unpaged. Never filtered by
+ * `username`: how that filter compares is not published, so entries are matched here.
+ */
+export function listInvitationsCall(version: InvitationsVersion, scope: Scope): CallShape {
+  return { method: 'GET', path: invitesPath(version, scope), ...versionAccept(version) }
 }

@@ -1,34 +1,22 @@
 /**
  * The invitations APIs (`v1`: v1.0; `v2`: version 2023-01-01, deprecated), for organizations and
- * their projects: an invitation is revoked by deleting it; a 404 is read by the shared evidence
- * rules, re-listing the pending invitations when it names nothing. A list filtered by username
- * that comes back without a match is checked against the whole list, because MongoDB does not
- * publish whether that filter ignores case.
+ * their projects: an invitation is revoked by deleting it, and every answer is read by the
+ * evidence ladder, with a fresh list of the scope as the second look. A person's invitations are
+ * found in the scope's whole list, matched here: MongoDB does not say how its `username` filter
+ * compares, and a filter that is case-sensitive would hide a `Leaver@` behind a `leaver@`.
  */
 import type { Outcome } from '../outcome.ts'
-import { outcomeOfRefusal, unexpectedAnswer } from './answer-outcome.ts'
-import {
-  type AtlasAdapter,
-  goneByName,
-  type Listing,
-  type Revocation,
-  type RevokeOptions,
-  readListResult,
-  removeWithEvidence,
-  type Scope,
-  type Search,
-  WOULD_REVOKE,
-  whereOf,
-} from './atlas-adapter.ts'
+import type { AtlasAdapter, Listing, Revocation, RevokeOptions, Search } from './atlas-adapter.ts'
 import {
   type ListedEntry,
-  normalizeUsername,
   partitionByUsername,
   readInvitation,
   readInvitationList,
+  readListResult,
   readScopeId,
 } from './atlas-lists.ts'
 import type { AtlasSession } from './atlas-session.ts'
+import { askAbout, type Presence, type Relisted, wouldRevokeListed } from './evidence.ts'
 import {
   deleteInvitationCall,
   getInvitationCall,
@@ -36,8 +24,8 @@ import {
   listInvitationsCall,
 } from './invitation-endpoints.ts'
 import type { InvitationRef } from './invitation-ref.ts'
-import { afterUnexplainedNotFound } from './not-found-evidence.ts'
 import { readAllPages } from './paged-list.ts'
+import { type Scope, whereOf } from './scope.ts'
 import { listOrganizationsCall, listProjectsCall } from './scope-endpoints.ts'
 
 /** After the sunset Atlas answers 410 `VERSION_GONE`: say what to change, not just "invalid". */
@@ -45,81 +33,44 @@ const SUNSET_ADVICE =
   'the invitations API is gone (sunset 2027-07-01): set ATLAS_API=users and revoke by username'
 
 export function invitationsAdapter(version: InvitationsVersion): AtlasAdapter {
-  const list = (session: AtlasSession, scope: Scope, username: string | undefined) =>
-    listInvitations(version, session, scope, username)
-
-  const findPending = async (
-    session: AtlasSession,
-    scope: Scope,
-    username: string,
-  ): Promise<Search> => {
-    const filtered = await list(session, scope, normalizeUsername(username))
-    if (filtered.kind === 'failed' || filtered.entries.length > 0) return filtered
-    // None matched: read the whole list rather than trust the filter to ignore case.
-    const all = await list(session, scope, undefined)
-    if (all.kind === 'failed') return all
-    const { matching } = partitionByUsername(all.entries, username)
-    return { kind: 'found', entries: matching, ignored: filtered.ignored }
-  }
-
-  const stillListed = async (
-    session: AtlasSession,
-    scope: Scope,
-    invitationId: string,
-    username: string | undefined,
-  ): Promise<boolean | Outcome> => {
-    const again =
-      username === undefined
-        ? await list(session, scope, undefined)
-        : await findPending(session, scope, username)
-    return again.kind === 'failed'
-      ? again.outcome
-      : again.entries.some((entry) => entry.id === invitationId)
-  }
-
   const revoke = async (
     session: AtlasSession,
     scope: Scope,
     invitationId: string,
-    username: string | undefined,
-  ): Promise<Revocation> => {
-    const outcome = await removeWithEvidence(
+    presence: Presence,
+  ): Promise<Outcome> => {
+    const { outcome } = await askAbout(
       session,
       deleteInvitationCall(version, scope, invitationId),
       { id: invitationId, what: 'invitation', scope },
-      () => stillListed(session, scope, invitationId, username),
+      {
+        purpose: 'remove',
+        presence,
+        relist: () => lookAgain(version, session, scope, invitationId),
+      },
     )
-    return {
-      ...whereOf(scope),
-      invitationId,
-      ...(username === undefined ? {} : { username }),
-      ...sunsetAdvice(outcome),
-    }
+    return sunsetAdvice(outcome)
   }
 
-  /** A dry run by id: is the invitation there? The same evidence rules, read with a GET. */
+  /** A dry run by id: is the invitation pending there? The same ladder, read with a GET. */
   const probe = async (session: AtlasSession, ref: InvitationRef): Promise<Revocation> => {
     const scope = { orgId: ref.orgId }
-    const result = await session.call(getInvitationCall(version, scope, ref.invitationId))
-    const found = (outcome: Outcome, username?: string): Revocation => ({
-      ...ref,
+    const { outcome, username } = await askAbout(
+      session,
+      getInvitationCall(version, scope, ref.invitationId),
+      { id: ref.invitationId, what: 'invitation', scope },
+      {
+        purpose: 'read',
+        shows: readInvitation,
+        relist: () => lookAgain(version, session, scope, ref.invitationId),
+      },
+    )
+    return {
+      orgId: ref.orgId,
+      invitationId: ref.invitationId,
       ...(username === undefined ? {} : { username }),
       ...sunsetAdvice(outcome),
-    })
-    if (result.kind === 'failed') return found(result.outcome)
-    const { response } = result
-    if (response.status >= 200 && response.status < 300) {
-      const invitation = readInvitation(response.body)
-      return invitation?.id === ref.invitationId
-        ? found(WOULD_REVOKE, invitation.username)
-        : found(unexpectedAnswer(response, 'the invitation'))
     }
-    if (response.status !== 404) return found(outcomeOfRefusal(response))
-    const gone = goneByName(response, { id: ref.invitationId, what: 'invitation', scope })
-    if (gone) return found(gone)
-    const listed = await stillListed(session, scope, ref.invitationId, undefined)
-    if (typeof listed !== 'boolean') return found(listed)
-    return found(afterUnexplainedNotFound(ref.invitationId, listed))
   }
 
   return {
@@ -137,32 +88,72 @@ export function invitationsAdapter(version: InvitationsVersion): AtlasAdapter {
         { orgId },
         'the project list',
       ),
-    findPending,
-    revokeEntry: async (session, scope, entry: ListedEntry, options: RevokeOptions = {}) =>
-      options.dryRun
-        ? { ...whereOf(scope), invitationId: entry.id, username: entry.username, ...WOULD_REVOKE }
-        : revoke(session, scope, entry.id, entry.username),
+    findPending: (session, scope, username) => findInvitations(version, session, scope, username),
+    revokeEntry: async (session, scope, entry: ListedEntry, options: RevokeOptions = {}) => ({
+      ...whereOf(scope),
+      invitationId: entry.id,
+      username: entry.username,
+      ...(options.dryRun
+        ? wouldRevokeListed()
+        : await revoke(session, scope, entry.id, 'seen_pending')),
+    }),
     revokeInvitation: async (session, ref, options: RevokeOptions = {}) => [
       options.dryRun
         ? await probe(session, ref)
-        : await revoke(session, { orgId: ref.orgId }, ref.invitationId, undefined),
+        : {
+            orgId: ref.orgId,
+            invitationId: ref.invitationId,
+            ...(await revoke(session, { orgId: ref.orgId }, ref.invitationId, undefined)),
+          },
     ],
   }
 }
 
-/** A scope's pending invitations (of `username`, when given), in the documented shape. */
+/** A scope's pending invitations of `username`: its whole list, matched here. */
+export async function findInvitations(
+  version: InvitationsVersion,
+  session: AtlasSession,
+  scope: Scope,
+  username: string,
+): Promise<Search> {
+  const all = await listInvitations(version, session, scope)
+  if (all.kind === 'failed') return all
+  return {
+    kind: 'found',
+    entries: partitionByUsername(all.entries, username).matching,
+    ignored: [],
+  }
+}
+
+/** A scope's whole list of pending invitations, in the documented shape (a bare array). */
 export async function listInvitations(
   version: InvitationsVersion,
   session: AtlasSession,
   scope: Scope,
-  username: string | undefined,
-): Promise<Search> {
-  const result = await session.call(listInvitationsCall(version, scope, username))
+): Promise<
+  | { readonly kind: 'listed'; readonly entries: readonly ListedEntry[] }
+  | { readonly kind: 'failed'; readonly outcome: Outcome }
+> {
+  const result = await session.call(listInvitationsCall(version, scope))
   const listed = readListResult(result, scope, 'the invitation list', readInvitationList)
-  if (listed.kind === 'failed') return { kind: 'failed', outcome: sunsetAdvice(listed.outcome) }
-  if (username === undefined) return { kind: 'found', entries: listed.value, ignored: [] }
-  const { matching, others } = partitionByUsername(listed.value, username)
-  return { kind: 'found', entries: matching, ignored: others }
+  return listed.kind === 'failed'
+    ? { kind: 'failed', outcome: sunsetAdvice(listed.outcome) }
+    : { kind: 'listed', entries: listed.value }
+}
+
+/** The second look at an invitation: the scope's whole list, with it or without it. */
+export async function lookAgain(
+  version: InvitationsVersion,
+  session: AtlasSession,
+  scope: Scope,
+  invitationId: string,
+): Promise<Relisted> {
+  const listed = await listInvitations(version, session, scope)
+  if (listed.kind === 'failed') return { found: 'unknown', outcome: listed.outcome }
+  const entry = listed.entries.find((candidate) => candidate.id === invitationId)
+  return entry
+    ? { found: 'pending', username: entry.username }
+    : { found: 'absent', by: 'unlisted' }
 }
 
 /** Ids of a paged list of organizations or projects, leaving out deleted ones. */
@@ -174,12 +165,18 @@ export async function listIds(
 ): Promise<Listing> {
   const listed = await readAllPages(session, pageCall, scope, what, readScopeId)
   if (listed.kind === 'failed') return listed
-  return { kind: 'listed', ids: listed.items.filter((id): id is string => id !== null) }
+  return {
+    kind: 'listed',
+    ids: listed.items.filter((id): id is string => id !== null),
+    ...(listed.note === undefined ? {} : { notes: [listed.note] }),
+  }
 }
 
 /** A 410 from an invitation endpoint is the sunset: it says what to change. */
 export function sunsetAdvice(outcome: Outcome): Outcome {
-  return outcome.status === 410 ? { ...outcome, detail: SUNSET_ADVICE } : outcome
+  return outcome.status === 410 && outcome.evidence === undefined
+    ? { ...outcome, detail: SUNSET_ADVICE }
+    : outcome
 }
 
 /** Whether an outcome is the invitations API being gone (its documented sunset answer). */

@@ -7,7 +7,6 @@
  * it is also the container's id (an organization id sent as the invitation id). Pure.
  */
 
-import type { Outcome } from '../outcome.ts'
 import type { AtlasAnswer } from './answer-outcome.ts'
 
 /**
@@ -37,24 +36,4 @@ export function missingThing(
   if (namesTarget) return 'target'
   if (namesContainer) return 'container'
   return 'unexplained'
-}
-
-/**
- * An invitation's removal answered a 404 that named nothing; a list was read after it. The
- * list decides: still pending is no evidence of anything, gone from it is `already_gone`.
- */
-export function afterUnexplainedNotFound(invitationId: string, stillListed: boolean): Outcome {
-  return stillListed
-    ? {
-        outcome: 'upstream_error',
-        status: 404,
-        detail: `Atlas answered 404 for invitation ${invitationId} but still lists it as pending`,
-        retryable: true,
-      }
-    : {
-        outcome: 'already_gone',
-        status: 404,
-        detail: `Atlas answered 404 for invitation ${invitationId} and no longer lists it as pending`,
-        retryable: false,
-      }
 }

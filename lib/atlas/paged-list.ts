@@ -1,17 +1,27 @@
 /**
- * Reading every page of a `{results, totalCount}` list. Pages are read until a short one; the
- * count Atlas gives is an estimate, so it never ends the reading early, but a list that ends
- * with fewer items than Atlas counted is not trusted: something was not seen.
+ * Reading every page of a `{results, totalCount}` list. Pages are read until a short one: that
+ * is the end. `totalCount` is an estimate (MongoDB's spec says so), so a list that ends with
+ * another count than Atlas gave is noted, never failed; a list longer than the page cap is not
+ * read to its end, and nothing may be concluded from it.
  */
 
 import type { Outcome } from '../outcome.ts'
-import { readListResult, type Scope } from './atlas-adapter.ts'
-import { readPage } from './atlas-lists.ts'
+import { type ListedPage, readListResult, readPage } from './atlas-lists.ts'
 import type { AtlasSession, CallShape } from './atlas-session.ts'
+import type { Scope } from './scope.ts'
 import { PAGE_SIZE } from './scope-endpoints.ts'
 
-/** Pages read at most (5,000 items): a list for one username, or of orgs or projects, is never that long. */
-export const MAX_PAGES = 10
+/** Pages read at most: 10,000 entries, far more than one organization's pending invitations. */
+export const MAX_PAGES = 20
+
+export type PagedList<T> =
+  | {
+      readonly kind: 'listed'
+      readonly items: readonly T[]
+      /** Set when Atlas's count differs from what the pages held. */
+      readonly note?: string
+    }
+  | { readonly kind: 'failed'; readonly outcome: Outcome }
 
 export async function readAllPages<T>(
   session: AtlasSession,
@@ -19,39 +29,33 @@ export async function readAllPages<T>(
   scope: Scope,
   what: string,
   readItem: (item: unknown) => T | undefined,
-): Promise<
-  | { readonly kind: 'listed'; readonly items: readonly T[] }
-  | { readonly kind: 'failed'; readonly outcome: Outcome }
-> {
+  maxPages = MAX_PAGES,
+): Promise<PagedList<T>> {
   const items: T[] = []
-  for (let pageNum = 1; pageNum <= MAX_PAGES; pageNum++) {
+  for (let pageNum = 1; pageNum <= maxPages; pageNum++) {
     const result = await session.call(pageCall(pageNum))
     const page = readListResult(result, scope, what, (body) => readPage(body, readItem))
     if (page.kind === 'failed') return page
     items.push(...page.value.items)
-    if (page.value.items.length < PAGE_SIZE) {
-      const { totalCount } = page.value
-      if (totalCount !== undefined && items.length < totalCount) {
-        return {
-          kind: 'failed',
-          outcome: {
-            outcome: 'upstream_error',
-            status: 200,
-            detail: `Atlas listed ${items.length} items of ${what} but counts ${totalCount}`,
-            retryable: true,
-          },
-        }
-      }
-      return { kind: 'listed', items }
-    }
+    if (page.value.items.length < PAGE_SIZE) return listed(items, page.value, what)
   }
   return {
     kind: 'failed',
     outcome: {
-      outcome: 'upstream_error',
+      outcome: 'invalid',
       status: 200,
-      detail: `${what} ran past ${MAX_PAGES} pages of ${PAGE_SIZE}`,
-      retryable: true,
+      detail: `${what} is longer than ${maxPages} pages of ${PAGE_SIZE} (the cap): it was not read to its end, so nothing is concluded from it`,
+      retryable: false,
     },
+  }
+}
+
+function listed<T>(items: T[], last: ListedPage<T>, what: string): PagedList<T> {
+  const { totalCount } = last
+  if (totalCount === undefined || totalCount === items.length) return { kind: 'listed', items }
+  return {
+    kind: 'listed',
+    items,
+    note: `Atlas counted ${totalCount} in ${what} but its pages held ${items.length} (the count is an estimate)`,
   }
 }

@@ -4,6 +4,7 @@
  * undici's retry interceptor, which does the re-dispatching.
  */
 import type { RetryHandler } from 'undici'
+import type { AttemptLog } from './transport/attempt-log.ts'
 
 export interface RetrySettings {
   /** Attempts in all, the first included, not counting those Atlas answered 429. */
@@ -88,6 +89,30 @@ export function parseRetryAfter(
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs)
 }
 
+/**
+ * Failures after which the request may have been carried out by Atlas: the connection broke or
+ * timed out after it was sent, or a 5xx came back (a gateway may answer so after the work was
+ * done). A refused connection or a failed lookup never reached Atlas.
+ */
+export const LOST_ANSWER_CODES: ReadonlySet<string> = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+])
+
+/** Whether a failed attempt may have reached Atlas and been carried out, its answer lost. */
+export function mayHaveBeenCarriedOut(failure: {
+  readonly statusCode?: unknown
+  readonly code?: unknown
+}): boolean {
+  if (typeof failure.statusCode === 'number') return failure.statusCode >= 500
+  return typeof failure.code === 'string' && LOST_ANSWER_CODES.has(failure.code)
+}
+
 /** A status decides when there is one; otherwise the network error code does. */
 export function isRetryable(failure: {
   readonly statusCode?: unknown
@@ -100,6 +125,8 @@ export function isRetryable(failure: {
 /** Dispatch options the retry policy reads: the absolute deadline, in epoch milliseconds. */
 export interface DeadlineDispatchOptions {
   readonly deadline?: number
+  /** Told of each retried attempt that may have been carried out, its answer lost. */
+  readonly attemptLog?: AttemptLog
 }
 
 /**
@@ -125,6 +152,8 @@ export function atlasRetry(
       callback(error)
       return
     }
+    const log = (opts as DeadlineDispatchOptions).attemptLog
+    if (log && mayHaveBeenCarriedOut(failure)) log.lostAnswers += 1
     const nowMs = Date.now()
     const call = (opts as { retryOptions?: object }).retryOptions ?? opts
     const throttled = (throttledCalls.get(call) ?? 0) + (failure.statusCode === 429 ? 1 : 0)

@@ -4,71 +4,57 @@
  * found by username and removed by user id. An ACTIVE match is reported as `active_member` and
  * never removed.
  *
- * What the Users API does not cover is still looked at through the (v2) invitations API while
- * it exists: invitations made through it, which the Users API may not list as pending (MongoDB's
- * Terraform notes say so), and project invitations, which it does not show at all. An
- * invitation id is resolved the same way (invitation → username → pending user), and removed as
- * an invitation when no pending user answers to it. After the sunset (410) those lists are
- * skipped and an invitation id can no longer be resolved: the request must name the username.
+ * A person's pending users come from the organization's whole PENDING list, matched here; their
+ * active membership from the list filtered by username. What the Users API does not cover is
+ * looked at through the (v2) invitations API while `SEARCH_INVITATIONS_API` is on (the default):
+ * invitations made through it, which the Users API may not list (MongoDB's migration guide says
+ * so), and project invitations, which it does not show at all. After the sunset that API answers
+ * 410: a search that needs it fails rather than reading "gone" as "nothing there", until the
+ * operator turns it off and accepts what it can no longer see.
  */
 import type { Outcome } from '../outcome.ts'
 import { outcomeOfRefusal, unexpectedAnswer } from './answer-outcome.ts'
-import {
-  type AtlasAdapter,
-  containerNotFound,
-  type Revocation,
-  type RevokeOptions,
-  removeWithEvidence,
-  type Search,
-  WOULD_REVOKE,
-  whereOf,
-} from './atlas-adapter.ts'
-import {
-  type ListedEntry,
-  normalizeUsername,
-  partitionByUsername,
-  readInvitation,
-  readUser,
-} from './atlas-lists.ts'
+import type { AtlasAdapter, Revocation, RevokeOptions, Search } from './atlas-adapter.ts'
+import { type ListedEntry, partitionByUsername, readInvitation, readUser } from './atlas-lists.ts'
 import type { AtlasSession } from './atlas-session.ts'
+import { askAbout, containerNotFound, type Relisted, wouldRevokeListed } from './evidence.ts'
 import { getInvitationCall } from './invitation-endpoints.ts'
 import type { InvitationRef } from './invitation-ref.ts'
-import { invitationsAdapter, isSunset, listInvitations } from './invitations-adapter.ts'
-import { afterUnexplainedNotFound, missingThing } from './not-found-evidence.ts'
+import { findInvitations, invitationsAdapter, isSunset, lookAgain } from './invitations-adapter.ts'
+import { missingThing } from './not-found-evidence.ts'
 import { readAllPages } from './paged-list.ts'
-import { listOrgUsersCall, removeOrgUserCall } from './users-endpoints.ts'
+import { type Scope, whereOf } from './scope.ts'
+import { getOrgUserCall, listOrgUsersCall, removeOrgUserCall } from './users-endpoints.ts'
 
-/** Statuses worth acting on: a pending invitation, or a member to report (never to remove). */
-const ACTIONABLE = new Set(['PENDING', 'ACTIVE'])
+export interface UsersAdapterOptions {
+  /**
+   * Look at the invitations API too (`SEARCH_INVITATIONS_API`, default on): for invitations
+   * made through it, project invitations and invitation ids. Off after the sunset.
+   */
+  readonly searchInvitationsApi: boolean
+}
 
+const SUNSET_DETAIL =
+  'the invitations API is gone (sunset 2027-07-01), so invitations made through it (and project invitations) cannot be checked here; set SEARCH_INVITATIONS_API=false to search the Cloud Users API alone, accepting that'
 const SEND_THE_USERNAME =
   'send the username instead: the invitations API that maps an invitation id to its user is gone (sunset 2027-07-01)'
+const NO_INVITATIONS_API =
+  'send the username instead: SEARCH_INVITATIONS_API=false, and only the invitations API maps an invitation id to its user'
+
+const NO_PROJECTS =
+  'project invitations are found only through the invitations API, and SEARCH_INVITATIONS_API=false'
 
 const legacy = invitationsAdapter('v2')
 
-export const usersAdapter: AtlasAdapter = {
-  listOrganizations: (session) => legacy.listOrganizations(session),
-  listProjects: (session, orgId) => legacy.listProjects(session, orgId),
+export function usersAdapter(options: UsersAdapterOptions): AtlasAdapter {
+  const { searchInvitationsApi } = options
 
-  async findPending(session, scope, username) {
-    const invitationsApi = session.knowingItIsDeprecated()
-    // Project invitations are not users of the organization: only the invitations API sees them.
-    if (scope.groupId !== undefined)
-      return withoutSunset(await legacy.findPending(invitationsApi, scope, username))
-    const users = await findUsers(session, scope.orgId, username)
-    if (users.kind === 'failed') return users
-    const invitations = withoutSunset(await legacy.findPending(invitationsApi, scope, username))
-    if (invitations.kind === 'failed') return invitations
-    return {
-      kind: 'found',
-      entries: [...users.entries, ...invitations.entries],
-      ignored: [...users.ignored, ...invitations.ignored],
-    }
-  },
-
-  async revokeEntry(session, scope, entry, options: RevokeOptions = {}) {
-    if (entry.via === 'invitations')
-      return legacy.revokeEntry(session.knowingItIsDeprecated(), scope, entry, options)
+  const revokeUser = async (
+    session: AtlasSession,
+    scope: Scope,
+    entry: ListedEntry,
+    revokeOptions: RevokeOptions,
+  ): Promise<Revocation> => {
     const target = { ...whereOf(scope), userId: entry.id, username: entry.username }
     if (entry.status === 'ACTIVE') {
       return {
@@ -79,72 +65,126 @@ export const usersAdapter: AtlasAdapter = {
         retryable: false,
       }
     }
-    if (options.dryRun) return { ...target, ...WOULD_REVOKE }
+    if (revokeOptions.dryRun) return { ...target, ...wouldRevokeListed() }
     // The PENDING observation and the removal are back to back: Atlas offers no conditional
     // delete, so an acceptance in between is the window SECURITY.md describes.
-    const outcome = await removeWithEvidence(
+    const { outcome } = await askAbout(
       session,
       removeOrgUserCall(scope.orgId, entry.id),
       { id: entry.id, what: 'pending user', scope },
-      async () => {
-        const again = await findUsers(session, scope.orgId, entry.username)
-        return again.kind === 'failed'
-          ? again.outcome
-          : again.entries.some((user) => user.id === entry.id && user.status === 'PENDING')
+      {
+        purpose: 'remove',
+        presence: 'seen_pending',
+        relist: () => lookAtUser(session, scope.orgId, entry.id),
       },
     )
     return { ...target, ...outcome }
-  },
+  }
 
-  async revokeInvitation(session, ref, options: RevokeOptions = {}) {
-    const invitation = await readInvitationUsername(session, ref)
-    if ('outcome' in invitation) return [{ ...ref, ...invitation }]
-    const users = await findUsers(session, ref.orgId, invitation.username)
-    if (users.kind === 'failed')
-      return [{ ...ref, username: invitation.username, ...users.outcome }]
-    const pending = users.entries.filter((user) => user.status === 'PENDING')
-    // No pending user answers to it (made through the invitations API): remove the invitation.
-    if (pending.length === 0)
-      return legacy.revokeInvitation(session.knowingItIsDeprecated(), ref, options)
-    const revocations: Revocation[] = []
-    for (const user of pending) {
-      const revocation = await usersAdapter.revokeEntry(
-        session,
-        { orgId: ref.orgId },
-        user,
-        options,
-      )
-      revocations.push({ ...revocation, invitationId: ref.invitationId })
-    }
-    // The invitation itself must be gone too (normally it went with its user): Atlas says so,
-    // or a stray invitation the Users API did not show is removed now.
-    if (!options.dryRun)
-      revocations.push(
-        ...(await legacy.revokeInvitation(session.knowingItIsDeprecated(), ref, options)),
-      )
-    return revocations
-  },
+  /** The invitation itself, through the invitations API; this request read it as pending. */
+  const revokeLegacy = (
+    session: AtlasSession,
+    ref: InvitationRef,
+    username: string,
+    revokeOptions: RevokeOptions,
+  ): Promise<Revocation> =>
+    legacy.revokeEntry(
+      session.knowingItIsDeprecated(),
+      { orgId: ref.orgId },
+      { id: ref.invitationId, username, status: 'PENDING', via: 'invitations' },
+      revokeOptions,
+    )
+
+  return {
+    listOrganizations: (session) => legacy.listOrganizations(session),
+    listProjects: (session, orgId) => legacy.listProjects(session, orgId),
+
+    async findPending(session, scope, username) {
+      // Project invitations are not users of the organization: only the invitations API sees them.
+      if (scope.groupId !== undefined)
+        return searchInvitationsApi
+          ? searchLegacy(session, scope, username)
+          : {
+              kind: 'failed',
+              outcome: { outcome: 'invalid', detail: NO_PROJECTS, retryable: false },
+            }
+      const users = await findUsers(session, scope.orgId, username)
+      if (users.kind === 'failed' || !searchInvitationsApi) return users
+      const invitations = await searchLegacy(session, scope, username)
+      if (invitations.kind === 'failed') return invitations
+      return {
+        kind: 'found',
+        entries: [...users.entries, ...invitations.entries],
+        ignored: users.ignored,
+        notes: [...(users.notes ?? []), ...(invitations.notes ?? [])],
+      }
+    },
+
+    async revokeEntry(session, scope, entry, revokeOptions: RevokeOptions = {}) {
+      if (entry.via === 'invitations')
+        return legacy.revokeEntry(session.knowingItIsDeprecated(), scope, entry, revokeOptions)
+      return revokeUser(session, scope, entry, revokeOptions)
+    },
+
+    async revokeInvitation(session, request, revokeOptions: RevokeOptions = {}) {
+      const ref = { orgId: request.orgId, invitationId: request.invitationId }
+      if (!searchInvitationsApi)
+        return [{ ...ref, outcome: 'invalid', detail: NO_INVITATIONS_API, retryable: false }]
+      const invitation = await readInvitationUsername(session, ref)
+      if ('outcome' in invitation) return [{ ...ref, ...invitation }]
+      const users = await findUsers(session, ref.orgId, invitation.username)
+      if (users.kind === 'failed')
+        return [{ ...ref, username: invitation.username, ...users.outcome }]
+      const pending = users.entries.filter((user) => user.status === 'PENDING')
+      const revocations: Revocation[] = []
+      for (const user of pending) {
+        const revocation = await revokeUser(session, { orgId: ref.orgId }, user, revokeOptions)
+        revocations.push({ ...revocation, invitationId: ref.invitationId })
+      }
+      // The invitation itself must be gone too (normally it went with its user): Atlas says so,
+      // or a stray invitation the Users API did not show is removed now. A dry run with no
+      // pending user reports the invitation, which this request read as pending.
+      if (!revokeOptions.dryRun || pending.length === 0)
+        revocations.push(await revokeLegacy(session, ref, invitation.username, revokeOptions))
+      return revocations
+    },
+  }
+
+  /** A scope's pending invitations through the invitations API; its 410 fails the search. */
+  async function searchLegacy(
+    session: AtlasSession,
+    scope: Scope,
+    username: string,
+  ): Promise<Search> {
+    const search = await findInvitations('v2', session.knowingItIsDeprecated(), scope, username)
+    if (search.kind === 'failed' && isSunset(search.outcome))
+      return { kind: 'failed', outcome: { ...search.outcome, detail: SUNSET_DETAIL } }
+    return search
+  }
 }
 
 /**
- * The organization's pending and active users of `username`, every page. When the filtered list
- * shows no pending match, the pending users are listed whole and matched here, because MongoDB
- * does not publish whether the `username` filter ignores case.
+ * The organization's pending users of `username` (its whole PENDING list, every page, matched
+ * here) or, when none is pending, its active member of that username (the list filtered by
+ * username, checked here): a user is one or the other in an organization.
  */
 async function findUsers(session: AtlasSession, orgId: string, username: string): Promise<Search> {
-  const filtered = await listUsers(session, orgId, { username: normalizeUsername(username) })
-  if (filtered.kind === 'failed') return filtered
-  const byName = partitionByUsername(filtered.users, username)
-  let matching = byName.matching
-  if (!matching.some((user) => user.status === 'PENDING')) {
-    const pending = await listUsers(session, orgId, { statuses: ['PENDING'] })
-    if (pending.kind === 'failed') return pending
-    matching = [...matching, ...partitionByUsername(pending.users, username).matching]
-  }
+  const pending = await listUsers(session, orgId, { statuses: ['PENDING'] })
+  if (pending.kind === 'failed') return pending
+  const pendingMatches = partitionByUsername(
+    pending.users.filter((user) => user.status === 'PENDING'),
+    username,
+  ).matching
+  if (pendingMatches.length > 0)
+    return { kind: 'found', entries: unique(pendingMatches), ignored: [], notes: pending.notes }
+  const active = await listUsers(session, orgId, { username, statuses: ['ACTIVE'] })
+  if (active.kind === 'failed') return active
+  const byName = partitionByUsername(active.users, username)
   return {
     kind: 'found',
-    entries: unique(matching.filter((user) => ACTIONABLE.has(user.status))),
+    entries: unique(byName.matching.filter((user) => user.status === 'ACTIVE')),
     ignored: byName.others,
+    notes: [...pending.notes, ...active.notes],
   }
 }
 
@@ -153,7 +193,8 @@ async function listUsers(
   orgId: string,
   filter: Parameters<typeof listOrgUsersCall>[1],
 ): Promise<
-  { kind: 'listed'; users: readonly ListedEntry[] } | Extract<Search, { kind: 'failed' }>
+  | { kind: 'listed'; users: readonly ListedEntry[]; notes: readonly string[] }
+  | { kind: 'failed'; outcome: Outcome }
 > {
   const listed = await readAllPages(
     session,
@@ -162,7 +203,29 @@ async function listUsers(
     'the user list',
     readUser,
   )
-  return listed.kind === 'failed' ? listed : { kind: 'listed', users: listed.items }
+  if (listed.kind === 'failed') return listed
+  return { kind: 'listed', users: listed.items, notes: listed.note ? [listed.note] : [] }
+}
+
+/** The second look at a pending user: read by id, now pending, active, or gone. */
+async function lookAtUser(session: AtlasSession, orgId: string, userId: string): Promise<Relisted> {
+  const result = await session.call(getOrgUserCall(orgId, userId))
+  if (result.kind === 'failed') return { found: 'unknown', outcome: result.outcome }
+  const { response } = result
+  if (response.status >= 200 && response.status < 300) {
+    const user = response.bodyKind === 'json' ? readUser(response.body) : undefined
+    if (user?.id !== userId)
+      return { found: 'unknown', outcome: unexpectedAnswer(response, 'the user') }
+    if (user.status === 'PENDING') return { found: 'pending', username: user.username }
+    if (user.status === 'ACTIVE') return { found: 'active' }
+    return { found: 'absent', by: 'unlisted' }
+  }
+  if (response.status !== 404) return { found: 'unknown', outcome: outcomeOfRefusal(response) }
+  const missing = missingThing(response, userId, [orgId])
+  if (missing === 'target') return { found: 'absent', by: 'named_404' }
+  if (missing === 'container')
+    return { found: 'unknown', outcome: containerNotFound(response, { orgId }) }
+  return { found: 'unknown', outcome: outcomeOfRefusal(response) }
 }
 
 /** The username of a pending invitation, read through the (v2) invitations API, or the outcome. */
@@ -172,49 +235,36 @@ async function readInvitationUsername(
 ): Promise<{ readonly username: string } | Outcome> {
   const scope = { orgId: ref.orgId }
   const invitationsApi = session.knowingItIsDeprecated()
-  const result = await invitationsApi.call(getInvitationCall('v2', scope, ref.invitationId))
-  if (result.kind === 'failed') return result.outcome
-  const { response } = result
-  if (response.status >= 200 && response.status < 300) {
-    const invitation = response.bodyKind === 'json' ? readInvitation(response.body) : undefined
-    return invitation?.id === ref.invitationId
-      ? { username: invitation.username }
-      : unexpectedAnswer(response, 'the invitation')
-  }
-  if (response.status === 410) return sendTheUsername(response.status)
-  if (response.status !== 404) return outcomeOfRefusal(response)
-  const missing = missingThing(response, ref.invitationId, [ref.orgId])
-  if (missing === 'target') {
-    return {
-      outcome: 'already_gone',
-      status: 404,
-      detail: `Atlas says invitation ${ref.invitationId} does not exist`,
-      retryable: false,
-    }
-  }
-  if (missing === 'container') return containerNotFound(response, scope)
-  // A 404 naming nothing: the invitation is gone, or the invitations API is.
-  const listed = await listInvitations('v2', invitationsApi, scope, undefined)
-  if (listed.kind === 'failed') {
-    const { outcome, status } = listed.outcome
-    const apiGone = status === 410 || (status === 404 && outcome === 'upstream_error')
-    return apiGone ? sendTheUsername(status) : listed.outcome
-  }
-  return afterUnexplainedNotFound(
-    ref.invitationId,
-    listed.entries.some((entry) => entry.id === ref.invitationId),
+  const { outcome, username } = await askAbout(
+    invitationsApi,
+    getInvitationCall('v2', scope, ref.invitationId),
+    { id: ref.invitationId, what: 'invitation', scope },
+    {
+      purpose: 'read',
+      shows: readInvitation,
+      relist: async () => {
+        const again = await lookAgain('v2', invitationsApi, scope, ref.invitationId)
+        // A 404 naming nothing, then a list that is gone too: the invitations API is gone.
+        if (again.found !== 'unknown') return again
+        const { status, outcome: failed } = again.outcome
+        const apiGone = status === 410 || (status === 404 && failed === 'upstream_error')
+        return apiGone ? { found: 'unknown', outcome: sendTheUsername(status) } : again
+      },
+    },
   )
+  if (outcome.outcome === 'would_revoke' && username !== undefined) return { username }
+  if (outcome.status === 410 && outcome.evidence === undefined)
+    return sendTheUsername(outcome.status)
+  return outcome
 }
 
-/** After the sunset the invitations API has nothing left to show: an empty search, not a failure. */
-function withoutSunset(search: Search): Search {
-  return search.kind === 'failed' && isSunset(search.outcome)
-    ? { kind: 'found', entries: [], ignored: [] }
-    : search
-}
-
-function sendTheUsername(status: number): Outcome {
-  return { outcome: 'invalid', status, detail: SEND_THE_USERNAME, retryable: false }
+function sendTheUsername(status: number | undefined): Outcome {
+  return {
+    outcome: 'invalid',
+    ...(status === undefined ? {} : { status }),
+    detail: SEND_THE_USERNAME,
+    retryable: false,
+  }
 }
 
 function unique(entries: readonly ListedEntry[]): ListedEntry[] {

@@ -27,6 +27,15 @@ export function listOrgUsersCall(
   return { method: 'GET', path: usersPath(orgId), query, accept: USERS_ACCEPT }
 }
 
+/** `GET …/users/{userId}`: one user, pending or active (from 2025-02-19 on). */
+export function getOrgUserCall(orgId: string, userId: string): CallShape {
+  return {
+    method: 'GET',
+    path: `${usersPath(orgId)}/${encodeURIComponent(userId)}`,
+    accept: USERS_ACCEPT,
+  }
+}
+
 export function removeOrgUserCall(orgId: string, userId: string): CallShape {
   return {
     method: 'DELETE',

@@ -24,6 +24,11 @@ export interface FunctionConfig {
   readonly queueConcurrency: number
   /** Search a person's project invitations too (INCLUDE_PROJECT_INVITATIONS). */
   readonly includeProjects: boolean
+  /**
+   * Users mode: look at the invitations API too (SEARCH_INVITATIONS_API, default true), for
+   * invitations made through it and project invitations; false after its sunset.
+   */
+  readonly searchInvitationsApi: boolean
   /** HTTP function: the revoke queue, for Okta's leavers and webhooks that could not finish now. */
   readonly revokeQueueUrl: string | undefined
   /** HTTP function: Secrets Manager id of the Okta event hook's Authorization value; unset turns /okta/events off. */
@@ -58,9 +63,12 @@ export function loadFunctionConfig(env: Environment, trigger: 'http' | 'queue'):
     allowUnauthenticatedDelete: attempt(() => localOnlyFlag(env), false),
     queueConcurrency: attempt(() => integer(env, 'QUEUE_CONCURRENCY', 5, 1, 10), 5),
     includeProjects: attempt(() => flag(env, 'INCLUDE_PROJECT_INVITATIONS'), false),
+    searchInvitationsApi: attempt(() => searchInvitationsApi(env), true),
     revokeQueueUrl: attempt(() => queueUrl(env.REVOKE_QUEUE_URL), undefined),
     oktaSecretId: optional(env.OKTA_SECRET_ID),
   }
+  const projectsProblem = projectsWithoutInvitationsApi(config)
+  if (projectsProblem) problems.push(projectsProblem)
   if (config.oktaSecretId && !config.revokeQueueUrl)
     problems.push(
       'OKTA_SECRET_ID needs REVOKE_QUEUE_URL: Okta leavers are handed to the revoke queue',
@@ -86,13 +94,41 @@ function queueUrl(value: string | undefined): string | undefined {
   return url
 }
 
-/** `ALLOWED_ORG_IDS`: a comma list of organization ids; unset or empty allows every one. */
+/**
+ * `SEARCH_INVITATIONS_API`: `true` (default) or `false`. The setting means something in users
+ * mode only; the invitations modes use that API anyway.
+ */
+export function searchInvitationsApi(env: Environment): boolean {
+  const value = env.SEARCH_INVITATIONS_API?.trim()
+  return value === undefined || value === '' ? true : flag(env, 'SEARCH_INVITATIONS_API')
+}
+
+/** Users mode finds project invitations only through the invitations API. */
+export function projectsWithoutInvitationsApi(settings: {
+  readonly atlasApi: AtlasApi
+  readonly includeProjects: boolean
+  readonly searchInvitationsApi: boolean
+}): string | undefined {
+  return settings.atlasApi === 'users' && settings.includeProjects && !settings.searchInvitationsApi
+    ? 'INCLUDE_PROJECT_INVITATIONS=true needs SEARCH_INVITATIONS_API=true in users mode: project invitations are found only through the invitations API'
+    : undefined
+}
+
+/**
+ * `ALLOWED_ORG_IDS`: a comma list of organization ids; unset or empty allows every one. A value
+ * that lists no id (`,`) is refused: it would make a person's search cover nothing.
+ */
 export function loadAllowedOrgIds(value: string | undefined): ReadonlySet<string> | undefined {
   if (value === undefined || value.trim() === '') return undefined
   const ids = value
     .split(',')
     .map((id) => id.trim())
     .filter(Boolean)
+  if (ids.length === 0)
+    throw new ConfigurationError(
+      'ALLOWED_ORG_IDS',
+      `lists no organization id (got ${JSON.stringify(value)}); leave it unset or name at least one`,
+    )
   const bad = ids.filter((id) => !ATLAS_ID_PATTERN.test(id))
   if (bad.length > 0) {
     throw new ConfigurationError(

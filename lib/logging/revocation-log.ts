@@ -6,7 +6,7 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger'
 import type { DeprecationNotice } from '../atlas/deprecation-notice.ts'
-import { OUTCOME_TABLE } from '../outcome.ts'
+import { OUTCOME_TABLE, type OutcomeKind } from '../outcome.ts'
 import type { RevokeReport } from '../revoke/revoke-report.ts'
 import { countDeprecation, countRevocation, type MetricSink } from './revocation-metrics.ts'
 
@@ -57,16 +57,12 @@ export function logReport(logger: Logger, report: RevokeReport, requestedBy: Req
       errorCode: revocation.errorCode,
       detail: revocation.detail,
       atlasDetail: revocation.atlasDetail,
+      evidence: revocation.evidence,
       dryRun: request.dryRun,
     })
   }
-  const { settled, done, logLevel } = OUTCOME_TABLE[report.outcome]
-  const summary = settled
-    ? 'revocation settled'
-    : done
-      ? 'dry run settled: nothing revoked'
-      : 'revocation not settled'
-  logger[logLevel](summary, {
+  const { logLevel } = OUTCOME_TABLE[report.outcome]
+  logger[logLevel](SUMMARY_LINE[report.outcome] ?? 'revocation not settled', {
     audit: 'request',
     at,
     requestedBy,
@@ -79,6 +75,7 @@ export function logReport(logger: Logger, report: RevokeReport, requestedBy: Req
     errorCode: report.errorCode,
     detail: report.detail,
     atlasDetail: report.atlasDetail,
+    evidence: report.evidence,
     attempts: report.attempts,
     durationMs: report.durationMs,
     revocations: report.revocations.length,
@@ -92,7 +89,17 @@ export function logReport(logger: Logger, report: RevokeReport, requestedBy: Req
     ...(report.ignored.length > 0
       ? { ignoredEntries: report.ignored.map((entry) => ({ id: entry.id, status: entry.status })) }
       : {}),
+    // What Atlas left open without failing anything, e.g. a list count that was off.
+    ...(report.notes.length > 0 ? { atlasNotes: report.notes } : {}),
   })
+}
+
+/** The summary line's message for the outcomes that end a request without a failure. */
+const SUMMARY_LINE: Partial<Record<OutcomeKind, string>> = {
+  revoked: 'revocation settled',
+  already_gone: 'revocation settled',
+  would_revoke: 'dry run settled: nothing revoked',
+  not_found: 'not found: the invitation id is not pending in that organization; nothing revoked',
 }
 
 /** Atlas's deprecation dates for the API in use, logged and counted (once per cold start). */

@@ -6,6 +6,7 @@
  */
 import type { Revocation } from '../atlas/atlas-adapter.ts'
 import type { ListedEntry } from '../atlas/atlas-lists.ts'
+import { sumOfProvenParts } from '../atlas/evidence.ts'
 import { DONE_OUTCOMES, OUTCOME_TABLE, type Outcome } from '../outcome.ts'
 import type { RevokeRequest } from './revoke-request.ts'
 
@@ -27,6 +28,10 @@ export type RevokeReport = Outcome & {
   readonly revocations: readonly Revocation[]
   /** Entries a list returned for other usernames (it ignored its filter): never revoked. */
   readonly ignored: readonly ListedEntry[]
+  /** What Atlas's answers left open without failing anything (a list count that was off). */
+  readonly notes: readonly string[]
+  /** Atlas refused reused Digest nonces twice during this request: none is reused from now on. */
+  readonly nonceReuseStopped?: true
   /** Requests sent to Atlas for the whole request. */
   readonly attempts: number
   /** Wall time of the whole request, in milliseconds. */
@@ -34,17 +39,35 @@ export type RevokeReport = Outcome & {
 }
 
 /**
+ * The sum of a request's parts. `scopesSearched`: how many organizations and projects a person's
+ * request listed whole (`undefined` for a request by id).
+ *
  * @example
- * summarize([])                                   // → already_gone: nothing was pending
- * summarize([revoked, throttled, forbidden]).outcome // → 'forbidden'
+ * summarize([], 2)                                     // → already_gone: nothing pending in 2 scopes
+ * summarize([], 0)                                     // → invalid: a search of nothing proves nothing
+ * summarize([revoked, throttled, forbidden]).outcome   // → 'forbidden'
  */
-export function summarize(revocations: readonly Revocation[]): Outcome {
-  if (revocations.length === 0) return { outcome: 'already_gone', status: 200, retryable: false }
-  const rank = (revocation: Revocation) => OUTCOME_TABLE[revocation.outcome].precedence
+export function summarize(revocations: readonly Revocation[], scopesSearched?: number): Outcome {
+  if (scopesSearched === 0)
+    return {
+      outcome: 'invalid',
+      detail:
+        'no organization was searched: the request, ALLOWED_ORG_IDS and the key named none, so nothing is proven',
+      retryable: false,
+    }
+  const rank = (outcome: Outcome) => OUTCOME_TABLE[outcome.outcome].precedence
   const worstRank = Math.min(...revocations.map(rank))
   const worst = revocations.filter((revocation) => rank(revocation) === worstRank)
-  const first = worst[0] as Revocation
-  if (DONE_OUTCOMES.has(first.outcome)) return { outcome: first.outcome, retryable: false }
+  const first = worst[0]
+  if (first === undefined || DONE_OUTCOMES.has(first.outcome)) {
+    return (
+      sumOfProvenParts(revocations, scopesSearched, rank) ?? {
+        outcome: 'upstream_error',
+        detail: 'the request has no part that proves it',
+        retryable: true,
+      }
+    )
+  }
   const retryAfter = Math.max(0, ...worst.map((revocation) => revocation.retryAfterSeconds ?? 0))
   return {
     ...outcomeFields(first),

@@ -8,7 +8,7 @@
  * May import: atlas, outcome, errors. Knows no trigger, no Atlas path or status.
  */
 import pLimit from 'p-limit'
-import type { Revocation, Scope } from '../atlas/atlas-adapter.ts'
+import type { AtlasAdapter, Revocation, Scope } from '../atlas/atlas-adapter.ts'
 import { type AtlasApi, atlasAdapter } from '../atlas/atlas-api.ts'
 import type { ListedEntry } from '../atlas/atlas-lists.ts'
 import { type AtlasDependencies, AtlasSession } from '../atlas/atlas-session.ts'
@@ -25,11 +25,16 @@ export interface RevokeSettings {
   readonly allowedOrgIds?: ReadonlySet<string> | undefined
   /** Look for a person's project invitations too (INCLUDE_PROJECT_INVITATIONS). */
   readonly includeProjects?: boolean
+  /** Users mode: look at the invitations API too (SEARCH_INVITATIONS_API). Default true. */
+  readonly searchInvitationsApi?: boolean
   /** Organizations (and projects of one organization) searched at the same time. Default 4. */
   readonly concurrency?: number
   /** Atlas's `pretty` / `envelope` (the operator CLI's options). */
   readonly format?: ResponseFormat
 }
+
+const NONCE_REUSE_STOPPED =
+  'Atlas refused reused Digest nonces twice: this container now answers a fresh challenge per call (two requests per revocation)'
 
 /** The organization is not one this deployment serves (`ALLOWED_ORG_IDS`). */
 export class OrgNotAllowedError extends Error {
@@ -70,16 +75,23 @@ export async function revoke(
     deadline,
     ...(settings.format ? { format: settings.format } : {}),
   })
+  const adapter = atlasAdapter(settings.api ?? 'v1', {
+    searchInvitationsApi: settings.searchInvitationsApi ?? true,
+  })
   const found =
     request.kind === 'invitation'
-      ? await byInvitation(session, request, settings)
-      : await byUsername(session, request, settings)
+      ? await byInvitation(adapter, session, request)
+      : await byUsername(adapter, session, request, settings)
+  const parts = [...found.revocations, ...failedSearches(found.searched)]
   return {
-    ...(found.failure ?? summarize([...found.revocations, ...failedSearches(found.searched)])),
+    ...(found.failure ??
+      summarize(parts, request.kind === 'username' ? found.searched.length : undefined)),
     request,
     searched: found.searched,
     revocations: found.revocations,
     ignored: found.ignored,
+    notes: session.nonceReuseStopped ? [...found.notes, NONCE_REUSE_STOPPED] : found.notes,
+    ...(session.nonceReuseStopped ? { nonceReuseStopped: true } : {}),
     attempts: session.attempts,
     durationMs: Math.round(performance.now() - started),
   }
@@ -89,38 +101,41 @@ interface Found {
   readonly searched: readonly SearchRecord[]
   readonly revocations: readonly Revocation[]
   readonly ignored: readonly ListedEntry[]
+  readonly notes: readonly string[]
   /** The request failed before any search (the organizations could not be listed). */
   readonly failure?: Outcome
 }
 
+const NOTHING: Found = { searched: [], revocations: [], ignored: [], notes: [] }
+
 async function byInvitation(
+  adapter: AtlasAdapter,
   session: AtlasSession,
   request: Extract<RevokeRequest, { kind: 'invitation' }>,
-  settings: RevokeSettings,
 ): Promise<Found> {
-  const adapter = atlasAdapter(settings.api ?? 'v1')
   const revocations = await adapter.revokeInvitation(session, request, { dryRun: request.dryRun })
-  return { searched: [], revocations, ignored: [] }
+  return { ...NOTHING, revocations }
 }
 
 async function byUsername(
+  adapter: AtlasAdapter,
   session: AtlasSession,
   request: Extract<RevokeRequest, { kind: 'username' }>,
   settings: RevokeSettings,
 ): Promise<Found> {
-  const adapter = atlasAdapter(settings.api ?? 'v1')
   let orgIds = request.orgIds ?? (settings.allowedOrgIds ? [...settings.allowedOrgIds] : undefined)
+  const notes: string[] = []
   if (orgIds === undefined) {
     const listing = await adapter.listOrganizations(session)
-    if (listing.kind === 'failed')
-      return { searched: [], revocations: [], ignored: [], failure: listing.outcome }
+    if (listing.kind === 'failed') return { ...NOTHING, failure: listing.outcome }
     orgIds = listing.ids
+    notes.push(...(listing.notes ?? []))
   }
   const limit = pLimit(settings.concurrency ?? 4)
   const searchScope = async (scope: Scope): Promise<Found> => {
     const search = await adapter.findPending(session, scope, request.username)
     if (search.kind === 'failed')
-      return { searched: [{ ...scope, failure: search.outcome }], revocations: [], ignored: [] }
+      return { ...NOTHING, searched: [{ ...scope, failure: search.outcome }] }
     const revocations: Revocation[] = []
     for (const entry of search.entries)
       revocations.push(await adapter.revokeEntry(session, scope, entry, { dryRun: request.dryRun }))
@@ -128,6 +143,7 @@ async function byUsername(
       searched: [{ ...scope, found: search.entries.length }],
       revocations,
       ignored: search.ignored,
+      notes: search.notes ?? [],
     }
   }
   const searchOrg = async (orgId: string): Promise<Found> => {
@@ -135,17 +151,15 @@ async function byUsername(
     if (!settings.includeProjects) return org
     const projects = await adapter.listProjects(session, orgId)
     if (projects.kind === 'failed')
-      return merge([
-        org,
-        { searched: [{ orgId, failure: projects.outcome }], revocations: [], ignored: [] },
-      ])
+      return merge([org, { ...NOTHING, searched: [{ orgId, failure: projects.outcome }] }])
     const projectLimit = pLimit(settings.concurrency ?? 4)
     const inProjects = await Promise.all(
       projects.ids.map((groupId) => projectLimit(() => searchScope({ orgId, groupId }))),
     )
-    return merge([org, ...inProjects])
+    return merge([org, { ...NOTHING, notes: projects.notes ?? [] }, ...inProjects])
   }
-  return merge(await Promise.all(orgIds.map((orgId) => limit(() => searchOrg(orgId)))))
+  const found = merge(await Promise.all(orgIds.map((orgId) => limit(() => searchOrg(orgId)))))
+  return { ...found, notes: [...notes, ...found.notes] }
 }
 
 function merge(parts: readonly Found[]): Found {
@@ -153,6 +167,7 @@ function merge(parts: readonly Found[]): Found {
     searched: parts.flatMap((part) => part.searched),
     revocations: parts.flatMap((part) => part.revocations),
     ignored: parts.flatMap((part) => part.ignored),
+    notes: parts.flatMap((part) => part.notes),
   }
 }
 

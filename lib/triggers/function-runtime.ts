@@ -45,6 +45,7 @@ export function createFunctionRuntime(
       api: config.atlasApi,
       allowedOrgIds: config.allowedOrgIds,
       includeProjects: config.includeProjects,
+      searchInvitationsApi: config.searchInvitationsApi,
     },
   }
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import {
   outcomeOfFailure,
   outcomeOfRefusal,
+  outcomeOfTokenRefusal,
   unexpectedAnswer,
 } from '../../lib/atlas/answer-outcome.ts'
 
@@ -94,5 +95,16 @@ describe('outcomeOfFailure', () => {
     expect(
       outcomeOfFailure('TimeoutError', 'The operation was aborted due to timeout').detail,
     ).toBe('deadline reached before Atlas answered')
+  })
+})
+
+describe('outcomeOfTokenRefusal', () => {
+  it('is never a success: a refusal is our credentials, anything else an outage', () => {
+    expect(outcomeOfTokenRefusal(200).outcome).toBe('upstream_error')
+    expect(outcomeOfTokenRefusal(204).outcome).toBe('upstream_error')
+    expect(outcomeOfTokenRefusal(400).outcome).toBe('unauthorized')
+    expect(outcomeOfTokenRefusal(401).outcome).toBe('unauthorized')
+    expect(outcomeOfTokenRefusal(429).outcome).toBe('throttled')
+    expect(outcomeOfTokenRefusal(503)).toMatchObject({ outcome: 'upstream_error', retryable: true })
   })
 })

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import {
   DEFAULT_RETRY_SETTINGS,
   isRetryable,
+  mayHaveBeenCarriedOut,
   parseRetryAfter,
   retryDelay,
 } from '../../lib/atlas/retry-policy.ts'
@@ -100,5 +101,17 @@ describe('isRetryable', () => {
     expect(isRetryable({ code: 'UND_ERR_ABORTED' })).toBe(false)
     expect(isRetryable({ code: 'UND_ERR_REQ_RETRY', statusCode: 404 })).toBe(false)
     expect(isRetryable({})).toBe(false)
+  })
+})
+
+describe('mayHaveBeenCarriedOut', () => {
+  it('counts a broken or timed-out connection and a 5xx, never a refused connection', () => {
+    for (const code of ['ECONNRESET', 'UND_ERR_SOCKET', 'UND_ERR_HEADERS_TIMEOUT', 'EPIPE'])
+      expect(mayHaveBeenCarriedOut({ code }), code).toBe(true)
+    for (const statusCode of [500, 502, 503, 504])
+      expect(mayHaveBeenCarriedOut({ statusCode }), String(statusCode)).toBe(true)
+    for (const code of ['ECONNREFUSED', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'ENETUNREACH'])
+      expect(mayHaveBeenCarriedOut({ code }), code).toBe(false)
+    expect(mayHaveBeenCarriedOut({ statusCode: 429 })).toBe(false)
   })
 })

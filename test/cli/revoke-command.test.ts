@@ -71,6 +71,7 @@ describe('npm run revoke', () => {
         invitationId: invitation.id,
         outcome: 'revoked',
         status: 204,
+        evidence: { kind: 'removed', status: 204, relisted: false },
         requestedBy: { trigger: 'cli', cliUser: userInfo().username },
       })),
     )
@@ -83,15 +84,26 @@ describe('npm run revoke', () => {
     expect(simulator.state.pendingInvitations(DEMO_ORG_ID)).toEqual([])
   })
 
-  it('exits 0 when the invitation is already gone, with the Atlas error code', async () => {
+  it('exits 3 when the invitation id is not pending in the organization, with the Atlas error code', async () => {
     simulator.state.accept(first.id)
     const result = await run(['--org', DEMO_ORG_ID, '--invite', first.id])
-    expect(result.code).toBe(0)
+    expect(result.code).toBe(3)
     expect(result.lines[0]).toMatchObject({
-      outcome: 'already_gone',
+      outcome: 'not_found',
       status: 404,
       errorCode: 'INVITATION_NOT_FOUND',
+      detail: expect.stringContaining('revoke by email'),
     })
+    expect(result.stderr).toEqual(['revoke: 0 revoked, 0 already gone, 0 failed, 1 not found'])
+  })
+
+  it('exits 1, not 3, when one request fails and another is not found', async () => {
+    const stdin = `${DEMO_MEMBER_ORG_ID},b0000000000000000000000b
+${DEMO_ORG_ID},dddddddddddddddddddddddd
+`
+    const result = await run(['--stdin'], keyEnv(), stdin)
+    expect(result.lines.map((line) => line.outcome)).toEqual(['forbidden', 'not_found'])
+    expect(result.code).toBe(1)
   })
 
   it('exits 1 when any invitation ends otherwise, and still tries the rest', async () => {
@@ -143,10 +155,17 @@ describe('npm run revoke', () => {
         username: first.username,
         outcome: 'revoked',
         status: 204,
+        evidence: { kind: 'removed', status: 204, relisted: false },
         requestedBy: { trigger: 'cli', cliUser: userInfo().username },
       },
-      // The invitation went with its user: Atlas says so when asked.
-      expect.objectContaining({ invitationId: first.id, outcome: 'already_gone', status: 404 }),
+      // The invitation went with its user: Atlas says so when asked, and this request had read
+      // it as pending.
+      expect.objectContaining({
+        invitationId: first.id,
+        outcome: 'already_gone',
+        status: 404,
+        evidence: { kind: 'absent', by: 'named_404', was: 'seen_pending' },
+      }),
     ])
     // The invitation is read for its username, the pending user found by it and removed by user id.
     expect(

@@ -16,6 +16,7 @@ describe('loadFunctionConfig', () => {
       allowUnauthenticatedDelete: false,
       queueConcurrency: 5,
       includeProjects: false,
+      searchInvitationsApi: true,
       revokeQueueUrl: undefined,
       oktaSecretId: undefined,
     })

@@ -24,12 +24,12 @@ describe('npm run soak (short)', () => {
       revoked: number
       failedToDlq: number
       webhookSenderGaveUp: number
-      alreadyGoneAnswers: number
+      atlas404Answers: number
       atlasRequests: number
     }
     expect(report.lost).toBe(0)
     expect(report.revoked + report.failedToDlq + report.webhookSenderGaveUp).toBe(300)
-    expect(report.alreadyGoneAnswers).toBeGreaterThan(0)
+    expect(report.atlas404Answers).toBeGreaterThan(0)
     expect(report.atlasRequests).toBeGreaterThan(300)
   }, 240_000)
 })

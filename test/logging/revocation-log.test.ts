@@ -31,6 +31,7 @@ describe("a request's summary line", () => {
         request: { kind: 'username', username: 'a@b.c', dryRun: true },
       }),
     ).toBe('dry run settled: nothing revoked')
+    expect(summaryOf({ outcome: 'not_found' })).toMatch(/^not found: .*nothing revoked$/)
     expect(summaryOf({ outcome: 'upstream_error', retryable: true })).toBe('revocation not settled')
   })
 })

@@ -162,7 +162,9 @@ const SCENARIOS: Scenario[] = [
     sqs: 'batch retried',
   },
   { name: 'body over 16 KiB', oversized: true, http: 413 },
-  { name: 'duplicate delivery', twice: true, http: 200, sqs: 'acked' },
+  // By id, the second delivery finds nothing pending and nothing that shows it was: not_found,
+  // final (acked) but not a success. The ledger of revocations is what will tell it was ours.
+  { name: 'duplicate delivery', twice: true, http: 404, sqs: 'acked' },
   // 1. Users mode by invitation id: the pending user's id is not the invitation id.
   { name: 'users mode, by invitation id', env: { ATLAS_API: 'users' }, http: 200, sqs: 'acked' },
   {
@@ -206,7 +208,7 @@ const SCENARIOS: Scenario[] = [
       f.simulator.behave({ notFoundNamesId: false })
     },
     twice: true,
-    http: 200,
+    http: 404,
     sqs: 'acked',
   },
   {

@@ -36,18 +36,31 @@ function fakeAtlas(script: (call: AtlasCall, query: URLSearchParams) => Scripted
       const answer = script(call, query)
       if (!answer) throw new Error(`unscripted ${call.method} ${call.path}?${query}`)
       const bodyKind = answer.bodyKind ?? (answer.body === undefined ? 'empty' : 'json')
-      return { status: answer.status, headers: {}, body: answer.body, bodyKind, attempts: 1 }
+      return {
+        status: answer.status,
+        headers: {},
+        body: answer.body,
+        bodyKind,
+        attempts: 1,
+        earlierAttemptLost: false,
+        nonceReuseStopped: false,
+      }
     },
   } as unknown as AtlasClient
-  const settings = (api: 'v1' | 'v2' | 'users') => ({
+  const settings = (api: 'v1' | 'v2' | 'users', searchInvitationsApi = true) => ({
     dependencies: { atlas, credentials: fixedCredentials(new AtlasApiKey('k', 's')) },
     api,
+    searchInvitationsApi,
   })
   return { calls, settings }
 }
 
-const run = (fake: ReturnType<typeof fakeAtlas>, request: object, api: 'v1' | 'v2' | 'users') =>
-  revoke(request, fake.settings(api), Date.now() + 5_000)
+const run = (
+  fake: ReturnType<typeof fakeAtlas>,
+  request: object,
+  api: 'v1' | 'v2' | 'users',
+  searchInvitationsApi = true,
+) => revoke(request, fake.settings(api, searchInvitationsApi), Date.now() + 5_000)
 
 const pendingUser = (id: string, username = NAME, status = 'PENDING') => ({
   id,
@@ -76,19 +89,31 @@ describe('a 404 that names the organization too', () => {
   })
 })
 
-describe('users-list pagination does not trust totalCount', () => {
-  it('an empty page while Atlas counts more is not "no longer pending"', async () => {
-    const fake = fakeAtlas((call, query) => {
-      if (call.path.includes('/invites')) return { status: 410, body: { error: 410 } }
+describe('users-list pagination: a short page ends it, totalCount is an estimate', () => {
+  it('a removal 404 naming nothing settles only when the user, read again, is no longer pending', async () => {
+    let stillPending = true
+    const fake = fakeAtlas((call) => {
       if (call.method === 'DELETE')
         return { status: 404, body: { errorCode: 'RESOURCE_NOT_FOUND', parameters: [] } }
-      const lists = fake.calls.filter((line) => line.startsWith('GET') && line.includes('/users'))
-      return lists.length === 1 && query.has('username')
-        ? { status: 200, body: { results: [pendingUser(USER)], totalCount: 1 } }
-        : { status: 200, body: { results: [], totalCount: 1 } }
+      if (call.path.endsWith(`/users/${USER}`))
+        return {
+          status: 200,
+          body: pendingUser(USER, NAME, stillPending ? 'PENDING' : 'INVITATION_EXPIRED'),
+        }
+      // An empty second look would be no proof at all: the list overcounts.
+      return { status: 200, body: { results: [pendingUser(USER)], totalCount: 3 } }
     })
-    const report = await run(fake, { orgId: ORG, username: NAME }, 'users')
-    expect(report.outcome).toBe('upstream_error')
+    const pending = await run(fake, { orgId: ORG, username: NAME }, 'users', false)
+    expect(pending.outcome).toBe('upstream_error')
+    expect(pending.notes.join(' ')).toContain('counted 3')
+    stillPending = false
+    const gone = await run(fake, { orgId: ORG, username: NAME }, 'users', false)
+    expect(gone).toMatchObject({ outcome: 'already_gone' })
+    expect(gone.revocations[0]?.evidence).toEqual({
+      kind: 'absent',
+      by: 'unlisted',
+      was: 'seen_pending',
+    })
   })
 
   it('reads on past a full page even when totalCount says it was all', async () => {
@@ -96,13 +121,12 @@ describe('users-list pagination does not trust totalCount', () => {
       pendingUser(`d${i.toString(16).padStart(23, '0')}`, `other${i}@example.com`),
     )
     const fake = fakeAtlas((call, query) => {
-      if (call.path.includes('/invites')) return { status: 410, body: { error: 410 } }
       if (call.method === 'DELETE') return { status: 204 }
       return query.get('pageNum') === '1'
         ? { status: 200, body: { results: others, totalCount: 500 } }
         : { status: 200, body: { results: [pendingUser(USER)], totalCount: 501 } }
     })
-    const report = await run(fake, { orgId: ORG, username: NAME }, 'users')
+    const report = await run(fake, { orgId: ORG, username: NAME }, 'users', false)
     expect(report.outcome).toBe('revoked')
     expect(fake.calls.filter((line) => line.startsWith('DELETE'))).toEqual([
       `DELETE /api/atlas/v2/orgs/${ORG}/users/${USER}`,
@@ -173,6 +197,6 @@ describe('users that are not pending', () => {
     const fake = fakeAtlas(() => ({ status: 200, body: { id: USER, username: NAME } }))
     const report = await run(fake, { orgId: ORG, invitationId: INV }, 'users')
     expect(report.outcome).toBe('upstream_error')
-    expect(fake.calls).toHaveLength(1)
+    expect(fake.calls.some((line) => line.includes('/users'))).toBe(false)
   })
 })

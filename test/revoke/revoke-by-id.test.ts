@@ -57,6 +57,7 @@ describe('revoking by invitation id against the Atlas simulator', () => {
       invitationId: first.id,
       outcome: 'revoked',
       status: 204,
+      evidence: { kind: 'removed', status: 204, relisted: false },
       retryable: false,
       attempts: 2,
     })
@@ -71,15 +72,16 @@ describe('revoking by invitation id against the Atlas simulator', () => {
     ])
   })
 
-  it('reports an invitation that is no longer pending as already_gone when Atlas names it', async () => {
+  it('reports an id that is no longer pending as not_found: nothing in the request shows it was', async () => {
     await revoke()
     expect(await revoke()).toMatchObject({
-      outcome: 'already_gone',
+      outcome: 'not_found',
       status: 404,
+      evidence: { kind: 'absent', by: 'named_404' },
     })
     simulator.state.accept(second.id)
     expect(await revoke({ orgId: DEMO_ORG_ID, invitationId: second.id })).toMatchObject({
-      outcome: 'already_gone',
+      outcome: 'not_found',
     })
   })
 
@@ -217,7 +219,7 @@ describe('revoking by invitation id against the Atlas simulator', () => {
       status: 204,
     })
     expect(await revoke(target, { envelope: true })).toMatchObject({
-      outcome: 'already_gone',
+      outcome: 'not_found',
       status: 404,
     })
     const targets = simulator

@@ -76,15 +76,15 @@ for (const api of MODES) {
         if (credentials === 'service account') useServiceAccount()
       })
 
-      it('revokes by id, then answers already_gone, through HTTP and SQS', async () => {
+      it('revokes by id, then answers not_found (404), through HTTP and SQS', async () => {
         const { http, queue } = handlers(api)
         expect(await post(http, { orgId: DEMO_ORG_ID, invitationId: first.id })).toMatchObject({
           status: 200,
           body: { outcome: 'revoked' },
         })
         expect(await post(http, { orgId: DEMO_ORG_ID, invitationId: first.id })).toMatchObject({
-          status: 200,
-          body: { outcome: 'already_gone' },
+          status: 404,
+          body: { outcome: 'not_found' },
         })
         expect(await deliver(queue, { orgId: DEMO_ORG_ID, invitationId: second.id })).toEqual({
           batchItemFailures: [],
@@ -155,11 +155,11 @@ describe('ATLAS_API=users and active members', () => {
     )
   })
 
-  it('treats an unknown id as already gone', async () => {
+  it('answers an unknown id not_found', async () => {
     const { http } = handlers('users')
     expect(
       await post(http, { orgId: DEMO_ORG_ID, invitationId: 'dddddddddddddddddddddddd' }),
-    ).toMatchObject({ status: 200, body: { outcome: 'already_gone' } })
+    ).toMatchObject({ status: 404, body: { outcome: 'not_found' } })
   })
 })
 

@@ -101,7 +101,11 @@ export class AccessTokens {
       signal,
     )
     const body = parse(response.body)
-    if (response.status !== 200 || typeof body?.access_token !== 'string')
+    if (
+      response.status !== 200 ||
+      typeof body?.access_token !== 'string' ||
+      body.access_token.trim() === ''
+    )
       throw new TokenRefusedError(response)
     const lifetime = typeof body.expires_in === 'number' ? body.expires_in : 3600
     const now = this.#options.now ?? Date.now

@@ -68,6 +68,7 @@ export function reportResponse(report: RevokeReport, requestId: string): HttpRes
       ? { errorCode: report.errorCode }
       : {}),
     ...(statusCode !== 200 && report.detail !== undefined ? { detail: report.detail } : {}),
+    ...(report.evidence === undefined ? {} : { evidence: report.evidence }),
     requestId,
   }
   const retryAfter =
@@ -95,6 +96,7 @@ function revocationTarget(revocation: RevokeReport['revocations'][number]) {
     ...(revocation.invitationId === undefined ? {} : { invitationId: revocation.invitationId }),
     ...(revocation.userId === undefined ? {} : { userId: revocation.userId }),
     outcome: revocation.outcome,
+    ...(revocation.evidence === undefined ? {} : { evidence: revocation.evidence }),
   }
 }
 

@@ -75,17 +75,21 @@ describe('POST /revocations (signed webhook)', () => {
         outcome: 'revoked',
         orgId: DEMO_ORG_ID,
         invitationId: first.id,
+        evidence: { kind: 'all_parts', parts: 1, scopes: 0 },
         requestId: expect.stringContaining(shape),
       })
       expect(fixture.simulator.state.pendingInvitation(DEMO_ORG_ID, first.id)).toBeUndefined()
     },
   )
 
-  it('answers 200 already_gone for an invitation that is no longer pending', async () => {
+  it('answers 404 not_found for an invitation id that is no longer pending (nothing shows it was)', async () => {
     await call(webhook(revokeFirst))
     const again = await call(webhook(revokeFirst))
-    expect(again.statusCode).toBe(200)
-    expect(again.json.outcome).toBe('already_gone')
+    expect(again.statusCode).toBe(404)
+    expect(again.json).toMatchObject({
+      outcome: 'not_found',
+      detail: expect.stringContaining('revoke by email'),
+    })
   })
 
   it('revokes every pending invitation of a username, and calls none pending already_gone', async () => {
@@ -107,13 +111,10 @@ describe('POST /revocations (signed webhook)', () => {
       ],
     })
     expect(fixture.simulator.state.pendingInvitations(DEMO_ORG_ID, second.username)).toEqual([])
+    // The whole list is read and matched here: Atlas's filter may compare case-sensitively.
     expect(
-      fixture.simulator
-        .requests()
-        .some((request) =>
-          request.target.includes(`username=${encodeURIComponent(second.username)}`),
-        ),
-    ).toBe(true)
+      fixture.simulator.requests().some((request) => request.target.includes('username=')),
+    ).toBe(false)
 
     const none = await call(webhook({ orgId: DEMO_ORG_ID, username: 'nobody@example.com' }))
     expect(none.statusCode).toBe(200)

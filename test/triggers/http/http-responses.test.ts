@@ -4,20 +4,18 @@ import {
   HTTP_STATUS_OF_OUTCOME,
   reportResponse,
 } from '../../../lib/triggers/http/http-responses.ts'
+import { proven, testEvidence } from '../../support/evidence.ts'
+import { revokeReport } from '../../support/revoke-reports.ts'
 
 const ORG = 'a0123456789abcdef012345a'
 const INVITE = '6a793f89c0eb9e7a177165b6'
-const report = (fields: Partial<RevokeReport>): RevokeReport => ({
-  outcome: 'revoked',
-  retryable: false,
-  request: { kind: 'invitation', orgId: ORG, invitationId: INVITE, dryRun: false },
-  searched: [],
-  revocations: [],
-  ignored: [],
-  attempts: 1,
-  durationMs: 3,
-  ...fields,
-})
+const report = (fields: Partial<RevokeReport>): RevokeReport =>
+  revokeReport({
+    request: { kind: 'invitation', orgId: ORG, invitationId: INVITE, dryRun: false },
+    attempts: 1,
+    durationMs: 3,
+    ...fields,
+  })
 
 describe('reportResponse', () => {
   it('maps every outcome to the documented status', () => {
@@ -31,6 +29,7 @@ describe('reportResponse', () => {
       upstream_error: 503,
       active_member: 409,
       would_revoke: 200,
+      not_found: 404,
     })
   })
 
@@ -41,6 +40,7 @@ describe('reportResponse', () => {
       outcome: 'revoked',
       orgId: ORG,
       invitationId: INVITE,
+      evidence: testEvidence('revoked'),
       requestId: 'req-1',
     })
   })
@@ -66,15 +66,7 @@ describe('reportResponse', () => {
       report({
         request: { kind: 'username', orgIds: [ORG], username: 'a@b.c', dryRun: false },
         searched: [{ orgId: ORG, found: 1 }],
-        revocations: [
-          {
-            orgId: ORG,
-            invitationId: INVITE,
-            outcome: 'revoked',
-            status: 204,
-            retryable: false,
-          },
-        ],
+        revocations: [{ orgId: ORG, invitationId: INVITE, ...proven('revoked', { status: 204 }) }],
       }),
       'r',
     )
@@ -83,7 +75,15 @@ describe('reportResponse', () => {
       orgId: ORG,
       username: 'a@b.c',
       searched: [{ orgId: ORG, found: 1 }],
-      invitations: [{ orgId: ORG, invitationId: INVITE, outcome: 'revoked' }],
+      invitations: [
+        {
+          orgId: ORG,
+          invitationId: INVITE,
+          outcome: 'revoked',
+          evidence: testEvidence('revoked'),
+        },
+      ],
+      evidence: testEvidence('revoked'),
       requestId: 'r',
     })
   })

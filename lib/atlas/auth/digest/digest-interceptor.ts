@@ -3,16 +3,20 @@
  *
  * The first request to an origin is sent bare and answered by a challenge; every later request
  * carries `Authorization` up front with the cached nonce and the next `nc`, so a warm process
- * spends one request per call. A 401 with `stale=true` or a new nonce is answered once; a 401
- * right after a fresh challenge goes back to the caller, unless it says `stale=true` (the nonce
- * expired while other requests used it first), which is answered once more. It never loops.
- * A challenge fetched before credentials were known (`digestChallengeOnly`) serves the first
- * request that has them.
+ * spends one request per call, if the server accepts a nonce answering several requests (RFC
+ * 7616 allows it; whether Atlas does is not published). A 401 with `stale=true` or a new nonce
+ * is answered once. A 401 repeating a reused nonce earns one fresh challenge, fetched bare and
+ * answered `nc=00000001`; after two such refusals the origin's key reuses no nonce again, and
+ * every call costs two requests. A 401 right after a fresh challenge goes back to the caller,
+ * unless it says `stale=true` (the nonce expired while other requests used it first), which is
+ * answered once more. It never loops. A challenge fetched before credentials were known
+ * (`digestChallengeOnly`) serves the first request that has them.
  */
 import { randomBytes } from 'node:crypto'
 import type { Dispatcher } from 'undici'
 import { abandoned } from '../../transport/abandoned-controller.ts'
 import { afterConnectionRelease } from '../../transport/after-connection-release.ts'
+import type { AttemptLog } from '../../transport/attempt-log.ts'
 import { ForwardingHandler } from '../../transport/forwarding-handler.ts'
 import { type DigestChallenge, parseDigestChallenge } from './challenge.ts'
 import { ChallengeFetchHandler } from './challenge-fetch.ts'
@@ -87,8 +91,19 @@ class DigestHandler extends ForwardingHandler {
   readonly #dispatch: Dispatcher.Dispatch
   readonly #opts: Dispatcher.DispatchOptions
   readonly #context: DigestContext
-  /** The nonce the current attempt answered, if it carried Authorization. */
+  /** The nonce (and its opaque) the current attempt answered, if it carried Authorization. */
   #sentNonce: string | undefined
+  #sentOpaque: string | undefined
+  /** The current attempt answered a nonce that had answered others, or that it did not fetch. */
+  #sentReused = false
+  /** The nonce of the last challenge this request received itself. */
+  #received: string | undefined
+  /** A challenge this request answers alone (its reuse was refused, or reuse stopped). */
+  #own: DigestChallenge | undefined
+  /** A refused reuse was answered by fetching a fresh challenge (once per request). */
+  #refetched = false
+  /** The next attempt goes without Authorization, to fetch that fresh challenge. */
+  #bareNext = false
   /** Challenges this request received itself and answered. */
   #replays = 0
   /** True while a 401 is being drained before the replay. */
@@ -110,6 +125,8 @@ class DigestHandler extends ForwardingHandler {
 
   start(): boolean {
     const { nonces, key, origin } = this.#context
+    // No reuse: this request fetches and answers a challenge of its own.
+    if (nonces.reuseStopped(key)) return this.#send()
     if (!nonces.has(key) && !nonces.claimOffered(origin, key)) {
       const wait = nonces.pendingChallenge(key) ?? nonces.pendingChallenge(origin)
       if (wait) {
@@ -131,8 +148,14 @@ class DigestHandler extends ForwardingHandler {
   }
 
   #send(): boolean {
-    const use = this.#context.nonces.use(this.#context.key)
+    const { nonces, key } = this.#context
+    const bare = this.#bareNext
+    this.#bareNext = false
+    const use = bare ? undefined : this.#own ? nonces.useOwn(key, this.#own) : nonces.use(key)
     this.#sentNonce = use?.challenge.nonce
+    this.#sentOpaque = use?.challenge.opaque
+    this.#sentReused =
+      use !== undefined && (use.count > 1 || use.challenge.nonce !== this.#received)
     if (!use) return this.#dispatch(this.#opts, this)
     const authorization = this.#authorize(use.challenge, use.count)
     const headers = { ...toRecord(this.#opts.headers), authorization }
@@ -159,22 +182,44 @@ class DigestHandler extends ForwardingHandler {
   ): void {
     if (statusCode === 401) {
       const challenge = parseDigestChallenge(headers['www-authenticate'])
-      if (challenge) {
-        const { nonces, key } = this.#context
-        const refused = !challenge.stale && challenge.nonce === this.#sentNonce
-        // Refused with the very nonce we answered: stop answering it up front (the key may be
-        // wrong); the next request fetches a challenge, and the nonce's count carries on.
-        if (refused) nonces.drop(key, challenge.nonce)
-        else nonces.remember(key, challenge)
-        if (!refused && (this.#replays === 0 || (challenge.stale && this.#replays < MAX_REPLAYS))) {
-          this.#replaying = true
-          this.#endWait()
-          return
-        }
+      if (challenge && this.#answers(challenge)) {
+        this.#replaying = true
+        this.#endWait()
+        return
       }
     }
     this.#endWait()
     this.handler.onResponseStart?.(controller, statusCode, headers, statusMessage)
+  }
+
+  /** Takes in a 401's challenge; true when the request goes again (the 401 is not the answer). */
+  #answers(challenge: DigestChallenge): boolean {
+    const { nonces, key } = this.#context
+    // The same nonce with a new opaque is a new client context (Apache's), not a refusal.
+    const refused =
+      !challenge.stale &&
+      challenge.nonce === this.#sentNonce &&
+      challenge.opaque === this.#sentOpaque
+    if (refused) {
+      // Refused with the very nonce we answered: stop answering it up front (the key may be
+      // wrong); its count carries on. A nonce that had answered others may only be refused
+      // reuse: fetch a fresh challenge, bare, once, and answer it alone.
+      nonces.drop(key, challenge.nonce)
+      if (!this.#sentReused || this.#refetched) return false
+      this.#refetched = true
+      this.#bareNext = true
+      if (nonces.noteReuseRefused(key)) {
+        const log = (this.#opts as { attemptLog?: AttemptLog }).attemptLog
+        if (log) log.nonceReuseStopped = true
+      }
+      return true
+    }
+    nonces.remember(key, challenge)
+    this.#received = challenge.nonce
+    if (this.#refetched || nonces.reuseStopped(key)) this.#own = challenge
+    // The fresh challenge fetched after a refused reuse is answered whatever came before.
+    const fetched = this.#sentNonce === undefined && this.#refetched && this.#own === challenge
+    return this.#replays === 0 || fetched || (challenge.stale && this.#replays < MAX_REPLAYS)
   }
 
   override onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -194,7 +239,8 @@ class DigestHandler extends ForwardingHandler {
       return
     }
     this.#replaying = false
-    this.#replays += 1
+    // Fetching a fresh challenge answers none: the one it brings is still to be answered.
+    if (!this.#bareNext) this.#replays += 1
     afterConnectionRelease(() => {
       try {
         this.#send()

@@ -5,7 +5,11 @@
  * A nonce's count only ever grows, whatever the concurrency: a challenge repeating the nonce in
  * use keeps its count, and the counts of recent nonces outlive their cache entry, because a
  * server that hands out one nonce per time window (Apache's style) may offer the same nonce
- * again after we dropped it, and refuses any `nc` it has seen.
+ * again after we dropped it, and refuses any `nc` it has seen. Counts belong to a nonce and its
+ * `opaque`: a challenge with a new `opaque` is a new client context, counted from 1.
+ *
+ * Whether Atlas accepts a nonce answering several requests is not published. A server that
+ * refuses reuse twice gets none from then on: each request answers a challenge of its own.
  */
 import type { DigestChallenge } from './challenge.ts'
 
@@ -23,6 +27,9 @@ export interface NonceUse {
 /** Nonces whose last count is kept after they leave the cache (a small, bounded memory). */
 const REMEMBERED_COUNTS = 64
 
+/** Refusals of a reused nonce after which a key stops reusing nonces. */
+export const REUSE_REFUSALS_TO_STOP = 2
+
 export class NonceCache {
   readonly #entries = new Map<string, Entry>()
   /** Last count used per `key nonce`, most recent last. */
@@ -30,12 +37,26 @@ export class NonceCache {
   readonly #pending = new Map<string, { promise: Promise<void>; settle: () => void }>()
   /** Challenges fetched before any credentials were known, per origin, not yet claimed. */
   readonly #offered = new Map<string, DigestChallenge>()
+  /** Refusals of a reused nonce, per key. */
+  readonly #reuseRefusals = new Map<string, number>()
 
-  /** Takes the next nonce count for `key`, or `undefined` before the first challenge. */
+  /** Takes the next nonce count for `key`, or `undefined` before the first challenge (or when reuse stopped). */
   use(key: string): NonceUse | undefined {
     const entry = this.#entries.get(key)
-    if (!entry) return undefined
-    entry.count += 1
+    if (!entry || this.reuseStopped(key)) return undefined
+    return this.#next(key, entry)
+  }
+
+  /** The next count for a challenge a request answers on its own, outside the shared cache. */
+  useOwn(key: string, challenge: DigestChallenge): NonceUse {
+    const cached = this.#entries.get(key)
+    const shared = cached && countId(key, cached.challenge) === countId(key, challenge)
+    return this.#next(key, shared ? cached : { challenge, count: 0 })
+  }
+
+  /** One more use of `entry`'s nonce: its count grows past every count it was ever used with. */
+  #next(key: string, entry: Entry): NonceUse {
+    entry.count = Math.max(entry.count, this.#counts.get(countId(key, entry.challenge)) ?? 0) + 1
     this.#keepCount(key, entry)
     return { challenge: entry.challenge, count: entry.count }
   }
@@ -44,10 +65,22 @@ export class NonceCache {
   remember(key: string, challenge: DigestChallenge): void {
     const current = this.#entries.get(key)
     const count =
-      current?.challenge.nonce === challenge.nonce
+      current && countId(key, current.challenge) === countId(key, challenge)
         ? current.count
-        : (this.#counts.get(`${key} ${challenge.nonce}`) ?? 0)
+        : (this.#counts.get(countId(key, challenge)) ?? 0)
     this.#entries.set(key, { challenge, count })
+  }
+
+  /** The server refused a reused nonce of `key`; true when that stops reuse for it (just now). */
+  noteReuseRefused(key: string): boolean {
+    const refusals = (this.#reuseRefusals.get(key) ?? 0) + 1
+    this.#reuseRefusals.set(key, refusals)
+    return refusals === REUSE_REFUSALS_TO_STOP
+  }
+
+  /** Whether `key` answers a fresh challenge per request (the server refused reuse). */
+  reuseStopped(key: string): boolean {
+    return (this.#reuseRefusals.get(key) ?? 0) >= REUSE_REFUSALS_TO_STOP
   }
 
   /** Stops answering `nonce` up front (the server refused our answer to it). */
@@ -56,7 +89,7 @@ export class NonceCache {
   }
 
   #keepCount(key: string, entry: Entry): void {
-    const id = `${key} ${entry.challenge.nonce}`
+    const id = countId(key, entry.challenge)
     this.#counts.delete(id)
     this.#counts.set(id, entry.count)
     if (this.#counts.size > REMEMBERED_COUNTS) {
@@ -103,4 +136,9 @@ export class NonceCache {
     this.#pending.set(key, { promise, settle })
     return settle
   }
+}
+
+/** Counts are per key, nonce and opaque. */
+function countId(key: string, challenge: DigestChallenge): string {
+  return `${key} ${challenge.nonce} ${challenge.opaque ?? ''}`
 }

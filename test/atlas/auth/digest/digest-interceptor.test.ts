@@ -193,7 +193,7 @@ describe('digestAuth', () => {
     expect(server.requests).toHaveLength(3)
   })
 
-  it('gives up at once when the server repeats the same nonce without stale=true', async () => {
+  it('gives up when the server repeats the same nonce without stale=true, after one fresh challenge for a reused one', async () => {
     const server = await startLoopbackServer(() => ({
       status: 401,
       headers: { 'www-authenticate': MD5_AUTH.replace('NONCE', 'same') },
@@ -203,14 +203,17 @@ describe('digestAuth', () => {
     expect((await send('/a')).status).toBe(401)
     expect(server.requests).toHaveLength(2)
     // The refused nonce is dropped: /b fetches a challenge again (the same nonce, here) and
-    // answers it once, counting on from where /a stopped rather than resending nc=00000001.
+    // answers it, counting on from where /a stopped rather than resending nc=00000001. That
+    // answer reused the nonce, so its refusal earns one more fresh challenge; the refusal of
+    // the answer to that one is final.
     expect((await send('/b')).status).toBe(401)
-    expect(server.requests).toHaveLength(4)
     expect(server.requests.map((request) => params(request).nc)).toEqual([
       undefined,
       '00000001',
       undefined,
       '00000002',
+      undefined,
+      '00000003',
     ])
   })
 
@@ -324,6 +327,63 @@ describe('digestAuth', () => {
     ).toBe(204)
     // The second user was challenged for its own nonce.
     expect(server.requests.filter((request) => !request.headers.authorization)).toHaveLength(2)
+  })
+
+  it('answers a refused reused nonce with one fresh challenge, and after two refusals reuses none', async () => {
+    // A server that lets a nonce answer one request only, refusing any nc above 1 with a 401
+    // that repeats the nonce (stale=false).
+    let issued = 0
+    const server = await startLoopbackServer((request) => {
+      const { nonce, nc } = params(request)
+      if (nonce !== undefined && nc === '00000001') return { status: 204 }
+      const next = nonce !== undefined ? nonce : `n${issued++}`
+      return { status: 401, headers: { 'www-authenticate': MD5_AUTH.replace('NONCE', next) } }
+    })
+    servers.push(server)
+    const send = client(server.url)
+    const wire = () =>
+      server.requests.splice(0).map((request) => {
+        const { nonce, nc } = params(request)
+        return nonce === undefined ? 'bare' : `${nonce}/${nc}`
+      })
+    expect((await send('/1')).status).toBe(204)
+    expect(wire()).toEqual(['bare', 'n0/00000001'])
+    // Reused and refused: one fresh challenge, answered alone with nc=00000001.
+    expect((await send('/2')).status).toBe(204)
+    expect(wire()).toEqual(['n0/00000002', 'bare', 'n1/00000001'])
+    expect((await send('/3')).status).toBe(204)
+    expect(wire()).toEqual(['n1/00000002', 'bare', 'n2/00000001'])
+    // Two refusals: no nonce is reused from now on, two requests a call and no refusal.
+    expect((await send('/4')).status).toBe(204)
+    expect(wire()).toEqual(['bare', 'n3/00000001'])
+  })
+
+  it('counts a repeated nonce with a new opaque from 1: a new client context', async () => {
+    let opaque = 0
+    const server = await startLoopbackServer((request) => {
+      const { nc, opaque: answered } = params(request)
+      if (nc !== undefined && answered === `o${opaque}`) return { status: 204 }
+      opaque += 1
+      return {
+        status: 401,
+        headers: {
+          'www-authenticate': `${MD5_AUTH.replace('NONCE', 'window')}, opaque="o${opaque}"`,
+        },
+      }
+    })
+    servers.push(server)
+    const send = client(server.url)
+    expect((await send('/1')).status).toBe(204)
+    expect((await send('/2')).status).toBe(204)
+    opaque += 1 // the server forgets the client context: its next answer is a new challenge
+    expect((await send('/3')).status).toBe(204)
+    expect(server.requests.map((request) => params(request).nc)).toEqual([
+      undefined,
+      '00000001',
+      '00000002',
+      '00000003',
+      '00000001',
+    ])
   })
 
   it('keeps nonces apart per username and leaves requests without credentials alone', async () => {
