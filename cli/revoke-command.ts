@@ -4,6 +4,7 @@
  * per search that failed), then a summary on stderr. Returns the exit code.
  */
 import { userInfo } from 'node:os'
+import type { Dispatcher } from 'undici'
 import { AtlasClient } from '../lib/atlas/atlas-client.ts'
 import { atlasOrigin } from '../lib/atlas/base-url.ts'
 import { firstNoticeOnly } from '../lib/atlas/deprecation-notice.ts'
@@ -37,6 +38,8 @@ export interface CommandIO {
   readonly readStdin: () => Promise<string>
   readonly stdout: (line: string) => void
   readonly stderr: (line: string) => void
+  /** Default: the process-wide dispatcher for the Atlas origin (tests bring their own). */
+  readonly dispatcher?: Dispatcher
 }
 
 export const EXIT = { done: 0, failed: 1, usage: 2, notFound: 3 } as const
@@ -55,6 +58,7 @@ export async function runRevokeCommand(io: CommandIO): Promise<number> {
       : command.plan
     const atlas = new AtlasClient({
       origin: atlasOrigin(io.env.ATLAS_BASE_URL),
+      ...(io.dispatcher ? { dispatcher: io.dispatcher } : {}),
       onDeprecation: firstNoticeOnly((notice) =>
         io.stderr(
           `revoke: warning: Atlas marks ${notice.path} deprecated (Deprecation: ${notice.deprecation ?? '-'}, Sunset: ${notice.sunset ?? '-'}); see --api`,

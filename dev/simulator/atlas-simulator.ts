@@ -66,7 +66,7 @@ export interface SimulatorBehaviour {
   readonly nonceReuse: NonceReuse
 }
 
-const DEFAULT_BEHAVIOUR: SimulatorBehaviour = {
+export const DEFAULT_BEHAVIOUR: SimulatorBehaviour = {
   notFoundNamesId: true,
   invitationsRemoved: undefined,
   listsIgnoreFilters: false,
@@ -143,7 +143,8 @@ const FAULT_CODES: Readonly<Record<number, string>> = {
 const FAULT_CONTEXT = { javaMethod: 'ApiRequestFilter::filter', pretty: false, envelope: false }
 
 export class AtlasSimulator {
-  readonly state: SimulatedAtlasState
+  #state: SimulatedAtlasState
+  readonly #now: () => number
   readonly faults = new FaultInjector()
   readonly #nonces: NonceRegistry
   readonly #rates: RateLimiter
@@ -160,7 +161,8 @@ export class AtlasSimulator {
 
   constructor(options: AtlasSimulatorOptions = {}) {
     const now = options.now ?? Date.now
-    this.state = new SimulatedAtlasState(options.seed ?? demoSeed(), now)
+    this.#now = now
+    this.#state = new SimulatedAtlasState(options.seed ?? demoSeed(), now)
     this.#nonces = new NonceRegistry(
       {
         lifetimeMs: options.nonceLifetimeMs ?? 5 * 60_000,
@@ -180,6 +182,16 @@ export class AtlasSimulator {
       })
     })
     this.#network.watch(this.#server)
+  }
+
+  /** The organizations, invitations, members and keys served. */
+  get state(): SimulatedAtlasState {
+    return this.#state
+  }
+
+  /** Serves `seed` from now on, in place of everything before (the oracle's cases). */
+  load(seed: AtlasSeed): void {
+    this.#state = new SimulatedAtlasState(seed, this.#now)
   }
 
   /** Listens on 127.0.0.1 (port 0 = any free port) and returns the base URL. */

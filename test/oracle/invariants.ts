@@ -1,0 +1,193 @@
+/**
+ * The oracle's judgement of one case: what the answer claimed, checked against the simulator's
+ * ground truth before and after. Each rule is the product's promise said about one kind of
+ * answer; a broken rule is a violation, printed with the case's seed.
+ */
+import type { SimulatedAtlasState } from '../../dev/simulator/simulated-atlas-state.ts'
+import { normalizeUsername } from '../../lib/atlas/atlas-lists.ts'
+import { DONE_OUTCOMES, OUTCOME_TABLE, type OutcomeKind } from '../../lib/outcome.ts'
+import { allowedOrgIds, type OracleCase, type ResolvedRequest } from './oracle-case.ts'
+import type { World } from './world.ts'
+
+export interface Truth {
+  /** Pending invitations: id → where and whose. */
+  readonly pending: ReadonlyMap<string, { orgId: string; groupId?: string; username: string }>
+  /** Active members, as `orgId userId`, with their usernames. */
+  readonly members: ReadonlySet<string>
+  readonly memberNames: ReadonlyMap<string, string>
+}
+
+export function truthOf(state: SimulatedAtlasState): Truth {
+  const snapshot = state.snapshot()
+  return {
+    pending: new Map(
+      snapshot.invitations.map((invitation) => [
+        invitation.id,
+        {
+          orgId: invitation.orgId,
+          ...(invitation.groupId === undefined ? {} : { groupId: invitation.groupId }),
+          username: invitation.username,
+        },
+      ]),
+    ),
+    members: new Set(snapshot.members.map((member) => `${member.orgId} ${member.id}`)),
+    memberNames: new Map(
+      snapshot.members.map((member) => [`${member.orgId} ${member.id}`, member.username]),
+    ),
+  }
+}
+
+/** What the entry point answered, as far as it says. */
+export interface Answer {
+  /** The request's outcome; `refused` when it never reached Atlas (bad input, allowlist). */
+  readonly outcome: OutcomeKind | 'refused' | 'unknown'
+  /** The queue: whether the record was acked. */
+  readonly acked?: boolean
+  readonly httpStatus?: number
+  readonly cliExit?: number
+  /** HTTP, a person: the scopes the answer says were searched. */
+  readonly searched?: readonly { readonly orgId: string; readonly groupId?: string }[]
+}
+
+export interface Observed {
+  readonly before: Truth
+  readonly after: Truth
+  readonly answer: Answer
+  /** API requests that reached the simulator, and the DELETEs among them. */
+  readonly apiRequests: number
+  readonly deletes: number
+}
+
+const SUCCESS: ReadonlySet<string> = new Set(['revoked', 'already_gone'])
+
+export function violations(
+  oracle: OracleCase,
+  built: World,
+  request: ResolvedRequest,
+  seen: Observed,
+): string[] {
+  const found: string[] = []
+  const fail = (rule: string) => found.push(rule)
+  const { before, after, answer } = seen
+  const { outcome } = answer
+  const removed = [...before.pending.keys()].filter((id) => !after.pending.has(id))
+
+  // Nothing is deleted that is not a pending entry of the person asked about.
+  const person = request.username === undefined ? undefined : normalizeUsername(request.username)
+  const target =
+    request.invitationId === undefined ? undefined : before.pending.get(request.invitationId)
+  for (const id of removed) {
+    const entry = before.pending.get(id)
+    if (!entry) continue
+    const whose = normalizeUsername(entry.username)
+    const allowed =
+      person !== undefined
+        ? whose === person && covers(scopesOf(oracle, built, request), entry)
+        : id === request.invitationId ||
+          (oracle.api === 'users' &&
+            target !== undefined &&
+            entry.orgId === request.orgId &&
+            entry.groupId === undefined &&
+            whose === normalizeUsername(target.username))
+    if (!allowed) fail(`removed ${id} (${entry.username}), not an entry of the request`)
+  }
+  for (const member of before.members)
+    if (!after.members.has(member)) fail(`removed active member ${member}`)
+  // An invitee who accepted while the request ran is an active member now: never "gone".
+  const accepted = [...after.members].filter((member) => !before.members.has(member))
+  const asked = person ?? (target ? normalizeUsername(target.username) : undefined)
+  if (
+    SUCCESS.has(outcome) &&
+    accepted.some((member) => normalizeUsername(after.memberNames.get(member) ?? '') === asked)
+  )
+    fail(`${outcome}, yet the person accepted meanwhile and is an active member`)
+
+  if (request.dryRun && seen.deletes > 0) fail(`a dry run sent ${seen.deletes} DELETE(s)`)
+  if (outcome === 'refused' && seen.apiRequests > 0)
+    fail(`refused before Atlas, yet ${seen.apiRequests} request(s) reached it`)
+
+  // The queue acks exactly the outcomes that are done; HTTP answers the table's status.
+  if (answer.acked !== undefined && outcome !== 'unknown' && outcome !== 'refused') {
+    const done = DONE_OUTCOMES.has(outcome)
+    if (answer.acked !== done) fail(`acked=${answer.acked} for ${outcome}`)
+  }
+  if (answer.acked === true && (outcome === 'unknown' || outcome === 'refused'))
+    fail(`acked with no final outcome (${outcome})`)
+  if (outcome in OUTCOME_TABLE) {
+    const rules = OUTCOME_TABLE[outcome as OutcomeKind]
+    // A non-final outcome may be handed to the queue (202) when one is configured; none is here.
+    if (answer.httpStatus !== undefined && answer.httpStatus !== rules.httpStatus)
+      fail(`HTTP ${answer.httpStatus} for ${outcome}`)
+    if (answer.cliExit !== undefined && answer.cliExit !== rules.cliExit)
+      fail(`exit ${answer.cliExit} for ${outcome}`)
+  }
+
+  const settled = SUCCESS.has(outcome)
+  if (request.invitationId !== undefined && request.orgId !== undefined) {
+    const key = request.invitationId
+    const wasPending = pendingIn(before, key, request.orgId)
+    const isPending = pendingIn(after, key, request.orgId)
+    if (settled && !request.dryRun && (!wasPending || isPending))
+      fail(`${outcome} by id: pending before=${wasPending}, after=${isPending}`)
+    if (outcome === 'not_found' && isPending) fail('not_found, yet pending in that organization')
+    if (outcome === 'would_revoke' && !isPending) fail('would_revoke by id, yet not pending')
+  }
+  if (person !== undefined && settled) {
+    const left = [...after.pending.entries()].filter(
+      ([, entry]) =>
+        normalizeUsername(entry.username) === person &&
+        covers(scopesOf(oracle, built, request), entry) &&
+        checkable(oracle, entry),
+    )
+    if (left.length > 0)
+      fail(`${outcome} for a person, yet ${left.map(([id]) => id).join(', ')} pending`)
+    if (answer.searched) {
+      const missing = scopesOf(oracle, built, request).filter(
+        (scope) =>
+          !answer.searched?.some(
+            (searched) => searched.orgId === scope.orgId && searched.groupId === scope.groupId,
+          ),
+      )
+      if (missing.length > 0) fail(`settled without searching ${JSON.stringify(missing)}`)
+    }
+  }
+  return found
+}
+
+function pendingIn(truth: Truth, id: string, orgId: string): boolean {
+  const entry = truth.pending.get(id)
+  return entry !== undefined && entry.orgId === orgId && entry.groupId === undefined
+}
+
+/** The scopes a person's request covers: the organizations it names or the deployment's, and their projects when asked. */
+export function scopesOf(
+  oracle: OracleCase,
+  built: World,
+  request: ResolvedRequest,
+): { orgId: string; groupId?: string }[] {
+  const named = request.orgIds ?? (request.orgId === undefined ? undefined : [request.orgId])
+  const orgs = named ?? allowedOrgIds(oracle, built) ?? built.visibleOrgs
+  return orgs.flatMap((orgId) => [
+    { orgId },
+    ...(oracle.includeProjects
+      ? built.projectsOf(orgId).map((groupId) => ({ orgId, groupId }))
+      : []),
+  ])
+}
+
+function covers(
+  scopes: readonly { orgId: string; groupId?: string }[],
+  entry: { orgId: string; groupId?: string },
+): boolean {
+  return scopes.some((scope) => scope.orgId === entry.orgId && scope.groupId === entry.groupId)
+}
+
+/**
+ * Users mode with SEARCH_INVITATIONS_API=false searches the Cloud Users API alone: invitations it
+ * does not show (a case where it hides those made through the invitations API) are what the
+ * operator accepted not to see.
+ */
+function checkable(oracle: OracleCase, entry: { groupId?: string }): boolean {
+  const usersOnly = oracle.api === 'users' && !oracle.searchInvitationsApi
+  return !(usersOnly && oracle.behaviour.usersListHidesLegacyInvitations === true && !entry.groupId)
+}

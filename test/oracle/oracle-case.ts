@@ -1,0 +1,183 @@
+/**
+ * One oracle case as data fast-check draws and shrinks: a world, a deployment's settings, an
+ * entry point, one request, the open behaviours of Atlas, and a script of catalogue picks that
+ * answer the case's requests one by one.
+ */
+import fc from 'fast-check'
+import type { SimulatorBehaviour } from '../../dev/simulator/atlas-simulator.ts'
+import type { AtlasApi } from '../../lib/atlas/atlas-api.ts'
+import { LEAVER, orgId, SPELLINGS, type World, type WorldSpec } from './world.ts'
+
+export type RequestSpec =
+  | {
+      readonly kind: 'id'
+      /** A leaver's invitation (any scope), someone else's, or an id nobody has. */
+      readonly target: 'leaver' | 'other' | 'unknown'
+      readonly index: number
+      /** The organization the request names (perhaps not the invitation's). */
+      readonly org: number
+      readonly dryRun: boolean
+    }
+  | {
+      readonly kind: 'person'
+      readonly spelling: number
+      /** One organization, all the owned ones, or none named (the deployment's scope). */
+      readonly orgs: 'one' | 'owned' | 'unnamed'
+      readonly org: number
+      readonly dryRun: boolean
+    }
+
+/** A catalogue pick for one request: whether it interferes, which row, which form. */
+export interface Pick {
+  /** 0–99: the request meets the catalogue when below the case's chaos. */
+  readonly roll: number
+  readonly row: number
+  readonly variant: number
+}
+
+export interface OracleCase {
+  readonly entry: 'http' | 'queue' | 'cli'
+  readonly api: AtlasApi
+  readonly credentials: 'key' | 'account'
+  readonly includeProjects: boolean
+  /** Users mode only; off forbids projects (a configuration error otherwise). */
+  readonly searchInvitationsApi: boolean
+  readonly allowlist: 'unset' | 'owned' | 'first'
+  readonly world: WorldSpec
+  readonly request: RequestSpec
+  readonly behaviour: Partial<SimulatorBehaviour>
+  /** Percent of requests answered from the catalogue rather than by Atlas. */
+  readonly chaos: number
+  /** Which requests the catalogue may answer: any, or only removals, reads or token requests. */
+  readonly focus: 'any' | 'DELETE' | 'GET' | 'token'
+  readonly script: readonly (Pick | null)[]
+}
+
+/** True with probability `p`. */
+const chance = (p: number) => fc.integer({ min: 0, max: 99 }).map((n) => n < p * 100)
+
+const place = fc.record(
+  { org: fc.nat(2), project: fc.option(fc.nat(1), { nil: undefined, freq: 3 }) },
+  { requiredKeys: ['org'] },
+)
+
+const world: fc.Arbitrary<WorldSpec> = fc.record({
+  owned: fc.integer({ min: 1, max: 3 }),
+  memberOrg: chance(0.2),
+  projects: fc.array(fc.nat(2), { minLength: 3, maxLength: 3 }),
+  leaverInvitations: fc.array(fc.record({ place, spelling: fc.nat(2) }), {
+    minLength: 1,
+    maxLength: 4,
+  }),
+  otherInvitations: fc.array(place, { maxLength: 3 }),
+  activeIn: fc.option(fc.nat(2), { nil: undefined, freq: 5 }),
+})
+
+const request: fc.Arbitrary<RequestSpec> = fc.oneof(
+  fc.record({
+    kind: fc.constant('id' as const),
+    target: fc.constantFrom('leaver' as const, 'other' as const, 'unknown' as const),
+    index: fc.nat(3),
+    org: fc.nat(2),
+    dryRun: chance(0.25),
+  }),
+  fc.record({
+    kind: fc.constant('person' as const),
+    spelling: fc.nat(2),
+    orgs: fc.constantFrom('one' as const, 'owned' as const, 'unnamed' as const),
+    org: fc.nat(2),
+    dryRun: chance(0.25),
+  }),
+)
+
+const behaviour: fc.Arbitrary<Partial<SimulatorBehaviour>> = fc.record(
+  {
+    notFoundNamesId: chance(0.7),
+    listsIgnoreFilters: chance(0.2),
+    usernameFilterCaseSensitive: fc.boolean(),
+    usersListHidesLegacyInvitations: chance(0.2),
+    totalCountOver: fc.constantFrom(0, 0, 0, 3),
+    nonceReuse: fc.constantFrom('accepted' as const, 'ordered' as const, 'refused' as const),
+    invitationsRemoved: fc.constantFrom(
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      'gone' as const,
+      'json' as const,
+      'html' as const,
+    ),
+  },
+  { requiredKeys: [] },
+)
+
+const pick: fc.Arbitrary<Pick> = fc.record({
+  roll: fc.nat(99),
+  row: fc.nat(1000),
+  variant: fc.nat(11),
+})
+
+export const oracleCase: fc.Arbitrary<OracleCase> = fc
+  .record({
+    entry: fc.constantFrom('http' as const, 'queue' as const, 'cli' as const),
+    api: fc.constantFrom('v1' as const, 'v2' as const, 'users' as const),
+    credentials: fc.constantFrom('key' as const, 'account' as const),
+    includeProjects: chance(0.4),
+    searchInvitationsApi: chance(0.7),
+    allowlist: fc.constantFrom('unset' as const, 'owned' as const, 'first' as const),
+    world,
+    request,
+    behaviour,
+    chaos: fc.constantFrom(0, 20, 50, 80),
+    focus: fc.constantFrom(
+      'any' as const,
+      'DELETE' as const,
+      'DELETE' as const,
+      'GET' as const,
+      'token' as const,
+    ),
+    script: fc.array(fc.option(pick, { nil: null, freq: 4 }), { maxLength: 24, size: 'medium' }),
+  })
+  // Users mode without the invitations API cannot search projects: a configuration error.
+  .map((drawn) =>
+    drawn.api === 'users' && !drawn.searchInvitationsApi
+      ? { ...drawn, includeProjects: false }
+      : {
+          ...drawn,
+          searchInvitationsApi: drawn.api === 'users' ? drawn.searchInvitationsApi : true,
+        },
+  )
+
+/** The revoke request a case sends, in the schema every entry point accepts. */
+export interface ResolvedRequest {
+  readonly orgId?: string
+  readonly orgIds?: readonly string[]
+  readonly invitationId?: string
+  readonly username?: string
+  readonly dryRun: boolean
+}
+
+export function resolveRequest(spec: RequestSpec, built: World): ResolvedRequest {
+  const org = built.orgs[spec.org % built.orgs.length] as string
+  if (spec.kind === 'id') {
+    const ids =
+      spec.target === 'leaver'
+        ? built.leaverInvitationIds
+        : spec.target === 'other'
+          ? built.otherInvitationIds
+          : []
+    const invitationId = ids[spec.index % Math.max(1, ids.length)] ?? 'dddddddddddddddddddddddd'
+    return { orgId: org, invitationId, dryRun: spec.dryRun }
+  }
+  const username = SPELLINGS[spec.spelling % SPELLINGS.length] ?? LEAVER
+  if (spec.orgs === 'one') return { orgId: org, username, dryRun: spec.dryRun }
+  if (spec.orgs === 'owned') return { orgIds: built.orgs, username, dryRun: spec.dryRun }
+  return { username, dryRun: spec.dryRun }
+}
+
+/** ALLOWED_ORG_IDS for the case: unset, every owned organization, or the first only. */
+export function allowedOrgIds(oracle: OracleCase, built: World): readonly string[] | undefined {
+  if (oracle.allowlist === 'unset') return undefined
+  return oracle.allowlist === 'owned' ? built.orgs : [orgId(0)]
+}

@@ -1,0 +1,260 @@
+/**
+ * Runs one oracle case: loads its world into the simulator, lets its script of catalogue picks
+ * answer Atlas's requests, sends its request through its entry point (the HTTP function, the
+ * queue function or the CLI, in process, each with a fresh dispatcher and nonce cache), and
+ * judges the answer against the truth before and after.
+ */
+import { randomUUID } from 'node:crypto'
+import { Logger } from '@aws-lambda-powertools/logger'
+import type { APIGatewayProxyResult, SQSBatchResponse } from 'aws-lambda'
+import type { Dispatcher } from 'undici'
+import { runRevokeCommand } from '../../cli/revoke-command.ts'
+import type { Interference } from '../../dev/simulator/adversary.ts'
+import { type AtlasSimulator, DEFAULT_BEHAVIOUR } from '../../dev/simulator/atlas-simulator.ts'
+import { createAtlasDispatcher } from '../../lib/atlas/atlas-dispatcher.ts'
+import type { SecretReader } from '../../lib/credentials/secret-cache.ts'
+import type { MetricSink } from '../../lib/logging/revocation-metrics.ts'
+import { OUTCOME_TABLE, type OutcomeKind } from '../../lib/outcome.ts'
+import { createHttpHandler } from '../../lib/triggers/http/http-handler.ts'
+import { signWebhook } from '../../lib/triggers/http/webhook-signature.ts'
+import { createQueueHandler } from '../../lib/triggers/queue/queue-handler.ts'
+import { httpApiEvent, lambdaContext, sqsEvent } from '../support/lambda-events.ts'
+import { CATALOGUE, rowAt, seen } from './catalogue.ts'
+import { type Answer, type Observed, truthOf, violations } from './invariants.ts'
+import {
+  allowedOrgIds,
+  type OracleCase,
+  type ResolvedRequest,
+  resolveRequest,
+} from './oracle-case.ts'
+import { ACCOUNT, buildWorld, KEY } from './world.ts'
+
+const WEBHOOK_SECRET = 'whsec_b3JhY2xlLXdlYmhvb2stc2VjcmV0LTMyYnl0ZXMtbG9uZw=='
+const SECRETS = { atlas: 'oracle/atlas', webhook: 'oracle/webhook' }
+/** Each invocation's time: enough for a few retries, short enough for thousands of cases. */
+const INVOCATION_MS = 3_000
+
+export interface CaseVerdict {
+  readonly request: ResolvedRequest
+  readonly answer: Answer
+  readonly violations: readonly string[]
+  /** The catalogue rows that answered, in order. */
+  readonly rows: readonly string[]
+  /** Removals the case sent to Atlas. */
+  readonly deletes: number
+}
+
+export async function runCase(simulator: AtlasSimulator, oracle: OracleCase): Promise<CaseVerdict> {
+  const built = buildWorld(oracle.world)
+  const request = resolveRequest(oracle.request, built)
+  simulator.load(built.seed)
+  simulator.faults.clear()
+  simulator.behave({ ...DEFAULT_BEHAVIOUR, ...oracle.behaviour })
+  simulator.resetCounters()
+  const rows: string[] = []
+  let next = 0
+  simulator.intercept((observed): Interference | undefined => {
+    const focused =
+      oracle.focus === 'any' ||
+      (oracle.focus === 'token'
+        ? observed.token
+        : !observed.token && observed.method === oracle.focus)
+    if (!focused) return undefined
+    const pick = oracle.script[next++]
+    if (!pick || pick.roll >= oracle.chaos) return undefined
+    const request = seen(
+      observed,
+      simulator.state,
+      oracle.behaviour.usersListHidesLegacyInvitations === true,
+    )
+    const row = rowAt(
+      CATALOGUE.filter((candidate) => candidate.applies(request)),
+      pick.row,
+    )
+    if (!row) return undefined
+    rows.push(row.name)
+    return row.interfere(request, pick.variant)
+  })
+  const before = truthOf(simulator.state)
+  const dispatchers: Dispatcher[] = []
+  const context: EntryContext = {
+    url: simulator.url,
+    oracle,
+    request,
+    allowed: allowedOrgIds(oracle, built),
+    dispatcher: () => {
+      // No pacing: after a 429 it would space the case's requests out for seconds, and all it
+      // can do is end a call `throttled`, unsent (its own tests cover that).
+      const dispatcher = createAtlasDispatcher(simulator.url, {
+        random: () => 0,
+        pacing: false,
+        connection: { headersTimeoutMs: 50, bodyTimeoutMs: 50, connectTimeoutMs: 1_000 },
+      })
+      dispatchers.push(dispatcher)
+      return dispatcher
+    },
+  }
+  let answer: Answer
+  try {
+    answer = await ENTRIES[oracle.entry](context)
+  } finally {
+    simulator.intercept(undefined)
+    await Promise.all(dispatchers.map((dispatcher) => dispatcher.destroy()))
+  }
+  const log = simulator.requests()
+  const observed: Observed = {
+    before,
+    after: truthOf(simulator.state),
+    answer,
+    apiRequests: log.length,
+    deletes: log.filter((entry) => entry.method === 'DELETE').length,
+  }
+  return {
+    request,
+    answer,
+    violations: violations(oracle, built, request, observed),
+    rows,
+    deletes: observed.deletes,
+  }
+}
+
+interface EntryContext {
+  readonly url: string
+  readonly oracle: OracleCase
+  readonly request: ResolvedRequest
+  /** ALLOWED_ORG_IDS, when the case sets it. */
+  readonly allowed: readonly string[] | undefined
+  /** A fresh dispatcher (own pool and nonce cache, short timeouts), closed after the case. */
+  readonly dispatcher: () => Dispatcher
+}
+
+type Entry = (context: EntryContext) => Promise<Answer>
+
+const ENTRIES: Readonly<Record<OracleCase['entry'], Entry>> = {
+  async http(context) {
+    const { request } = context
+    const recorded = recordingMetrics()
+    const handler = createHttpHandler(functionEnv(context), {
+      ...functionParts(context),
+      metrics: recorded.sink,
+    })
+    const body = JSON.stringify(request)
+    const headers = signWebhook(WEBHOOK_SECRET, `msg_${randomUUID()}`, new Date(), body)
+    const result = (await handler(
+      httpApiEvent({ method: 'POST', path: '/revocations', body, headers }),
+      lambdaContext(INVOCATION_MS),
+    )) as APIGatewayProxyResult
+    const answer = JSON.parse(result.body) as {
+      outcome?: OutcomeKind
+      searched?: { orgId: string; groupId?: string }[]
+    }
+    const refused = result.statusCode === 400 || result.statusCode === 403
+    return {
+      outcome: refused ? 'refused' : (answer.outcome ?? recorded.outcome() ?? 'unknown'),
+      httpStatus: result.statusCode,
+      ...(answer.searched ? { searched: answer.searched } : {}),
+    }
+  },
+
+  async queue(context) {
+    const { request } = context
+    const recorded = recordingMetrics()
+    const handler = createQueueHandler(functionEnv(context), {
+      ...functionParts(context),
+      metrics: recorded.sink,
+    })
+    let acked: boolean
+    try {
+      const response = (await handler(
+        sqsEvent([JSON.stringify(request)]),
+        lambdaContext(INVOCATION_MS, 'queue'),
+      )) as SQSBatchResponse
+      acked = response.batchItemFailures.length === 0
+    } catch {
+      acked = false
+    }
+    return { outcome: recorded.outcome() ?? 'refused', acked }
+  },
+
+  async cli(context) {
+    const { url, oracle, request, allowed } = context
+    const argv = [
+      '--api',
+      oracle.api,
+      '--timeout',
+      String(INVOCATION_MS / 1000),
+      ...(request.dryRun ? ['--dry-run'] : []),
+      ...(request.invitationId !== undefined
+        ? ['--org', request.orgId ?? '', '--invite', request.invitationId]
+        : [
+            '--user',
+            request.username ?? '',
+            ...(request.orgIds ?? (request.orgId ? [request.orgId] : [])).flatMap((org) => [
+              '--org',
+              org,
+            ]),
+            ...(oracle.includeProjects ? ['--include-projects'] : []),
+          ]),
+    ]
+    const credentials =
+      oracle.credentials === 'key'
+        ? { ATLAS_PUBLIC_KEY: KEY.publicKey, ATLAS_PRIVATE_KEY: KEY.privateKey }
+        : { ATLAS_CLIENT_ID: ACCOUNT.clientId, ATLAS_CLIENT_SECRET: ACCOUNT.clientSecret }
+    const lines: { outcome?: OutcomeKind }[] = []
+    const code = await runRevokeCommand({
+      argv,
+      env: {
+        ATLAS_BASE_URL: url,
+        ...credentials,
+        ...(allowed ? { ALLOWED_ORG_IDS: allowed.join(',') } : {}),
+        SEARCH_INVITATIONS_API: String(oracle.searchInvitationsApi),
+      },
+      readStdin: async () => '',
+      stdout: (line) => lines.push(JSON.parse(line) as { outcome?: OutcomeKind }),
+      stderr: () => {},
+      dispatcher: context.dispatcher(),
+    })
+    if (code === 2) return { outcome: 'refused', cliExit: code }
+    // The request's outcome is its most telling line's, as the exit code is.
+    const worst = lines
+      .flatMap((line) => (line.outcome ? [line.outcome] : []))
+      .sort((a, b) => OUTCOME_TABLE[a].precedence - OUTCOME_TABLE[b].precedence)[0]
+    return { outcome: worst ?? 'unknown', cliExit: code }
+  },
+}
+
+function functionEnv({ url, oracle, allowed }: EntryContext): Record<string, string> {
+  return {
+    ATLAS_SECRET_ID: SECRETS.atlas,
+    WEBHOOK_SECRET_ID: SECRETS.webhook,
+    ATLAS_BASE_URL: url,
+    ATLAS_API: oracle.api,
+    INCLUDE_PROJECT_INVITATIONS: String(oracle.includeProjects),
+    SEARCH_INVITATIONS_API: String(oracle.searchInvitationsApi),
+    ...(allowed ? { ALLOWED_ORG_IDS: allowed.join(',') } : {}),
+  }
+}
+
+const silent = new Logger({ serviceName: 'oracle', logLevel: 'SILENT' })
+
+/** A fresh dispatcher, in-memory secrets, and no log output. */
+function functionParts(context: EntryContext) {
+  const atlasSecret = JSON.stringify(context.oracle.credentials === 'key' ? KEY : ACCOUNT)
+  const secrets: SecretReader = {
+    read: async (id) => (id === SECRETS.atlas ? atlasSecret : WEBHOOK_SECRET),
+  }
+  return { secrets, dispatcher: context.dispatcher(), logger: silent }
+}
+
+/** The request's outcome, as the `Revocations` metric counts it. */
+function recordingMetrics(): { sink: MetricSink; outcome: () => OutcomeKind | undefined } {
+  let outcome: OutcomeKind | undefined
+  return {
+    sink: {
+      emit(name, _unit, _value, dimensions) {
+        if (name === 'Revocations') outcome = dimensions?.outcome as OutcomeKind
+      },
+    },
+    outcome: () => outcome,
+  }
+}
