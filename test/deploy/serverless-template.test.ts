@@ -246,6 +246,7 @@ describe('the packaged CloudFormation template', () => {
       OKTA_SECRET_ID: '',
       REVOKE_QUEUE_URL: { Ref: 'RevokeQueue' },
       INCLUDE_PROJECT_INVITATIONS: 'false',
+      SEARCH_INVITATIONS_API: 'true',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       LOCAL_DEV_ALLOW_UNAUTHENTICATED_DELETE: 'false',
     })
