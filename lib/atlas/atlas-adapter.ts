@@ -28,8 +28,6 @@ export type Search =
       readonly kind: 'found'
       /** Entries of the username asked for that can be revoked (or, in users mode, are active). */
       readonly entries: readonly ListedEntry[]
-      /** Entries for other usernames: a list that ignored its filter. Never revoked. */
-      readonly ignored: readonly ListedEntry[]
       /** What Atlas's answers left open without failing the search (a count that was off). */
       readonly notes?: readonly string[]
     }

@@ -18,7 +18,11 @@ import {
   unwrapEnvelope,
 } from './response-format.ts'
 import type { AttemptLog } from './transport/attempt-log.ts'
-import { type BufferedResponse, dispatchBuffered } from './transport/buffered-dispatch.ts'
+import {
+  type BufferedResponse,
+  dispatchBuffered,
+  RequestFailedError,
+} from './transport/buffered-dispatch.ts'
 
 export const ATLAS_JSON = 'application/json'
 
@@ -114,6 +118,9 @@ export class AtlasClient {
       const digest = { username: credentials.publicKey, password: credentials.privateKey }
       const response = await this.#dispatch(call, {}, deadline.signal, log, { digest })
       return answer(call, response, response.attempts, log)
+    } catch (error) {
+      if (error instanceof RequestFailedError) error.attemptLog = log
+      throw error
     } finally {
       clearTimeout(timer)
     }

@@ -1,9 +1,8 @@
 /**
  * Reading Atlas's list answers without trusting them. A list in any other shape than the spec
  * documents (a bare JSON array of invitations; `{results: [...]}` of users, organizations,
- * projects) proves nothing and reads as `undefined`; entries for another username than the one
- * asked for are set apart, so a list that ignored its filter can never make us revoke someone
- * else. Pure.
+ * projects) proves nothing and reads as `undefined`; a scope's entries of a person are matched
+ * here, trimmed and case-insensitive, never left to Atlas's filters. Pure.
  */
 import type { Outcome } from '../outcome.ts'
 import { outcomeOfRefusal, unexpectedAnswer } from './answer-outcome.ts'

@@ -110,6 +110,7 @@ export class AtlasSession {
       }
       if (!(error instanceof RequestFailedError)) throw error
       this.#counted.attempts += error.attempts
+      if (error.attemptLog?.nonceReuseStopped) this.#counted.nonceReuseStopped = true
       return { kind: 'failed', outcome: outcomeOfFailure(error.code, error.message) }
     }
   }

@@ -5,7 +5,7 @@
  *
  * | evidence                                 | allows                                  |
  * | ---------------------------------------- | --------------------------------------- |
- * | `removed`: 2xx to our removal, documented body (or a list without it after an undocumented one) | `revoked` |
+ * | `removed`: 2xx to our removal, documented body (or, for an entry seen pending, a list without it after an undocumented one) | `revoked` |
  * | `absent` by a 404 naming it in its scope, or a fresh list without it, `was` seen pending by this request | `already_gone` |
  * | `absent` without `was`                   | `not_found` (by id: never shown to have been there) |
  * | `pending`, listed or read by id          | `would_revoke`                          |
@@ -33,7 +33,7 @@ export type Relisted =
   | { readonly found: 'pending'; readonly username?: string }
   | { readonly found: 'absent'; readonly by: 'named_404' | 'unlisted' }
   /** The person accepted meanwhile: an active member now (Cloud Users API). */
-  | { readonly found: 'active' }
+  | { readonly found: 'active'; readonly username?: string }
   | { readonly found: 'unknown'; readonly outcome: Outcome }
 
 /** What shows the target was pending before this answer; without it, absence is `not_found`. */
@@ -118,7 +118,9 @@ export async function askAbout(
         },
       }
     case 'absent':
-      if (success && options.purpose === 'remove') return { outcome: revoked(status, true) }
+      // Gone after our removal's undocumented 2xx: ours, if it was there; by id nothing says so.
+      if (success && options.purpose === 'remove' && presence === 'seen_pending')
+        return { outcome: revoked(status, true) }
       return { outcome: absent(target, again.by, presence, status, lostAttempt) }
   }
 }
@@ -215,7 +217,8 @@ export function sumOfProvenParts(
     outcome: first.outcome,
     ...(first.status === undefined ? {} : { status: first.status }),
     ...(first.detail === undefined ? {} : { detail: first.detail }),
-    evidence,
+    // One part by id: its own evidence says more than a sum of one.
+    evidence: parts.length === 1 && scopesSearched === undefined ? first.evidence : evidence,
     retryable: false,
   }
 }

@@ -118,11 +118,7 @@ export async function findInvitations(
 ): Promise<Search> {
   const all = await listInvitations(version, session, scope)
   if (all.kind === 'failed') return all
-  return {
-    kind: 'found',
-    entries: partitionByUsername(all.entries, username).matching,
-    ignored: [],
-  }
+  return { kind: 'found', entries: partitionByUsername(all.entries, username).matching }
 }
 
 /** A scope's whole list of pending invitations, in the documented shape (a bare array). */

@@ -81,18 +81,67 @@ export function usersAdapter(options: UsersAdapterOptions): AtlasAdapter {
     return { ...target, ...outcome }
   }
 
-  /** The invitation itself, through the invitations API; this request read it as pending. */
+  /**
+   * An invitation removed through the invitations API. That API cannot see members: when it
+   * says the invitation is already gone, the Users API tells whether its invitee accepted
+   * meanwhile (an active member now, never "gone").
+   */
+  const revokeThroughInvitations = async (
+    session: AtlasSession,
+    scope: Scope,
+    entry: ListedEntry,
+    revokeOptions: RevokeOptions,
+    checkMembers = true,
+  ): Promise<Revocation> => {
+    const revocation = await legacy.revokeEntry(
+      session.knowingItIsDeprecated(),
+      scope,
+      entry,
+      revokeOptions,
+    )
+    if (revocation.outcome !== 'already_gone' || !checkMembers) return revocation
+    const active = await listUsers(session, scope.orgId, { statuses: ['ACTIVE'] })
+    if (active.kind === 'failed')
+      return {
+        ...whereOf(scope),
+        invitationId: entry.id,
+        username: entry.username,
+        ...active.outcome,
+      }
+    const member = partitionByUsername(active.users, entry.username).matching.find(
+      (user) => user.status === 'ACTIVE',
+    )
+    return member
+      ? {
+          ...whereOf(scope),
+          invitationId: entry.id,
+          userId: member.id,
+          username: entry.username,
+          outcome: 'active_member',
+          status: 200,
+          detail: `${entry.username} accepted the invitation meanwhile: an active member of the organization now; not removed`,
+          retryable: false,
+        }
+      : revocation
+  }
+
+  /**
+   * The invitation itself, through the invitations API; this request read it as pending. When
+   * its pending user was just removed, the invitation went with it: no one accepted.
+   */
   const revokeLegacy = (
     session: AtlasSession,
     ref: InvitationRef,
     username: string,
     revokeOptions: RevokeOptions,
+    userRemoved: boolean,
   ): Promise<Revocation> =>
-    legacy.revokeEntry(
-      session.knowingItIsDeprecated(),
+    revokeThroughInvitations(
+      session,
       { orgId: ref.orgId },
       { id: ref.invitationId, username, status: 'PENDING', via: 'invitations' },
       revokeOptions,
+      !userRemoved,
     )
 
   return {
@@ -115,23 +164,29 @@ export function usersAdapter(options: UsersAdapterOptions): AtlasAdapter {
       return {
         kind: 'found',
         entries: [...users.entries, ...invitations.entries],
-        ignored: users.ignored,
         notes: [...(users.notes ?? []), ...(invitations.notes ?? [])],
       }
     },
 
     async revokeEntry(session, scope, entry, revokeOptions: RevokeOptions = {}) {
       if (entry.via === 'invitations')
-        return legacy.revokeEntry(session.knowingItIsDeprecated(), scope, entry, revokeOptions)
+        return revokeThroughInvitations(session, scope, entry, revokeOptions)
       return revokeUser(session, scope, entry, revokeOptions)
     },
 
     async revokeInvitation(session, request, revokeOptions: RevokeOptions = {}) {
       const ref = { orgId: request.orgId, invitationId: request.invitationId }
-      if (!searchInvitationsApi)
-        return [{ ...ref, outcome: 'invalid', detail: NO_INVITATIONS_API, retryable: false }]
-      const invitation = await readInvitationUsername(session, ref)
-      if ('outcome' in invitation) return [{ ...ref, ...invitation }]
+      const invitation = searchInvitationsApi
+        ? await readInvitationUsername(session, ref)
+        : ({ outcome: 'invalid', detail: NO_INVITATIONS_API, retryable: false } as const)
+      // Not an invitation we can see: the id may be the pending user's own (the Users API's).
+      if ('outcome' in invitation) {
+        const asUser =
+          invitation.outcome === 'not_found' || invitation.outcome === 'invalid'
+            ? await byUserId(session, ref, invitation, revokeOptions)
+            : undefined
+        return [asUser ?? { ...ref, ...invitation }]
+      }
       const users = await findUsers(session, ref.orgId, invitation.username)
       if (users.kind === 'failed')
         return [{ ...ref, username: invitation.username, ...users.outcome }]
@@ -145,9 +200,49 @@ export function usersAdapter(options: UsersAdapterOptions): AtlasAdapter {
       // or a stray invitation the Users API did not show is removed now. A dry run with no
       // pending user reports the invitation, which this request read as pending.
       if (!revokeOptions.dryRun || pending.length === 0)
-        revocations.push(await revokeLegacy(session, ref, invitation.username, revokeOptions))
+        revocations.push(
+          await revokeLegacy(
+            session,
+            ref,
+            invitation.username,
+            revokeOptions,
+            revocations.some((revocation) => revocation.outcome === 'revoked'),
+          ),
+        )
       return revocations
     },
+  }
+
+  /**
+   * An id that names no invitation, read as a user id: a pending user is removed (it was just
+   * read as pending), an active member reported. `undefined` when it is no user either, and the
+   * invitation's outcome stands; a failed read is the answer, since nothing is then proven.
+   */
+  async function byUserId(
+    session: AtlasSession,
+    ref: InvitationRef,
+    asInvitation: Outcome,
+    revokeOptions: RevokeOptions,
+  ): Promise<Revocation | undefined> {
+    const user = await lookAtUser(session, ref.orgId, ref.invitationId)
+    const scope = { orgId: ref.orgId }
+    switch (user.found) {
+      case 'pending':
+      case 'active': {
+        const status = user.found === 'pending' ? 'PENDING' : 'ACTIVE'
+        const entry = {
+          id: ref.invitationId,
+          username: user.username ?? '',
+          status,
+          via: 'users',
+        } as const
+        return revokeUser(session, scope, entry, revokeOptions)
+      }
+      case 'absent':
+        return undefined
+      case 'unknown':
+        return asInvitation.outcome === 'not_found' ? { ...ref, ...user.outcome } : undefined
+    }
   }
 
   /** A scope's pending invitations through the invitations API; its 410 fails the search. */
@@ -165,26 +260,48 @@ export function usersAdapter(options: UsersAdapterOptions): AtlasAdapter {
 
 /**
  * The organization's pending users of `username` (its whole PENDING list, every page, matched
- * here) or, when none is pending, its active member of that username (the list filtered by
- * username, checked here): a user is one or the other in an organization.
+ * here) or, when none is pending, its active member of that username (its whole ACTIVE list,
+ * matched here too: the `username` filter may compare case-sensitively). A user is one or the
+ * other in an organization. A match in a status MongoDB does not document proves nothing.
  */
 async function findUsers(session: AtlasSession, orgId: string, username: string): Promise<Search> {
   const pending = await listUsers(session, orgId, { statuses: ['PENDING'] })
   if (pending.kind === 'failed') return pending
-  const pendingMatches = partitionByUsername(
-    pending.users.filter((user) => user.status === 'PENDING'),
-    username,
-  ).matching
-  if (pendingMatches.length > 0)
-    return { kind: 'found', entries: unique(pendingMatches), ignored: [], notes: pending.notes }
-  const active = await listUsers(session, orgId, { username, statuses: ['ACTIVE'] })
+  const pendingMatches = partitionByUsername(pending.users, username).matching
+  const unknown = pendingMatches.find((user) => !MEMBERSHIP_STATUSES.has(user.status))
+  if (unknown) return undocumentedStatus(unknown)
+  const pendingUsers = pendingMatches.filter((user) => user.status === 'PENDING')
+  if (pendingUsers.length > 0)
+    return { kind: 'found', entries: unique(pendingUsers), notes: pending.notes }
+  const active = await listUsers(session, orgId, { statuses: ['ACTIVE'] })
   if (active.kind === 'failed') return active
-  const byName = partitionByUsername(active.users, username)
+  const activeMatches = partitionByUsername(active.users, username).matching
+  const strange = activeMatches.find((user) => !MEMBERSHIP_STATUSES.has(user.status))
+  if (strange) return undocumentedStatus(strange)
   return {
     kind: 'found',
-    entries: unique(byName.matching.filter((user) => user.status === 'ACTIVE')),
-    ignored: byName.others,
+    entries: unique(activeMatches.filter((user) => user.status === 'ACTIVE')),
     notes: [...pending.notes, ...active.notes],
+  }
+}
+
+/** The membership statuses MongoDB's spec lists for the Cloud Users API. */
+const MEMBERSHIP_STATUSES: ReadonlySet<string> = new Set([
+  'ACTIVE',
+  'PENDING',
+  'INVITATION_EXPIRED',
+  'INVITATION_REJECTED',
+])
+
+function undocumentedStatus(user: ListedEntry): Search {
+  return {
+    kind: 'failed',
+    outcome: {
+      outcome: 'upstream_error',
+      status: 200,
+      detail: `Atlas lists user ${user.id} of this username with the undocumented status ${JSON.stringify(user.status)}: nothing is concluded from it`,
+      retryable: true,
+    },
   }
 }
 
@@ -214,10 +331,10 @@ async function lookAtUser(session: AtlasSession, orgId: string, userId: string):
   const { response } = result
   if (response.status >= 200 && response.status < 300) {
     const user = response.bodyKind === 'json' ? readUser(response.body) : undefined
-    if (user?.id !== userId)
+    if (user?.id !== userId || !MEMBERSHIP_STATUSES.has(user.status))
       return { found: 'unknown', outcome: unexpectedAnswer(response, 'the user') }
     if (user.status === 'PENDING') return { found: 'pending', username: user.username }
-    if (user.status === 'ACTIVE') return { found: 'active' }
+    if (user.status === 'ACTIVE') return { found: 'active', username: user.username }
     return { found: 'absent', by: 'unlisted' }
   }
   if (response.status !== 404) return { found: 'unknown', outcome: outcomeOfRefusal(response) }

@@ -85,10 +85,6 @@ export function logReport(logger: Logger, report: RevokeReport, requestedBy: Req
       found: search.found,
       outcome: search.failure?.outcome,
     })),
-    // A list that ignored its username filter: what else it returned, never revoked.
-    ...(report.ignored.length > 0
-      ? { ignoredEntries: report.ignored.map((entry) => ({ id: entry.id, status: entry.status })) }
-      : {}),
     // What Atlas left open without failing anything, e.g. a list count that was off.
     ...(report.notes.length > 0 ? { atlasNotes: report.notes } : {}),
   })

@@ -51,7 +51,8 @@ export function countRevocation(sink: MetricSink, report: RevokeReport, trigger:
     ...report.searched.flatMap((search) => (search.failure ? [search.failure.outcome] : [])),
   ]
   if (outcomes.some((outcome) => KEY_REFUSED.has(outcome))) sink.emit('KeyRefused', 'Count', 1)
-  if (report.outcome === 'not_found') sink.emit('NotFound', 'Count', 1, { trigger })
+  // Acked with nothing revoked: the NotFound alarm asks someone to look.
+  if (report.outcome === 'not_found') sink.emit('NotFound', 'Count', 1)
   // Digest without nonce reuse: every revocation costs two Atlas requests from now on.
   if (report.nonceReuseStopped) sink.emit('NonceReuseStopped', 'Count', 1)
 }

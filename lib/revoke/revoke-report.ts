@@ -5,7 +5,6 @@
  * table's precedence.
  */
 import type { Revocation } from '../atlas/atlas-adapter.ts'
-import type { ListedEntry } from '../atlas/atlas-lists.ts'
 import { sumOfProvenParts } from '../atlas/evidence.ts'
 import { DONE_OUTCOMES, OUTCOME_TABLE, type Outcome } from '../outcome.ts'
 import type { RevokeRequest } from './revoke-request.ts'
@@ -26,8 +25,6 @@ export type RevokeReport = Outcome & {
   readonly searched: readonly SearchRecord[]
   /** One entry per invitation revoked or tried; empty when a username had none pending. */
   readonly revocations: readonly Revocation[]
-  /** Entries a list returned for other usernames (it ignored its filter): never revoked. */
-  readonly ignored: readonly ListedEntry[]
   /** What Atlas's answers left open without failing anything (a list count that was off). */
   readonly notes: readonly string[]
   /** Atlas refused reused Digest nonces twice during this request: none is reused from now on. */

@@ -10,7 +10,6 @@
 import pLimit from 'p-limit'
 import type { AtlasAdapter, Revocation, Scope } from '../atlas/atlas-adapter.ts'
 import { type AtlasApi, atlasAdapter } from '../atlas/atlas-api.ts'
-import type { ListedEntry } from '../atlas/atlas-lists.ts'
 import { type AtlasDependencies, AtlasSession } from '../atlas/atlas-session.ts'
 import type { ResponseFormat } from '../atlas/response-format.ts'
 import type { Outcome } from '../outcome.ts'
@@ -89,7 +88,6 @@ export async function revoke(
     request,
     searched: found.searched,
     revocations: found.revocations,
-    ignored: found.ignored,
     notes: session.nonceReuseStopped ? [...found.notes, NONCE_REUSE_STOPPED] : found.notes,
     ...(session.nonceReuseStopped ? { nonceReuseStopped: true } : {}),
     attempts: session.attempts,
@@ -100,13 +98,12 @@ export async function revoke(
 interface Found {
   readonly searched: readonly SearchRecord[]
   readonly revocations: readonly Revocation[]
-  readonly ignored: readonly ListedEntry[]
   readonly notes: readonly string[]
   /** The request failed before any search (the organizations could not be listed). */
   readonly failure?: Outcome
 }
 
-const NOTHING: Found = { searched: [], revocations: [], ignored: [], notes: [] }
+const NOTHING: Found = { searched: [], revocations: [], notes: [] }
 
 async function byInvitation(
   adapter: AtlasAdapter,
@@ -142,7 +139,6 @@ async function byUsername(
     return {
       searched: [{ ...scope, found: search.entries.length }],
       revocations,
-      ignored: search.ignored,
       notes: search.notes ?? [],
     }
   }
@@ -166,7 +162,6 @@ function merge(parts: readonly Found[]): Found {
   return {
     searched: parts.flatMap((part) => part.searched),
     revocations: parts.flatMap((part) => part.revocations),
-    ignored: parts.flatMap((part) => part.ignored),
     notes: parts.flatMap((part) => part.notes),
   }
 }

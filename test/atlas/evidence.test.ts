@@ -71,11 +71,16 @@ describe('a removal', () => {
     }
   })
 
-  it('a 2xx in another shape is revoked only when a second look no longer shows it', async () => {
+  it('a 2xx in another shape is revoked only when a second look no longer shows an entry seen pending', async () => {
     const html = answered(200, undefined, 'other')
-    expect((await ask(html)).outcome).toMatchObject({
+    expect((await ask(html, { presence: 'seen_pending' })).outcome).toMatchObject({
       outcome: 'revoked',
       evidence: { kind: 'removed', relisted: true },
+    })
+    // By id nothing showed it was there: gone from the list proves no removal of ours.
+    expect((await ask(html)).outcome).toMatchObject({
+      outcome: 'not_found',
+      evidence: { kind: 'absent', by: 'unlisted' },
     })
     expect((await ask(html, { again: { found: 'pending' } })).outcome.outcome).toBe(
       'upstream_error',

@@ -154,9 +154,9 @@ describe('the packaged CloudFormation template', () => {
     })
   })
 
-  it('alarms, all to the alarm topic, on HTTP function errors and 5xx answers, a refused key, and a deprecated API', () => {
+  it('alarms, all to the alarm topic, on HTTP function errors and 5xx answers, a refused key, a not-found id and a deprecated API', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map((alarm) => alarm.Properties)
-    expect(alarms).toHaveLength(5)
+    expect(alarms).toHaveLength(6)
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }])
       expect(alarm).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' })
@@ -170,7 +170,7 @@ describe('the packaged CloudFormation template', () => {
       { Name: 'ApiId', Value: { Ref: 'HttpApi' } },
     ])
     // The functions emit these (Powertools Metrics, EMF) under the service dimension.
-    for (const metric of ['KeyRefused', 'DeprecationNotice'])
+    for (const metric of ['KeyRefused', 'NotFound', 'DeprecationNotice'])
       expect(byMetric('AtlasInviteRevoker', metric)?.Dimensions, metric).toEqual([
         { Name: 'service', Value: 'atlas-invite-revoker' },
       ])

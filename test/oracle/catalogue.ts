@@ -3,10 +3,11 @@
  * finds a new way adds a row here, not a test elsewhere.
  *
  * The model of Atlas the rows obey, and so the code may rely on (MongoDB's spec says so, or
- * nothing could be proven at all): a 2xx to a DELETE means Atlas removed the target (it was
- * pending); a list or read in its documented shape tells the truth (a filter may be ignored or
- * compare case-sensitively, a count may be off: those are behaviours, drawn per case); a 404 names
- * the target only when it is not there; a token endpoint's 200 with an access_token issues one.
+ * nothing could be proven at all): a 2xx to a DELETE with an empty or JSON body means Atlas
+ * removed the target (it was pending); a list or read in its documented shape tells the truth
+ * (a filter may be ignored or compare case-sensitively, a count may be off: those are
+ * behaviours, drawn per case); a 404 names the target only when it is not there; a token
+ * endpoint's 200 with an access_token issues one.
  * Everything else is fair: any status, undocumented bodies, 404s naming nothing or something
  * else, refused nonces, resets and hangs after the work was done, an invitee accepting meanwhile.
  */
@@ -158,7 +159,7 @@ export const CATALOGUE: readonly CatalogueRow[] = [
     }),
   },
   {
-    name: 'a 2xx to a DELETE of a pending target: Atlas removed it',
+    name: 'a 2xx to a DELETE of a pending target: Atlas removed it (any body)',
     weight: 6,
     applies: (request) => isDelete(request) && request.targetPending,
     interfere: (request, variant) => {
@@ -167,17 +168,25 @@ export const CATALOGUE: readonly CatalogueRow[] = [
     },
   },
   {
+    name: 'an HTML 200 to a DELETE, nothing carried out',
+    weight: 3,
+    applies: isDelete,
+    interfere: () => ({ fault: html(200) }),
+  },
+  {
     name: 'a 2xx in an undocumented shape to a read',
     weight: 4,
     applies: isGet,
     interfere: (request, variant) => {
       // A bare array is the documented shape of an invitation list: there it would be a lie.
+      // An envelope is the documented shape when the request asked for one (`envelope=true`).
+      const enveloped = request.query.get('envelope') === 'true'
       const shapes = [
         html(200),
         json(200, {}),
         json(200, null),
         json(200, { results: 'x' }),
-        json(200, { content: [], status: 200 }),
+        ...(enveloped ? [] : [json(200, { content: [], status: 200 })]),
         ...(invitationList(request) ? [] : [json(200, [])]),
       ]
       return { fault: pick(shapes, variant) }
@@ -186,8 +195,7 @@ export const CATALOGUE: readonly CatalogueRow[] = [
   {
     name: 'the invitee accepts meanwhile; the removal answers 404 naming nothing',
     weight: 8,
-    applies: (request) =>
-      isDelete(request) && request.route?.resource === 'orgUsers' && request.targetPending,
+    applies: (request) => isDelete(request) && request.targetPending,
     interfere: (request) => {
       request.accept()
       return { fault: atlasError(404, 'RESOURCE_NOT_FOUND') }

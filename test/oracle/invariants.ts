@@ -10,8 +10,11 @@ import { allowedOrgIds, type OracleCase, type ResolvedRequest } from './oracle-c
 import type { World } from './world.ts'
 
 export interface Truth {
-  /** Pending invitations: id → where and whose. */
-  readonly pending: ReadonlyMap<string, { orgId: string; groupId?: string; username: string }>
+  /** Pending invitations: id → where and whose (and the invitee's Users API id). */
+  readonly pending: ReadonlyMap<
+    string,
+    { orgId: string; groupId?: string; username: string; userId: string }
+  >
   /** Active members, as `orgId userId`, with their usernames. */
   readonly members: ReadonlySet<string>
   readonly memberNames: ReadonlyMap<string, string>
@@ -27,6 +30,7 @@ export function truthOf(state: SimulatedAtlasState): Truth {
           orgId: invitation.orgId,
           ...(invitation.groupId === undefined ? {} : { groupId: invitation.groupId }),
           username: invitation.username,
+          userId: invitation.userId,
         },
       ]),
     ),
@@ -75,7 +79,9 @@ export function violations(
   // Nothing is deleted that is not a pending entry of the person asked about.
   const person = request.username === undefined ? undefined : normalizeUsername(request.username)
   const target =
-    request.invitationId === undefined ? undefined : before.pending.get(request.invitationId)
+    request.invitationId === undefined || request.orgId === undefined
+      ? undefined
+      : before.pending.get(resolvedInvitation(request.invitationId, request.orgId, oracle, before))
   for (const id of removed) {
     const entry = before.pending.get(id)
     if (!entry) continue
@@ -83,7 +89,8 @@ export function violations(
     const allowed =
       person !== undefined
         ? whose === person && covers(scopesOf(oracle, built, request), entry)
-        : id === request.invitationId ||
+        : (target !== undefined && entry === target) ||
+          id === request.invitationId ||
           (oracle.api === 'users' &&
             target !== undefined &&
             entry.orgId === request.orgId &&
@@ -93,14 +100,24 @@ export function violations(
   }
   for (const member of before.members)
     if (!after.members.has(member)) fail(`removed active member ${member}`)
-  // An invitee who accepted while the request ran is an active member now: never "gone".
-  const accepted = [...after.members].filter((member) => !before.members.has(member))
+  // Users mode sees members: an active member of a scope the request covers, under any
+  // spelling (one who accepted while the request ran included), is never "gone". The
+  // invitations API cannot see members, so in v1/v2 an acceptance racing the removal reads as
+  // already_gone: the invitation is gone, the person is a member (README, SECURITY.md).
   const asked = person ?? (target ? normalizeUsername(target.username) : undefined)
-  if (
-    SUCCESS.has(outcome) &&
-    accepted.some((member) => normalizeUsername(after.memberNames.get(member) ?? '') === asked)
+  const coveredOrgs =
+    person !== undefined
+      ? new Set(scopesOf(oracle, built, request).map((scope) => scope.orgId))
+      : new Set([request.orgId])
+  const memberNow = [...after.members].some(
+    (member) =>
+      normalizeUsername(after.memberNames.get(member) ?? '') === asked &&
+      coveredOrgs.has(member.split(' ')[0]) &&
+      // By id, only a member who was the invitation's invitee and accepted meanwhile counts.
+      (person !== undefined || !before.members.has(member)),
   )
-    fail(`${outcome}, yet the person accepted meanwhile and is an active member`)
+  if (oracle.api === 'users' && SUCCESS.has(outcome) && memberNow)
+    fail(`${outcome}, yet the person is an active member of a covered organization`)
 
   if (request.dryRun && seen.deletes > 0) fail(`a dry run sent ${seen.deletes} DELETE(s)`)
   if (outcome === 'refused' && seen.apiRequests > 0)
@@ -124,13 +141,23 @@ export function violations(
 
   const settled = SUCCESS.has(outcome)
   if (request.invitationId !== undefined && request.orgId !== undefined) {
-    const key = request.invitationId
+    const key = resolvedInvitation(request.invitationId, request.orgId, oracle, before)
     const wasPending = pendingIn(before, key, request.orgId)
     const isPending = pendingIn(after, key, request.orgId)
+    // A dry run by id answers would_revoke or not_found (or fails): it settles nothing.
+    if (settled && request.dryRun) fail(`a dry run by id answered ${outcome}`)
     if (settled && !request.dryRun && (!wasPending || isPending))
       fail(`${outcome} by id: pending before=${wasPending}, after=${isPending}`)
     if (outcome === 'not_found' && isPending) fail('not_found, yet pending in that organization')
     if (outcome === 'would_revoke' && !isPending) fail('would_revoke by id, yet not pending')
+  }
+  if (person !== undefined && outcome === 'would_revoke') {
+    const had = [...before.pending.values()].some(
+      (entry) =>
+        normalizeUsername(entry.username) === person &&
+        covers(scopesOf(oracle, built, request), entry),
+    )
+    if (!had) fail('would_revoke for a person with nothing pending in the scopes covered')
   }
   if (person !== undefined && settled) {
     const left = [...after.pending.entries()].filter(
@@ -152,6 +179,21 @@ export function violations(
     }
   }
   return found
+}
+
+/**
+ * The invitation a request by id is about. In users mode the id may be a pending user's own
+ * (the Cloud Users API's), which stands for that user's invitation in the organization, when
+ * the Users API shows it.
+ */
+function resolvedInvitation(id: string, orgId: string, oracle: OracleCase, truth: Truth): string {
+  // When the Users API hides invitations made through the invitations API, no user has that id.
+  const usersSeeInvitations = oracle.behaviour.usersListHidesLegacyInvitations !== true
+  if (oracle.api !== 'users' || !usersSeeInvitations || truth.pending.has(id)) return id
+  const ofUser = [...truth.pending.entries()].find(
+    ([, entry]) => entry.userId === id && entry.orgId === orgId && entry.groupId === undefined,
+  )
+  return ofUser?.[0] ?? id
 }
 
 function pendingIn(truth: Truth, id: string, orgId: string): boolean {

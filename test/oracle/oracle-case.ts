@@ -11,8 +11,8 @@ import { LEAVER, orgId, SPELLINGS, type World, type WorldSpec } from './world.ts
 export type RequestSpec =
   | {
       readonly kind: 'id'
-      /** A leaver's invitation (any scope), someone else's, or an id nobody has. */
-      readonly target: 'leaver' | 'other' | 'unknown'
+      /** A leaver's invitation (any scope) or Users API id, someone else's, or an id nobody has. */
+      readonly target: 'leaver' | 'leaverUser' | 'other' | 'unknown'
       readonly index: number
       /** The organization the request names (perhaps not the invitation's). */
       readonly org: number
@@ -37,6 +37,8 @@ export interface Pick {
 
 export interface OracleCase {
   readonly entry: 'http' | 'queue' | 'cli'
+  /** The CLI's `--pretty` / `--envelope` (Atlas then answers in that format). */
+  readonly cliFormat: 'plain' | 'pretty' | 'envelope'
   readonly api: AtlasApi
   readonly credentials: 'key' | 'account'
   readonly includeProjects: boolean
@@ -71,12 +73,19 @@ const world: fc.Arbitrary<WorldSpec> = fc.record({
   }),
   otherInvitations: fc.array(place, { maxLength: 3 }),
   activeIn: fc.option(fc.nat(2), { nil: undefined, freq: 5 }),
+  activeSpelling: fc.nat(2),
 })
 
 const request: fc.Arbitrary<RequestSpec> = fc.oneof(
   fc.record({
     kind: fc.constant('id' as const),
-    target: fc.constantFrom('leaver' as const, 'other' as const, 'unknown' as const),
+    target: fc.constantFrom(
+      'leaver' as const,
+      'leaver' as const,
+      'leaverUser' as const,
+      'other' as const,
+      'unknown' as const,
+    ),
     index: fc.nat(3),
     org: fc.nat(2),
     dryRun: chance(0.25),
@@ -121,6 +130,12 @@ const pick: fc.Arbitrary<Pick> = fc.record({
 export const oracleCase: fc.Arbitrary<OracleCase> = fc
   .record({
     entry: fc.constantFrom('http' as const, 'queue' as const, 'cli' as const),
+    cliFormat: fc.constantFrom(
+      'plain' as const,
+      'plain' as const,
+      'pretty' as const,
+      'envelope' as const,
+    ),
     api: fc.constantFrom('v1' as const, 'v2' as const, 'users' as const),
     credentials: fc.constantFrom('key' as const, 'account' as const),
     includeProjects: chance(0.4),
@@ -164,9 +179,11 @@ export function resolveRequest(spec: RequestSpec, built: World): ResolvedRequest
     const ids =
       spec.target === 'leaver'
         ? built.leaverInvitationIds
-        : spec.target === 'other'
-          ? built.otherInvitationIds
-          : []
+        : spec.target === 'leaverUser'
+          ? built.leaverUserIds
+          : spec.target === 'other'
+            ? built.otherInvitationIds
+            : []
     const invitationId = ids[spec.index % Math.max(1, ids.length)] ?? 'dddddddddddddddddddddddd'
     return { orgId: org, invitationId, dryRun: spec.dryRun }
   }

@@ -184,6 +184,7 @@ const ENTRIES: Readonly<Record<OracleCase['entry'], Entry>> = {
       '--timeout',
       String(INVOCATION_MS / 1000),
       ...(request.dryRun ? ['--dry-run'] : []),
+      ...(oracle.cliFormat === 'plain' ? [] : [`--${oracle.cliFormat}`]),
       ...(request.invitationId !== undefined
         ? ['--org', request.orgId ?? '', '--invite', request.invitationId]
         : [

@@ -31,8 +31,9 @@ export interface WorldSpec {
   readonly projects: readonly number[]
   readonly leaverInvitations: readonly { readonly place: Place; readonly spelling: number }[]
   readonly otherInvitations: readonly Place[]
-  /** An owned organization where the leaver is an active member already. */
+  /** An owned organization where the leaver is an active member already, and under which spelling. */
   readonly activeIn: number | undefined
+  readonly activeSpelling?: number | undefined
 }
 
 /** Ids are fixed by position, so a printed counterexample reads the same every run. */
@@ -53,6 +54,8 @@ export interface World {
   readonly visibleOrgs: readonly string[]
   readonly projectsOf: (org: string) => readonly string[]
   readonly leaverInvitationIds: readonly string[]
+  /** The leaver's pending users' ids in the Cloud Users API (not the invitation ids). */
+  readonly leaverUserIds: readonly string[]
   readonly otherInvitationIds: readonly string[]
 }
 
@@ -73,13 +76,17 @@ export function buildWorld(spec: WorldSpec): World {
   }
   let n = 0
   const roles: readonly OrgRole[] = ['ORG_MEMBER']
-  const leaver = spec.leaverInvitations.map(({ place, spelling }) => ({
-    id: invitationId(++n),
-    userId: userId(n),
-    ...at(place),
-    username: SPELLINGS[spelling % SPELLINGS.length] as string,
-    roles,
-  }))
+  const activeOrg = spec.activeIn === undefined ? undefined : orgs[spec.activeIn % orgs.length]
+  // A member of an organization is not invited to it again (to its projects, perhaps).
+  const leaver = spec.leaverInvitations
+    .map(({ place, spelling }) => ({
+      id: invitationId(++n),
+      userId: userId(n),
+      ...at(place),
+      username: SPELLINGS[spelling % SPELLINGS.length] as string,
+      roles,
+    }))
+    .filter((invitation) => invitation.orgId !== activeOrg || 'groupId' in invitation)
   const others = spec.otherInvitations.map((place) => ({
     id: invitationId(++n),
     userId: userId(n),
@@ -107,13 +114,13 @@ export function buildWorld(spec: WorldSpec): World {
     apiKeys: [{ ...KEY, roles: principalRoles }],
     serviceAccounts: [{ ...ACCOUNT, roles: principalRoles }],
     members:
-      spec.activeIn === undefined
+      activeOrg === undefined
         ? []
         : [
             {
               id: memberId(1),
-              orgId: orgs[spec.activeIn % orgs.length] as string,
-              username: LEAVER,
+              orgId: activeOrg,
+              username: SPELLINGS[(spec.activeSpelling ?? 0) % SPELLINGS.length] as string,
               roles,
             },
           ],
@@ -125,6 +132,7 @@ export function buildWorld(spec: WorldSpec): World {
     visibleOrgs: spec.memberOrg ? [...orgs, MEMBER_ORG] : orgs,
     projectsOf: (org) => projects.filter((project) => project.orgId === org).map((p) => p.id),
     leaverInvitationIds: leaver.map((invitation) => invitation.id),
+    leaverUserIds: leaver.map((invitation) => invitation.userId),
     otherInvitationIds: others.map((invitation) => invitation.id),
   }
 }

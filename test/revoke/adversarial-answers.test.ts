@@ -161,15 +161,21 @@ describe('a 2xx is evidence only in the documented shape', () => {
     )
   })
 
-  it('the same page, with the invitation no longer listed, is revoked: the list is the evidence', async () => {
-    const fake = fakeAtlas((call) =>
-      call.method === 'DELETE' ? { status: 200, bodyKind: 'other' } : { status: 200, body: [] },
-    )
-    const report = await run(fake, { orgId: ORG, invitationId: INV }, 'v1')
-    expect(report).toMatchObject({
+  it('the same page, with the invitation no longer listed, is revoked only for an entry seen pending', async () => {
+    let listed = [{ id: INV, username: NAME }]
+    const fake = fakeAtlas((call) => {
+      if (call.method !== 'DELETE') return { status: 200, body: listed }
+      listed = []
+      return { status: 200, bodyKind: 'other' }
+    })
+    const person = await run(fake, { orgId: ORG, username: NAME }, 'v1')
+    expect(person).toMatchObject({
       outcome: 'revoked',
       revocations: [{ detail: expect.stringContaining('no longer lists it') }],
     })
+    // By id nothing showed it was there: the list says "not pending", not "removed by us".
+    const byId = await run(fake, { orgId: ORG, invitationId: INV }, 'v1')
+    expect(byId.outcome).toBe('not_found')
   })
 })
 

@@ -167,7 +167,7 @@ describe('2. a 404 settles only with evidence', () => {
     // Not pending, says the follow-up list; nothing shows it ever was in this request.
     expect(await post({ orgId: DEMO_ORG_ID, invitationId: first.id })).toMatchObject({
       status: 404,
-      body: { outcome: 'not_found', evidence: { kind: 'all_parts' } },
+      body: { outcome: 'not_found', evidence: { kind: 'absent', by: 'unlisted' } },
     })
     // A 404 while Atlas still lists it as pending proves nothing.
     fixture.simulator.faults.enqueue(deleteNotFound)

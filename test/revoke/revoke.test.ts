@@ -43,7 +43,7 @@ describe('revoke', () => {
       request: { kind: 'username', orgIds: [DEMO_ORG_ID], username: first.username },
       searched: [{ orgId: DEMO_ORG_ID, found: 1 }],
       revocations: [{ orgId: DEMO_ORG_ID, invitationId: first.id, outcome: 'revoked' }],
-      ignored: [],
+      notes: [],
       attempts: 3,
     })
     expect(report.durationMs).toBeGreaterThanOrEqual(0)

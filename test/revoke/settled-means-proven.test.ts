@@ -8,6 +8,7 @@ import type { APIGatewayProxyResult, SQSBatchResponse } from 'aws-lambda'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { runRevokeCommand } from '../../cli/revoke-command.ts'
 import {
+  DEMO_ACTIVE_MEMBER,
   DEMO_API_KEY,
   DEMO_INVITATIONS,
   DEMO_ORG_ID,
@@ -212,8 +213,16 @@ describe('3. by id, a 404 in the wrong scope is not_found, never already_gone', 
 })
 
 describe('4. every spelling of the person is revoked', () => {
-  for (const api of ['v1', 'v2', 'users']) {
-    it(`${api}: a case-sensitive filter leaves no variant pending`, async () => {
+  // Users mode without the invitations API: only the Users API's own list can find the variant.
+  const apis: [string, Env][] = [
+    ['v1', {}],
+    ['v2', {}],
+    ['users', {}],
+    ['users', { SEARCH_INVITATIONS_API: 'false' }],
+  ]
+  for (const [api, more] of apis) {
+    const alone = more.SEARCH_INVITATIONS_API ? ' (the Users API alone)' : ''
+    it(`${api}${alone}: a case-sensitive filter leaves no variant pending`, async () => {
       fixture.simulator.behave({ usernameFilterCaseSensitive: true })
       const variant = state().invite({
         orgId: DEMO_ORG_ID,
@@ -222,13 +231,88 @@ describe('4. every spelling of the person is revoked', () => {
       })
       const answer = await post(
         { orgId: DEMO_ORG_ID, username: first.username },
-        { ATLAS_API: api },
+        { ATLAS_API: api, ...more },
       )
       expect(answer.body.outcome).toBe('revoked')
       expect(pendingIn(DEMO_ORG_ID, first.id)).toBe(false)
       expect(pendingIn(DEMO_ORG_ID, variant.id)).toBe(false)
     })
   }
+
+  it('users mode: an active member under another spelling is active_member, never gone', async () => {
+    fixture.simulator.behave({ usernameFilterCaseSensitive: true })
+    state().addMember({
+      id: 'a000000000000000000000a9',
+      orgId: DEMO_ORG_ID,
+      username: 'Mixed.Person@Example.com',
+      roles: ['ORG_MEMBER'],
+    })
+    const answer = await post(
+      { orgId: DEMO_ORG_ID, username: 'mixed.person@example.com' },
+      { ATLAS_API: 'users' },
+    )
+    expect(answer).toMatchObject({ status: 409, body: { outcome: 'active_member' } })
+  })
+})
+
+describe('3 and 8, from review: what a removal or a read by id cannot prove', () => {
+  it('an undocumented 2xx to a removal by id, then a list without it, is not_found, not revoked', async () => {
+    fixture.simulator.intercept((request) =>
+      request.method === 'DELETE' && request.authorization
+        ? {
+            fault: {
+              kind: 'answer',
+              status: 200,
+              contentType: 'text/html',
+              body: '<html>ok</html>',
+            },
+          }
+        : undefined,
+    )
+    for (const invitationId of [DEMO_PROJECT_INVITATION.id, DEMO_SECOND_ORG_INVITATION.id]) {
+      for (const api of ['v1', 'v2']) {
+        const answer = await post({ orgId: DEMO_ORG_ID, invitationId }, { ATLAS_API: api })
+        expect(answer.body.outcome, `${api} ${invitationId}`).toBe('not_found')
+      }
+    }
+  })
+
+  it('users mode: a user read in a status MongoDB does not document proves nothing', async () => {
+    fixture.simulator.intercept((request) => {
+      if (request.route?.resource !== 'orgUsers' || request.route.id === undefined) return undefined
+      if (request.method === 'DELETE') return { fault: { kind: 'status', status: 404 } }
+      return {
+        fault: {
+          kind: 'answer',
+          status: 200,
+          body: JSON.stringify({
+            id: first.userId,
+            username: first.username,
+            orgMembershipStatus: 'INVITED',
+          }),
+        },
+      }
+    })
+    const answer = await post(
+      { orgId: DEMO_ORG_ID, username: first.username },
+      { ATLAS_API: 'users', SEARCH_INVITATIONS_API: 'false' },
+    )
+    expect(answer.body.outcome).toBe('upstream_error')
+  })
+
+  it("users mode: a pending user's own id, sent as the invitation id, removes that user", async () => {
+    const answer = await post(
+      { orgId: DEMO_ORG_ID, invitationId: first.userId },
+      { ATLAS_API: 'users' },
+    )
+    expect(answer).toMatchObject({ status: 200, body: { outcome: 'revoked' } })
+    expect(pendingIn(DEMO_ORG_ID, first.id)).toBe(false)
+    const active = await post(
+      { orgId: DEMO_ORG_ID, invitationId: DEMO_ACTIVE_MEMBER.id },
+      { ATLAS_API: 'users' },
+    )
+    expect(active).toMatchObject({ status: 409, body: { outcome: 'active_member' } })
+  })
 })
 
 describe('5. after the sunset, a 410 is never an empty list', () => {

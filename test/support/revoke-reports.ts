@@ -10,7 +10,7 @@ export function revokeReport(fields: Partial<RevokeReport> = {}): RevokeReport {
     request: { kind: 'username', username: 'a@b.c', dryRun: false },
     searched: [],
     revocations: [],
-    ignored: [],
+
     notes: [],
     attempts: 3,
     durationMs: 42,

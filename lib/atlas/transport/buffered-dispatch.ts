@@ -5,6 +5,7 @@
  */
 import type { Dispatcher } from 'undici'
 import { afterConnectionRelease } from './after-connection-release.ts'
+import type { AttemptLog } from './attempt-log.ts'
 
 export interface BufferedResponse {
   readonly status: number
@@ -19,6 +20,8 @@ export class RequestFailedError extends Error {
   override readonly name = 'RequestFailedError'
   readonly code: string | undefined
   readonly attempts: number
+  /** What the interceptors learned before the call failed, when its sender kept a log. */
+  attemptLog?: AttemptLog
 
   constructor(cause: unknown, attempts: number) {
     const error = cause as { message?: unknown; code?: unknown; name?: unknown }

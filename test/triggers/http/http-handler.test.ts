@@ -75,7 +75,7 @@ describe('POST /revocations (signed webhook)', () => {
         outcome: 'revoked',
         orgId: DEMO_ORG_ID,
         invitationId: first.id,
-        evidence: { kind: 'all_parts', parts: 1, scopes: 0 },
+        evidence: { kind: 'removed', status: 204, relisted: false },
         requestId: expect.stringContaining(shape),
       })
       expect(fixture.simulator.state.pendingInvitation(DEMO_ORG_ID, first.id)).toBeUndefined()
