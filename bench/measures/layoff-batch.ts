@@ -97,6 +97,8 @@ export async function runLayoff(
     await atlas.resetCounters()
     const started = performance.now()
     let lastSettled = started
+    // Waits for invisible records: cleared once the queue drains, so the run ends with it.
+    const waits = new Set<NodeJS.Timeout>()
     await new Promise<void>((resolve, reject) => {
       let idle = 0
       const feed = (worker: Worker) => {
@@ -107,10 +109,12 @@ export async function runLayoff(
           else if (queue.size > 0) {
             // Everything left is invisible (failed records wait out their visibility timeout).
             const wait = Math.max(10, (queue.nextVisibleAt() ?? 0) - performance.now())
-            setTimeout(() => {
+            const timer = setTimeout(() => {
+              waits.delete(timer)
               idle -= 1
               feed(worker)
             }, wait)
+            waits.add(timer)
           }
           return
         }
@@ -126,6 +130,7 @@ export async function runLayoff(
         worker.once('message', () => feed(worker))
       }
     })
+    for (const timer of waits) clearTimeout(timer)
     const counters = await atlas.counters()
     const requestsNeeded = variant === 'by id' ? 1 : 2
     return {
