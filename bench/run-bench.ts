@@ -16,6 +16,7 @@ import { measureColdRevocation } from './measures/cold-revocation.ts'
 import { measureColdStart } from './measures/cold-start.ts'
 import { LAYOFF, measureLayoffBatch } from './measures/layoff-batch.ts'
 import { measureMemoryAndCost } from './measures/memory-and-cost.ts'
+import { measureOktaDelivery } from './measures/okta-delivery.ts'
 import { measureRequestsAndConnections } from './measures/requests-and-connections.ts'
 import { measureSecretsManagerCalls } from './measures/secrets-manager-calls.ts'
 import { measureSqsBatchWallTime } from './measures/sqs-batch-wall-time.ts'
@@ -99,6 +100,8 @@ try {
       warmSample: settings.warmSample,
     }),
   )
+  progress('10 Okta event hook, cold')
+  rows.push(await measureOktaDelivery(bundles, settings.coldRepetitions))
 } finally {
   bundles.remove()
 }
@@ -106,6 +109,8 @@ progress(
   `9 layoff batch: ${settings.layoff.revocations} revocations at ${settings.layoff.ratePerSecond}/s, twice (by id, by username)`,
 )
 rows.push(await measureLayoffBatch(settings.layoff))
+
+rows.sort((a, b) => Number(a.id) - Number(b.id))
 
 const cpu = cpus()
 const machine = `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, ${platform()} ${arch()}, Node ${process.version}`

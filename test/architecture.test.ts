@@ -30,7 +30,14 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   'lib/revoke': ['lib/atlas', 'lib/outcome.ts', 'lib/errors.ts'],
   'lib/logging': ['lib/revoke', 'lib/atlas', 'lib/outcome.ts'],
   // The composition root shared by both triggers builds the Atlas client.
-  'lib/triggers': ['lib/atlas', 'lib/config', 'lib/credentials', 'lib/revoke', 'lib/errors.ts'],
+  'lib/triggers': [
+    'lib/atlas',
+    'lib/config',
+    'lib/credentials',
+    'lib/revoke',
+    'lib/logging',
+    'lib/errors.ts',
+  ],
   'lib/triggers/http': [
     'lib/triggers',
     'lib/revoke',

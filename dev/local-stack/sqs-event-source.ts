@@ -67,6 +67,8 @@ export class SqsEventSource {
         QueueUrl: queueUrl,
         MaxNumberOfMessages: this.#options.batchSize ?? 10,
         WaitTimeSeconds: waitSeconds,
+        // local-aws-sqs answers the older AttributeNames only; AWS takes both.
+        AttributeNames: ['All'],
         MessageSystemAttributeNames: ['All'],
         MessageAttributeNames: ['All'],
       }),
@@ -98,19 +100,35 @@ export class SqsEventSource {
   }
 
   #event(messages: Message[]): SQSEvent {
-    const { queueArn, region } = this.#options
-    return {
-      Records: messages.map((message) => ({
-        messageId: message.MessageId ?? '',
-        receiptHandle: message.ReceiptHandle ?? '',
-        body: message.Body ?? '',
-        attributes: message.Attributes as SQSEvent['Records'][number]['attributes'],
-        messageAttributes: {},
-        md5OfBody: message.MD5OfBody ?? '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: queueArn,
-        awsRegion: region,
-      })),
-    }
+    return lambdaSqsEvent(messages, this.#options.queueArn, this.#options.region)
+  }
+}
+
+/** The SQS event Lambda's event source mapping builds from received messages. */
+export function lambdaSqsEvent(
+  messages: readonly Message[],
+  queueArn: string,
+  region: string,
+): SQSEvent {
+  return {
+    Records: messages.map((message) => ({
+      messageId: message.MessageId ?? '',
+      receiptHandle: message.ReceiptHandle ?? '',
+      body: message.Body ?? '',
+      attributes: message.Attributes as SQSEvent['Records'][number]['attributes'],
+      messageAttributes: Object.fromEntries(
+        Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
+          name,
+          {
+            dataType: value.DataType ?? 'String',
+            ...(value.StringValue === undefined ? {} : { stringValue: value.StringValue }),
+          },
+        ]),
+      ),
+      md5OfBody: message.MD5OfBody ?? '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: queueArn,
+      awsRegion: region,
+    })),
   }
 }

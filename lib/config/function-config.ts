@@ -33,6 +33,11 @@ export interface FunctionConfig {
   readonly revokeQueueUrl: string | undefined
   /** HTTP function: Secrets Manager id of the Okta event hook's Authorization value; unset turns /okta/events off. */
   readonly oktaSecretId: string | undefined
+  /**
+   * Queue function: the role id (`AROA…`) of the HTTP function, whose hand-overs' `requestedBy`
+   * attribute is believed (TRUSTED_HANDOVER_SENDER); unset, no message's claim is.
+   */
+  readonly trustedHandoverSender: string | undefined
 }
 
 type Environment = Readonly<Record<string, string | undefined>>
@@ -66,6 +71,7 @@ export function loadFunctionConfig(env: Environment, trigger: 'http' | 'queue'):
     searchInvitationsApi: attempt(() => searchInvitationsApi(env), true),
     revokeQueueUrl: attempt(() => queueUrl(env.REVOKE_QUEUE_URL), undefined),
     oktaSecretId: optional(env.OKTA_SECRET_ID),
+    trustedHandoverSender: optional(env.TRUSTED_HANDOVER_SENDER),
   }
   const projectsProblem = projectsWithoutInvitationsApi(config)
   if (projectsProblem) problems.push(projectsProblem)

@@ -16,17 +16,21 @@ export interface Observer {
   readonly metrics: MetricSink
 }
 
-/** The audit lines and the metrics of one revoke request. */
+/**
+ * The audit lines and the metrics of one revoke request. `claimedBy`: who the message itself
+ * says asked (a queue body's `requestedBy`): logged beside the requester, never as it.
+ */
 export function recordReport(
   observer: Observer,
   report: RevokeReport,
   requestedBy: RequestedBy,
+  claimedBy?: unknown,
 ): void {
-  logReport(observer.logger, report, requestedBy)
+  logReport(observer.logger, report, requestedBy, claimedBy)
   countRevocation(observer.metrics, report, requestedBy.trigger)
 }
 
-/** Who asked: the trigger and its own id for the request. */
+/** Who asked, as the platform says: the trigger and its own ids for the request. */
 export interface RequestedBy {
   readonly trigger: 'webhook' | 'iam' | 'okta' | 'queue' | 'eventbridge' | 'cli'
   readonly webhookId?: string | undefined
@@ -34,11 +38,22 @@ export interface RequestedBy {
   readonly iamCaller?: string | undefined
   readonly messageId?: string | undefined
   readonly eventBridgeId?: string | undefined
+  /** An EventBridge event's `source`. */
+  readonly source?: string | undefined
+  /** SQS's `SenderId`: the principal that put the message on the queue. */
+  readonly senderId?: string | undefined
+  /** A hand-over: the `SenderId` of our HTTP function, which passed the original requester on. */
+  readonly handedOverBy?: string | undefined
   readonly requestId?: string | undefined
   readonly cliUser?: string | undefined
 }
 
-export function logReport(logger: Logger, report: RevokeReport, requestedBy: RequestedBy): void {
+export function logReport(
+  logger: Logger,
+  report: RevokeReport,
+  requestedBy: RequestedBy,
+  claimedBy?: unknown,
+): void {
   const { request } = report
   const at = new Date().toISOString()
   const asked = request.kind === 'invitation' ? undefined : request.username
@@ -47,6 +62,7 @@ export function logReport(logger: Logger, report: RevokeReport, requestedBy: Req
       audit: 'revocation',
       at,
       requestedBy,
+      ...(claimedBy === undefined ? {} : { claimedBy }),
       orgId: revocation.orgId,
       groupId: revocation.groupId,
       invitationId: revocation.invitationId,
@@ -66,6 +82,7 @@ export function logReport(logger: Logger, report: RevokeReport, requestedBy: Req
     audit: 'request',
     at,
     requestedBy,
+    ...(claimedBy === undefined ? {} : { claimedBy }),
     ...(request.kind === 'invitation'
       ? { orgId: request.orgId, invitationId: request.invitationId }
       : { username: request.username, orgIds: request.orgIds }),

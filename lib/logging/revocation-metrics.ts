@@ -60,3 +60,21 @@ export function countRevocation(sink: MetricSink, report: RevokeReport, trigger:
 export function countDeprecation(sink: MetricSink): void {
   sink.emit('DeprecationNotice', 'Count', 1)
 }
+
+/**
+ * Events that asked for nothing, per reason (`Ignored`); those that may hide a leaver (a failed
+ * outcome, no email login, an unreadable delivery) also count in `LeaverSkipped`, which has an
+ * alarm.
+ */
+export function countSkipped(
+  sink: MetricSink,
+  skipped: readonly { readonly reason: string }[],
+  leaverSkips: ReadonlySet<string>,
+  trigger: string,
+): void {
+  const byReason = new Map<string, number>()
+  for (const { reason } of skipped) byReason.set(reason, (byReason.get(reason) ?? 0) + 1)
+  for (const [reason, count] of byReason) sink.emit('Ignored', 'Count', count, { trigger, reason })
+  const leavers = skipped.filter(({ reason }) => leaverSkips.has(reason)).length
+  if (leavers > 0) sink.emit('LeaverSkipped', 'Count', leavers)
+}

@@ -70,18 +70,50 @@ export function parseRevokeRequest(input: unknown): RevokeRequest {
 function username(value: unknown): string {
   if (typeof value !== 'string')
     throw new ValidationError('username', `must be a string (got ${typeof value})`)
-  const trimmed = normalizeUsername(value)
-  if (
-    trimmed.length === 0 ||
-    trimmed.length > MAX_USERNAME_LENGTH ||
-    !/^[^\s@]+@[^\s@]+$/.test(trimmed)
-  ) {
+  const address = emailAddress(value)
+  if (address === undefined)
     throw new ValidationError(
       'username',
       `must be an email address of at most ${MAX_USERNAME_LENGTH} characters`,
     )
-  }
-  return trimmed
+  return address
+}
+
+/**
+ * The form in which a username is compared and sent (trimmed, lower case), or `undefined` when
+ * it is no email address of at most 254 characters.
+ *
+ * @example
+ * emailAddress(' Leaver@Example.com ') // → 'leaver@example.com'
+ * emailAddress('jdoe')                 // → undefined
+ */
+export function emailAddress(value: string): string | undefined {
+  const trimmed = normalizeUsername(value)
+  return trimmed.length > 0 &&
+    trimmed.length <= MAX_USERNAME_LENGTH &&
+    /^[^\s@]+@[^\s@]+$/.test(trimmed)
+    ? trimmed
+    : undefined
+}
+
+/** A request in the input schema every entry point accepts: how it is handed over. */
+export type RevokeInput =
+  | { readonly orgId: string; readonly invitationId: string; readonly dryRun: boolean }
+  | { readonly username: string; readonly orgIds?: readonly string[]; readonly dryRun: boolean }
+
+/**
+ * @example
+ * toRevokeInput(parseRevokeRequest({ orgId: 'a012…', username: 'Leaver@Example.com' }))
+ * // → { username: 'leaver@example.com', orgIds: ['a012…'], dryRun: false }
+ */
+export function toRevokeInput(request: RevokeRequest): RevokeInput {
+  return request.kind === 'invitation'
+    ? { orgId: request.orgId, invitationId: request.invitationId, dryRun: request.dryRun }
+    : {
+        username: request.username,
+        ...(request.orgIds === undefined ? {} : { orgIds: request.orgIds }),
+        dryRun: request.dryRun,
+      }
 }
 
 function orgIdList(value: unknown): string[] | undefined {

@@ -26,7 +26,7 @@ export interface RevokeSettings {
   readonly includeProjects?: boolean
   /** Users mode: look at the invitations API too (SEARCH_INVITATIONS_API). Default true. */
   readonly searchInvitationsApi?: boolean
-  /** Organizations (and projects of one organization) searched at the same time. Default 4. */
+  /** Organizations and projects listed or searched at the same time. Default 4. */
   readonly concurrency?: number
   /** Atlas's `pretty` / `envelope` (the operator CLI's options). */
   readonly format?: ResponseFormat
@@ -128,7 +128,28 @@ async function byUsername(
     orgIds = listing.ids
     notes.push(...(listing.notes ?? []))
   }
+  if (orgIds.length > MAX_SCOPES) return { ...NOTHING, failure: tooManyScopes(orgIds.length) }
   const limit = pLimit(settings.concurrency ?? 4)
+  // The scopes first (each organization, and its projects when asked), so a search too wide to
+  // finish is refused before it starts.
+  const scopes: Scope[] = orgIds.map((orgId) => ({ orgId }))
+  const unlisted: Found[] = []
+  if (settings.includeProjects) {
+    const listings = await Promise.all(
+      orgIds.map((orgId) =>
+        limit(async () => ({ orgId, projects: await adapter.listProjects(session, orgId) })),
+      ),
+    )
+    for (const { orgId, projects } of listings) {
+      if (projects.kind === 'failed')
+        unlisted.push({ ...NOTHING, searched: [{ orgId, failure: projects.outcome }] })
+      else {
+        scopes.push(...projects.ids.map((groupId) => ({ orgId, groupId })))
+        notes.push(...(projects.notes ?? []))
+      }
+    }
+    if (scopes.length > MAX_SCOPES) return { ...NOTHING, failure: tooManyScopes(scopes.length) }
+  }
   const searchScope = async (scope: Scope): Promise<Found> => {
     const search = await adapter.findPending(session, scope, request.username)
     if (search.kind === 'failed')
@@ -142,20 +163,22 @@ async function byUsername(
       notes: search.notes ?? [],
     }
   }
-  const searchOrg = async (orgId: string): Promise<Found> => {
-    const org = await searchScope({ orgId })
-    if (!settings.includeProjects) return org
-    const projects = await adapter.listProjects(session, orgId)
-    if (projects.kind === 'failed')
-      return merge([org, { ...NOTHING, searched: [{ orgId, failure: projects.outcome }] }])
-    const projectLimit = pLimit(settings.concurrency ?? 4)
-    const inProjects = await Promise.all(
-      projects.ids.map((groupId) => projectLimit(() => searchScope({ orgId, groupId }))),
-    )
-    return merge([org, { ...NOTHING, notes: projects.notes ?? [] }, ...inProjects])
-  }
-  const found = merge(await Promise.all(orgIds.map((orgId) => limit(() => searchOrg(orgId)))))
+  const found = merge([
+    ...(await Promise.all(scopes.map((scope) => limit(() => searchScope(scope))))),
+    ...unlisted,
+  ])
   return { ...found, notes: [...notes, ...found.notes] }
+}
+
+/** A person is searched in this many organizations and projects at most, in one request. */
+export const MAX_SCOPES = 1_000
+
+function tooManyScopes(count: number): Outcome {
+  return {
+    outcome: 'invalid',
+    detail: `the search would cover ${count} organizations and projects, more than the ${MAX_SCOPES} scopes one request may: name the organizations (orgIds) or narrow ALLOWED_ORG_IDS`,
+    retryable: false,
+  }
 }
 
 function merge(parts: readonly Found[]): Found {

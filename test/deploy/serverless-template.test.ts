@@ -154,9 +154,9 @@ describe('the packaged CloudFormation template', () => {
     })
   })
 
-  it('alarms, all to the alarm topic, on HTTP function errors and 5xx answers, a refused key, a not-found id and a deprecated API', () => {
+  it('alarms, all to the alarm topic, on HTTP function errors and 5xx answers, a refused key, a not-found id, a skipped leaver and a deprecated API', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map((alarm) => alarm.Properties)
-    expect(alarms).toHaveLength(6)
+    expect(alarms).toHaveLength(7)
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }])
       expect(alarm).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' })
@@ -170,7 +170,7 @@ describe('the packaged CloudFormation template', () => {
       { Name: 'ApiId', Value: { Ref: 'HttpApi' } },
     ])
     // The functions emit these (Powertools Metrics, EMF) under the service dimension.
-    for (const metric of ['KeyRefused', 'NotFound', 'DeprecationNotice'])
+    for (const metric of ['KeyRefused', 'NotFound', 'LeaverSkipped', 'DeprecationNotice'])
       expect(byMetric('AtlasInviteRevoker', metric)?.Dimensions, metric).toEqual([
         { Name: 'service', Value: 'atlas-invite-revoker' },
       ])
@@ -249,6 +249,13 @@ describe('the packaged CloudFormation template', () => {
       SEARCH_INVITATIONS_API: 'true',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       LOCAL_DEV_ALLOW_UNAUTHENTICATED_DELETE: 'false',
+    })
+    const queue = (resources.QueueLambdaFunction as Resource).Properties.Environment as {
+      Variables: Record<string, unknown>
+    }
+    // The queue function believes a hand-over's requester only from the HTTP function's role.
+    expect(queue.Variables.TRUSTED_HANDOVER_SENDER).toEqual({
+      'Fn::GetAtt': ['IamRoleLambdaExecution', 'RoleId'],
     })
     const logGroups = ofType('AWS::Logs::LogGroup').map((group) => group.Properties.RetentionInDays)
     expect(logGroups).toEqual([30, 30])

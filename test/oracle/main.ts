@@ -32,7 +32,7 @@ const report = await runOracle({
   ...(values.path ? { path: values.path } : {}),
   onCase: () => {
     done += 1
-    if (done % 1000 === 0) process.stderr.write(`oracle: ${done} cases\n`)
+    if (done % Math.max(1000, cases / 10) === 0) process.stderr.write(`oracle: ${done} cases\n`)
   },
 })
 const seconds = ((performance.now() - started) / 1000).toFixed(1)

@@ -227,7 +227,12 @@ describe('queue handler on arbitrary records', () => {
 /** Whether a record is worth acking at all: it reads, and every request it carries is valid. */
 function isRevokeRequest(body: string): boolean {
   try {
-    for (const request of readQueueMessage(body).requests) parseRevokeRequest(request)
+    const facts = {
+      senderId: 'AIDAEXAMPLE',
+      requestedByAttribute: undefined,
+      trustedSender: undefined,
+    }
+    for (const request of readQueueMessage(body, facts).requests) parseRevokeRequest(request)
     return true
   } catch {
     return false

@@ -1,22 +1,23 @@
 /**
  * `GET|POST /okta/events`: Okta Event Hooks. Okta sends the header it was configured with
  * (`Authorization: <secret>`) on every request, the one-time verification GET included; it is
- * compared in constant time with the secret named by `OKTA_SECRET_ID`. The GET echoes
- * `X-Okta-Verification-Challenge` as `{"verification": …}`. A POST carries System Log events in
- * `data.events[]`: each leaver (deactivated, suspended, deletion started) is handed to the
- * revoke queue and the answer is an empty 200 at once, because Okta waits 3 seconds and retries
- * at most once; other events are acknowledged and ignored.
+ * compared in constant time with each value of the secret named by `OKTA_SECRET_ID` (one per
+ * line: two during a rotation). The GET echoes `X-Okta-Verification-Challenge` as
+ * `{"verification": …}`. A POST carries System Log events in `data.events[]`: each leaver
+ * (deactivated, suspended, deletion started, with outcome SUCCESS and an email login) is handed
+ * to the revoke queue, each person once, before the answer. Okta waits 3 seconds, retries at most
+ * once and never after a 4xx, so an authenticated delivery is never answered 4xx: what cannot be
+ * acted on is skipped with a logged reason and counted (`LeaverSkipped` has an alarm), and only
+ * a queue that refuses makes the answer a 503, which Okta retries once.
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { describeError } from '../../logging/describe-error.ts'
-import { eventHookEvents, leaversOfSystemLogEvent } from '../okta-events.ts'
+import { countSkipped } from '../../logging/revocation-metrics.ts'
+import { distinctLeavers, LEAVER_SKIPS, readEventHookDelivery } from '../okta-events.ts'
 import type { ApiRequest } from './api-request.ts'
 import type { HttpContext } from './http-context.ts'
 import { DEFAULT_RETRY_AFTER_SECONDS, type HttpResult, json, refusal } from './http-responses.ts'
 import { EnqueueFailedError } from './revoke-queue.ts'
-
-/** Okta batches events that happen close together: more room than a webhook body. */
-export const MAX_OKTA_BODY_BYTES = 256 * 1024
 
 export async function oktaEvents(request: ApiRequest, context: HttpContext): Promise<HttpResult> {
   const { requestId, logger } = context
@@ -28,15 +29,8 @@ export async function oktaEvents(request: ApiRequest, context: HttpContext): Pro
       'Okta event hooks are not configured (OKTA_SECRET_ID)',
       requestId,
     )
-  if (request.body.length > MAX_OKTA_BODY_BYTES)
-    return refusal(
-      413,
-      'payload_too_large',
-      `bodies are limited to ${MAX_OKTA_BODY_BYTES} bytes`,
-      requestId,
-    )
-  const secret = await runtime.oktaSecret()
-  if (!sameSecret(request.headers.authorization, secret)) {
+  const secrets = (await runtime.oktaSecret()).split(/\r?\n/).filter((line) => line.trim())
+  if (!secrets.some((secret) => sameSecret(request.headers.authorization, secret))) {
     logger.warn('okta event hook refused: Authorization does not match')
     return refusal(
       401,
@@ -56,28 +50,25 @@ export async function oktaEvents(request: ApiRequest, context: HttpContext): Pro
       )
     return json(200, { verification: challenge })
   }
-  let events: unknown[] | undefined
+  let body: unknown
   try {
-    events = eventHookEvents(JSON.parse(request.body.toString('utf8')))
+    body = JSON.parse(request.body.toString('utf8'))
   } catch {
-    events = undefined
+    body = undefined
   }
-  if (!events)
-    return refusal(
-      400,
-      'invalid_request',
-      'the body is not an Okta event hook delivery (data.events)',
-      requestId,
-      {
-        field: 'data.events',
-      },
-    )
-  const leavers = events.flatMap(leaversOfSystemLogEvent)
+  const read = readEventHookDelivery(body)
+  const leavers = distinctLeavers(read.leavers)
+  if (read.skipped.length > 0) {
+    const missed = read.skipped.filter((event) => LEAVER_SKIPS.has(event.reason))
+    logger[missed.length > 0 ? 'warn' : 'info']('okta events skipped', { skipped: read.skipped })
+    countSkipped(context.metrics, read.skipped, LEAVER_SKIPS, 'okta')
+  }
   try {
     await runtime.revokeQueue.send(
       leavers.map((leaver) => ({
-        username: leaver.username,
+        request: { username: leaver.username, dryRun: false },
         requestedBy: { trigger: 'okta', oktaEventId: leaver.oktaEventId, requestId },
+        deliveryId: leaver.oktaEventId,
       })),
     )
   } catch (error) {
@@ -95,12 +86,12 @@ export async function oktaEvents(request: ApiRequest, context: HttpContext): Pro
     )
   }
   logger.info('okta events received', {
-    events: events.length,
     leavers: leavers.map((leaver) => ({
       username: leaver.username,
       eventType: leaver.eventType,
       oktaEventId: leaver.oktaEventId,
     })),
+    skipped: read.skipped.length,
   })
   return { statusCode: 200, headers: { 'cache-control': 'no-store' }, body: '' }
 }

@@ -1,20 +1,20 @@
 /**
  * Handing revoke requests over to the revoke queue (`REVOKE_QUEUE_URL`): Okta's leavers, which
  * Okta will not wait for, and signed webhooks that could not finish now, so the sender's retry
- * policy no longer decides whether an offboarding happens. The SQS client is loaded on first
- * use only: most invocations never need it.
+ * policy no longer decides whether an offboarding happens. Each request goes as a typed
+ * hand-over (`handover.ts`), with who asked as a message attribute; to a FIFO queue with a
+ * message group per person (or invitation) and a deduplication id per delivery. Requests go ten
+ * to a `SendMessageBatch`, a few batches at a time; entries SQS refuses are sent again, twice at
+ * most. The SQS client is loaded on first use only: most invocations never need it.
  */
-import type { SQSClient } from '@aws-sdk/client-sqs'
-import type { RequestedBy } from '../../logging/revocation-log.ts'
-
-/** A revoke request for the queue, with who asked (the queue function logs it in the audit trail). */
-export type QueuedRequest = Readonly<Record<string, unknown>> & {
-  readonly requestedBy: RequestedBy
-}
+import { createHash } from 'node:crypto'
+import type { SendMessageBatchRequestEntry, SQSClient } from '@aws-sdk/client-sqs'
+import pLimit from 'p-limit'
+import { type HandOver, handOverBody, handOverGroup, REQUESTED_BY_ATTRIBUTE } from '../handover.ts'
 
 export interface RevokeQueue {
   /** Sends every request, or throws: nothing is half sent without saying so. */
-  send(requests: readonly QueuedRequest[]): Promise<void>
+  send(handOvers: readonly HandOver[]): Promise<void>
 }
 
 /** The queue could not take the requests: the caller answers 503 and its sender retries. */
@@ -23,54 +23,92 @@ export class EnqueueFailedError extends Error {
 }
 
 const BATCH = 10
+/** Batches in flight at once: a delivery of hundreds of leavers is queued well inside Okta's 3 s. */
+const BATCHES_AT_ONCE = 4
+/** Sends of one entry in all: the first, and two more for entries SQS refused. */
+const SENDS = 3
 
-export function sqsRevokeQueue(queueUrl: string): RevokeQueue {
-  let client:
+/** The SQS entry for one hand-over (exported for the tests, which read it back as Lambda would). */
+export function handOverEntry(
+  handOver: HandOver,
+  id: string,
+  fifo: boolean,
+): SendMessageBatchRequestEntry {
+  const body = handOverBody(handOver.request)
+  return {
+    Id: id,
+    MessageBody: body,
+    MessageAttributes: {
+      [REQUESTED_BY_ATTRIBUTE]: {
+        DataType: 'String',
+        StringValue: JSON.stringify(handOver.requestedBy),
+      },
+    },
+    ...(fifo
+      ? {
+          MessageGroupId: handOverGroup(handOver.request),
+          // The same delivery of the same request is one message for SQS's dedup window.
+          MessageDeduplicationId: createHash('sha256')
+            .update(`${handOver.deliveryId ?? ''}\n${body}`)
+            .digest('hex'),
+        }
+      : {}),
+  }
+}
+
+export function sqsRevokeQueue(queueUrl: string, client?: Pick<SQSClient, 'send'>): RevokeQueue {
+  const fifo = queueUrl.endsWith('.fifo')
+  let loaded:
     | Promise<{
-        sqs: SQSClient
+        sqs: Pick<SQSClient, 'send'>
         Command: typeof import('@aws-sdk/client-sqs').SendMessageBatchCommand
       }>
     | undefined
   const load = () => {
-    client ??= import('@aws-sdk/client-sqs').then(({ SQSClient, SendMessageBatchCommand }) => ({
-      sqs: new SQSClient({
-        maxAttempts: 3,
-        requestHandler: { connectionTimeout: 2_000, requestTimeout: 3_000 },
-      }),
+    loaded ??= import('@aws-sdk/client-sqs').then(({ SQSClient, SendMessageBatchCommand }) => ({
+      sqs:
+        client ??
+        new SQSClient({
+          maxAttempts: 3,
+          requestHandler: { connectionTimeout: 2_000, requestTimeout: 3_000 },
+        }),
       Command: SendMessageBatchCommand,
     }))
-    return client
+    return loaded
   }
-  return {
-    async send(requests) {
-      const { sqs, Command } = await load()
-      for (let start = 0; start < requests.length; start += BATCH) {
-        const batch = requests.slice(start, start + BATCH)
-        let failed: number
-        try {
-          const answer = await sqs.send(
-            new Command({
-              QueueUrl: queueUrl,
-              Entries: batch.map((request, index) => ({
-                Id: String(index),
-                MessageBody: JSON.stringify(request),
-              })),
-            }),
-          )
-          failed = answer.Failed?.length ?? 0
-        } catch (error) {
-          throw new EnqueueFailedError(
-            `the revoke queue refused the requests (${(error as Error).name})`,
-            {
-              cause: error,
-            },
-          )
-        }
-        if (failed > 0)
-          throw new EnqueueFailedError(
-            `the revoke queue refused ${failed} of ${batch.length} requests`,
-          )
+
+  const sendBatch = async (entries: SendMessageBatchRequestEntry[]) => {
+    const { sqs, Command } = await load()
+    let left = entries
+    for (let send = 1; send <= SENDS && left.length > 0; send++) {
+      let refused: Set<string>
+      try {
+        const answer = await sqs.send(new Command({ QueueUrl: queueUrl, Entries: left }))
+        refused = new Set((answer.Failed ?? []).map((failure) => failure.Id ?? ''))
+      } catch (error) {
+        throw new EnqueueFailedError(
+          `the revoke queue refused the requests (${(error as Error).name})`,
+          { cause: error },
+        )
       }
+      left = left.filter((entry) => refused.has(entry.Id ?? ''))
+    }
+    if (left.length > 0)
+      throw new EnqueueFailedError(
+        `the revoke queue refused ${left.length} of ${entries.length} requests ${SENDS} times`,
+      )
+  }
+
+  return {
+    async send(handOvers) {
+      const entries = handOvers.map((handOver, index) =>
+        handOverEntry(handOver, String(index), fifo),
+      )
+      const limit = pLimit(BATCHES_AT_ONCE)
+      const batches: SendMessageBatchRequestEntry[][] = []
+      for (let start = 0; start < entries.length; start += BATCH)
+        batches.push(entries.slice(start, start + BATCH))
+      await Promise.all(batches.map((batch) => limit(() => sendBatch(batch))))
     },
   }
 }

@@ -8,6 +8,11 @@
 import { SecretUnavailableError } from '../../credentials/secret-cache.ts'
 import { describeError } from '../../logging/describe-error.ts'
 import type { RevokeReport } from '../../revoke/revoke-report.ts'
+import {
+  parseRevokeRequest,
+  type RevokeRequest,
+  toRevokeInput,
+} from '../../revoke/revoke-request.ts'
 import type { ApiRequest } from './api-request.ts'
 import type { HttpContext } from './http-context.ts'
 import { type HttpResult, json, refusal, reportResponse } from './http-responses.ts'
@@ -69,31 +74,44 @@ async function revokeOrHandOver(
   } catch (error) {
     // The Atlas key could not be read: the request is valid, and the queue can do it later.
     if (error instanceof SecretUnavailableError) {
-      const handedOver = await handOver(body, webhookId, context, 'the Atlas key could not be read')
+      const request = parseRevokeRequest(body)
+      const handedOver = await handOver(
+        request,
+        webhookId,
+        context,
+        'the Atlas key could not be read',
+      )
       if (handedOver) return handedOver
     }
     throw error
   }
   const answer = reportResponse(report, context.requestId)
   if (!report.retryable || report.request.dryRun) return answer
-  return (await handOver(body, webhookId, context, `Atlas answered ${report.outcome}`)) ?? answer
+  return (
+    (await handOver(report.request, webhookId, context, `Atlas answered ${report.outcome}`)) ??
+    answer
+  )
 }
 
-/** The 202 for a request the revoke queue took, or `undefined` when there is no queue or it refused. */
+/**
+ * The 202 for a request the revoke queue took (the request as parsed, never the raw body), or
+ * `undefined` when there is no queue or it refused.
+ */
 async function handOver(
-  body: unknown,
+  request: RevokeRequest,
   webhookId: string,
   context: HttpContext,
   why: string,
 ): Promise<HttpResult | undefined> {
   const queue = context.runtime().revokeQueue
-  if (!queue || typeof body !== 'object' || body === null) return undefined
+  if (!queue) return undefined
   const { requestId } = context
   try {
     await queue.send([
       {
-        ...(body as Record<string, unknown>),
+        request: toRevokeInput(request),
         requestedBy: { trigger: 'webhook', webhookId, requestId },
+        deliveryId: webhookId,
       },
     ])
   } catch (error) {

@@ -22,7 +22,11 @@ import { ValidationError } from '../../errors.ts'
 import { describeError } from '../../logging/describe-error.ts'
 import { createLogger } from '../../logging/logger.ts'
 import { type Observer, recordReport, warnDeprecation } from '../../logging/revocation-log.ts'
-import { type MetricSink, powertoolsMetrics } from '../../logging/revocation-metrics.ts'
+import {
+  countSkipped,
+  type MetricSink,
+  powertoolsMetrics,
+} from '../../logging/revocation-metrics.ts'
 import { type OutcomeKind, rulesOf } from '../../outcome.ts'
 import { OrgNotAllowedError, revoke } from '../../revoke/revoke.ts'
 import {
@@ -32,6 +36,8 @@ import {
   onFirstUse,
   type RuntimeOverrides,
 } from '../function-runtime.ts'
+import { REQUESTED_BY_ATTRIBUTE } from '../handover.ts'
+import { LEAVER_SKIPS } from '../okta-events.ts'
 import {
   BatchFailedError,
   type FailureCause,
@@ -138,12 +144,17 @@ async function revokeRecord(
 ): Promise<void> {
   if (Date.now() >= deadline)
     throw new RecordNotSettledError('deadline reached before the record started', 'environment')
-  const message = messageOf(record)
-  if (message.requests.length === 0) {
-    observer.logger.info('record acked: nothing to revoke', {
+  const message = messageOf(record, runtime)
+  if (message.skipped.length > 0) {
+    observer.logger[message.requests.length > 0 ? 'info' : 'warn']('record events skipped', {
       messageId: record.messageId,
-      reason: message.ignored,
+      requestedBy: message.requestedBy,
+      skipped: message.skipped,
     })
+    countSkipped(observer.metrics, message.skipped, LEAVER_SKIPS, message.requestedBy.trigger)
+  }
+  if (message.requests.length === 0) {
+    observer.logger.info('record acked: nothing to revoke', { messageId: record.messageId })
     return
   }
   const requestedBy = { ...message.requestedBy, messageId: record.messageId }
@@ -158,7 +169,7 @@ async function revokeRecord(
         throw new RecordNotSettledError(error.message, 'message')
       throw error
     }
-    recordReport(observer, report, requestedBy)
+    recordReport(observer, report, requestedBy, message.claimedBy)
     if (worst === undefined || rulesOf(report.outcome).precedence < rulesOf(worst).precedence)
       worst = report.outcome
   }
@@ -167,9 +178,13 @@ async function revokeRecord(
     throw new RecordNotSettledError(`outcome ${worst}`, rules.sqsFailure ?? 'environment')
 }
 
-function messageOf(record: SQSRecord): QueueMessage {
+function messageOf(record: SQSRecord, runtime: FunctionRuntime): QueueMessage {
   try {
-    return readQueueMessage(record.body)
+    return readQueueMessage(record.body, {
+      senderId: record.attributes?.SenderId,
+      requestedByAttribute: record.messageAttributes?.[REQUESTED_BY_ATTRIBUTE]?.stringValue,
+      trustedSender: runtime.config.trustedHandoverSender,
+    })
   } catch (error) {
     if (error instanceof ValidationError) throw new RecordNotSettledError(error.message, 'message')
     throw error

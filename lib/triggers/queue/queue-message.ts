@@ -1,65 +1,129 @@
 /**
- * What an SQS record asks for. Its body is one of:
+ * What an SQS record asks for, and who asked. Its body is one of:
  *
- * - a revoke request (`{"orgId","invitationId"}`, `{"username"}`, …), perhaps with the
- *   `requestedBy` our HTTP function adds when it hands a request over to the queue;
- * - an SNS notification carrying one in `Message` (a subscription without raw delivery);
- * - an Amazon EventBridge event whose `detail` is a revoke request, or an Okta System Log event
- *   (Okta's partner event source): a leaver event revokes each of its User targets, any other
- *   Okta event asks for nothing.
+ * - a hand-over from our HTTP function (`handover.ts`): the request it parsed, with who asked
+ *   as a message attribute, believed only from the HTTP function's own role;
+ * - an Amazon EventBridge event: from an Okta partner event source (`source`
+ *   `aws.partner/okta.com…`), a System Log event whose leavers are revoked by username; from any
+ *   other source, a revoke request in `detail`;
+ * - an SNS notification carrying an EventBridge event or a request in `Message`;
+ * - a revoke request (`{"orgId","invitationId"}`, `{"username"}`, …).
  *
- * The requests are returned as they came; the revoke use case validates them.
+ * Each record ends settled, failed (a ValidationError: retrying cannot help, so after
+ * maxReceiveCount it rests in the DLQ) or ignored with a reason per event (an Okta event that is
+ * no leaver's, a leaver event that failed or names no email). The requester is what AWS says
+ * (SQS's `SenderId`); a body's own `requestedBy` is kept as `claimedBy`, never believed. Pure.
  */
 import { ValidationError } from '../../errors.ts'
 import type { RequestedBy } from '../../logging/revocation-log.ts'
-import { leaversOfSystemLogEvent } from '../okta-events.ts'
+import { readHandOver } from '../handover.ts'
+import {
+  distinctLeavers,
+  isOktaEvent,
+  readSystemLogEvent,
+  type SkippedEvent,
+} from '../okta-events.ts'
 
 export interface QueueMessage {
-  /** The revoke requests the record carries (validated later, by the use case). */
+  /** The revoke requests the record carries (validated later, by the use case); none when ignored. */
   readonly requests: readonly unknown[]
   readonly requestedBy: RequestedBy
-  /** Why a record that asks for nothing is still fine to ack (an Okta event that is not a leaver's). */
-  readonly ignored?: string
+  /** Who the body says asked: logged, never believed. */
+  readonly claimedBy?: unknown
+  /** Events the record carried that ask for nothing, each with why. */
+  readonly skipped: readonly SkippedEvent[]
+}
+
+/** What the record says besides its body, as SQS set it. */
+export interface RecordFacts {
+  /** SQS's `SenderId`: the IAM user or role (and session) that sent the message. */
+  readonly senderId: string | undefined
+  /** The `requestedBy` message attribute, as sent. */
+  readonly requestedByAttribute: string | undefined
+  /** The role id of our HTTP function (`TRUSTED_HANDOVER_SENDER`); unset: trust no attribute. */
+  readonly trustedSender: string | undefined
 }
 
 const HANDED_OVER: ReadonlySet<string> = new Set(['webhook', 'okta', 'iam'])
 
 /**
  * @example
- * readQueueMessage('{"username":"leaver@example.com"}')
- * // → { requests: [{ username: 'leaver@example.com' }], requestedBy: { trigger: 'queue' } }
+ * readQueueMessage('{"username":"leaver@example.com"}', { senderId: 'AIDA…', … })
+ * // → { requests: [{ username: 'leaver@example.com' }], requestedBy: { trigger: 'queue', senderId: 'AIDA…' }, skipped: [] }
  */
-export function readQueueMessage(body: string): QueueMessage {
-  let message = parseJson(body, 'body')
-  const notification = objectOf(message)
-  if (notification?.Type === 'Notification' && typeof notification.Message === 'string')
-    message = parseJson(notification.Message, 'Message')
+export function readQueueMessage(body: string, facts: RecordFacts): QueueMessage {
+  const message = parseJson(body, 'body')
+  const sender = { ...(facts.senderId === undefined ? {} : { senderId: facts.senderId }) }
+  const handedOver = readHandOver(message)
+  if (handedOver !== undefined) return fromHandOver(handedOver, facts, sender)
   const fields = objectOf(message)
-  if (fields && 'detail-type' in fields && objectOf(fields.detail)) return fromEventBridge(fields)
-  return { requests: [message], requestedBy: handedOverBy(fields?.requestedBy) }
+  if (fields?.Type === 'Notification' && typeof fields.Message === 'string')
+    return fromContent(parseJson(fields.Message, 'Message'), { trigger: 'queue', ...sender })
+  return fromContent(message, { trigger: 'queue', ...sender })
 }
 
-function fromEventBridge(event: Record<string, unknown>): QueueMessage {
-  const detail = objectOf(event.detail) ?? {}
-  const eventBridgeId = typeof event.id === 'string' ? event.id : undefined
-  if (typeof detail.eventType !== 'string')
-    return { requests: [detail], requestedBy: { trigger: 'eventbridge', eventBridgeId } }
-  const leavers = leaversOfSystemLogEvent(detail)
-  const oktaEventId = typeof detail.uuid === 'string' ? detail.uuid : undefined
+function fromHandOver(
+  request: unknown,
+  facts: RecordFacts,
+  sender: { senderId?: string },
+): QueueMessage {
+  const claim = facts.requestedByAttribute
+  const claimed = claim === undefined ? undefined : parseClaim(claim)
+  const trusted =
+    facts.trustedSender !== undefined &&
+    facts.senderId !== undefined &&
+    (facts.senderId === facts.trustedSender || facts.senderId.startsWith(`${facts.trustedSender}:`))
+  const original = trusted ? requesterOf(claimed) : undefined
   return {
-    requests: leavers.map((leaver) => ({ username: leaver.username })),
-    requestedBy: { trigger: 'eventbridge', eventBridgeId, oktaEventId },
-    ...(leavers.length === 0
-      ? { ignored: `Okta event ${detail.eventType} names no leaver: nothing to revoke` }
-      : {}),
+    requests: [request],
+    requestedBy: original
+      ? { ...original, handedOverBy: facts.senderId }
+      : { trigger: 'queue', ...sender },
+    ...(original || claimed === undefined ? {} : { claimedBy: claimed }),
+    skipped: [],
   }
 }
 
-/** The `requestedBy` our HTTP function adds when it hands a request to the queue. */
-function handedOverBy(value: unknown): RequestedBy {
-  const fields = objectOf(value)
+function fromContent(content: unknown, requestedBy: RequestedBy): QueueMessage {
+  const fields = objectOf(content)
+  if (!fields)
+    throw new ValidationError('body', 'must be a JSON object: a revoke request or an event')
+  if ('detail-type' in fields) {
+    const detail = objectOf(fields.detail)
+    if (!detail)
+      throw new ValidationError('detail', 'must be a JSON object in an EventBridge event')
+    const eventBridge = {
+      ...requestedBy,
+      trigger: 'eventbridge' as const,
+      eventBridgeId: typeof fields.id === 'string' ? fields.id : undefined,
+      source: typeof fields.source === 'string' ? fields.source : undefined,
+    }
+    if (!isOktaEvent(fields)) return withClaim(detail, eventBridge)
+    const read = readSystemLogEvent(detail)
+    const oktaEventId = typeof detail.uuid === 'string' ? detail.uuid : undefined
+    return {
+      requests: distinctLeavers(read.leavers).map((leaver) => ({ username: leaver.username })),
+      requestedBy: { ...eventBridge, oktaEventId },
+      skipped: read.skipped,
+    }
+  }
+  return withClaim(fields, requestedBy)
+}
+
+function withClaim(request: Record<string, unknown>, requestedBy: RequestedBy): QueueMessage {
+  return {
+    requests: [request],
+    requestedBy,
+    ...(request.requestedBy === undefined ? {} : { claimedBy: request.requestedBy }),
+    skipped: [],
+  }
+}
+
+/** Who asked, from our own HTTP function's attribute: its trigger and ids, nothing more. */
+function requesterOf(claim: unknown): RequestedBy | undefined {
+  const fields = objectOf(claim)
   if (!fields || typeof fields.trigger !== 'string' || !HANDED_OVER.has(fields.trigger))
-    return { trigger: 'queue' }
+    return undefined
   const text = (name: string) => (typeof fields[name] === 'string' ? fields[name] : undefined)
   return {
     trigger: fields.trigger as RequestedBy['trigger'],
@@ -67,6 +131,14 @@ function handedOverBy(value: unknown): RequestedBy {
     oktaEventId: text('oktaEventId'),
     iamCaller: text('iamCaller'),
     requestId: text('requestId'),
+  }
+}
+
+function parseClaim(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
   }
 }
 

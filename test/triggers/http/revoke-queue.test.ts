@@ -37,29 +37,83 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()))
 })
 
-it('sends every request, ten to a batch, as the JSON the queue function reads', async () => {
-  const requests = Array.from({ length: 12 }, (_, i) => ({
-    username: `leaver${i}@example.com`,
+it('sends every request, ten to a batch, as typed hand-overs with who asked as an attribute', async () => {
+  const handOvers = Array.from({ length: 12 }, (_, i) => ({
+    request: { username: `leaver${i}@example.com`, dryRun: false },
     requestedBy: { trigger: 'okta' as const, oktaEventId: `uuid-${i}` },
   }))
-  await sqsRevokeQueue(queueUrl).send(requests)
-  const bodies: unknown[] = []
-  while (bodies.length < 12) {
-    const received = await sqs.send(
+  await sqsRevokeQueue(queueUrl).send(handOvers)
+  const received: { body: unknown; requestedBy: unknown }[] = []
+  while (received.length < 12) {
+    const answer = await sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: queueUrl,
         MaxNumberOfMessages: 10,
         WaitTimeSeconds: 1,
+        MessageAttributeNames: ['All'],
       }),
     )
-    bodies.push(...(received.Messages ?? []).map((message) => JSON.parse(message.Body ?? '')))
+    received.push(
+      ...(answer.Messages ?? []).map((message) => ({
+        body: JSON.parse(message.Body ?? ''),
+        requestedBy: JSON.parse(message.MessageAttributes?.requestedBy?.StringValue ?? ''),
+      })),
+    )
   }
-  expect(bodies).toEqual(expect.arrayContaining(requests))
+  expect(received).toEqual(
+    expect.arrayContaining(
+      handOvers.map(({ request, requestedBy }) => ({
+        body: { kind: 'atlas-invite-revoker/revoke-request', version: 1, request },
+        requestedBy,
+      })),
+    ),
+  )
+})
+
+it('sends again the entries SQS refused, and says so when it keeps refusing', async () => {
+  const sent: number[] = []
+  let refuseFirst = true
+  const flaky = {
+    send: async (command: { input: { Entries?: { Id?: string }[] } }) => {
+      const entries = command.input.Entries ?? []
+      sent.push(entries.length)
+      const failed = refuseFirst ? entries.slice(0, 3) : []
+      refuseFirst = false
+      return {
+        Successful: [],
+        Failed: failed.map((entry) => ({
+          Id: entry.Id,
+          Code: 'InternalError',
+          SenderFault: false,
+        })),
+      }
+    },
+  } as never
+  const request = (i: number) => ({
+    request: { username: `l${i}@example.com`, dryRun: false },
+    requestedBy: { trigger: 'okta' as const },
+  })
+  await sqsRevokeQueue(queueUrl, flaky).send([0, 1, 2, 3, 4].map(request))
+  expect(sent).toEqual([5, 3])
+  const stubborn = {
+    send: async (command: { input: { Entries?: { Id?: string }[] } }) => ({
+      Failed: (command.input.Entries ?? []).map((entry) => ({
+        Id: entry.Id,
+        Code: 'X',
+        SenderFault: false,
+      })),
+    }),
+  } as never
+  await expect(sqsRevokeQueue(queueUrl, stubborn).send([request(0)])).rejects.toThrow(
+    'refused 1 of 1 requests 3 times',
+  )
 })
 
 it('says so, without the SDK error text, when the queue does not exist', async () => {
   const missing = `http://127.0.0.1:${port}/123456789012/no-such-queue`
   await expect(
-    sqsRevokeQueue(missing).send([{ username: 'a@b.c', requestedBy: { trigger: 'okta' } }]),
+    sqsRevokeQueue(missing).send([
+      { request: { username: 'a@b.c', dryRun: false }, requestedBy: { trigger: 'okta' } },
+    ]),
   ).rejects.toThrow(EnqueueFailedError)
 })

@@ -83,8 +83,8 @@ it('acks Okta events that are not a leaver’s, without calling Atlas', async ()
   expect(fixture.simulator.counters().requests).toBe(0)
 })
 
-it('fails a record whose detail is no revoke request, towards the DLQ', async () => {
-  const broken = { ...oktaEvent, detail: { orgId: 'acme' } }
+it('fails a record whose detail (from a source other than Okta) is no revoke request, towards the DLQ', async () => {
+  const broken = { ...oktaEvent, source: 'hr.workday', detail: { orgId: 'acme' } }
   const response = await deliver([broken])
   expect(response.batchItemFailures).toHaveLength(1)
   expect(fixture.simulator.counters().requests).toBe(0)

@@ -1,45 +1,241 @@
-import { describe, expect, it } from 'vitest'
+/**
+ * Every branch of the queue message parser, as a table: each body ends revoked (the request
+ * reaches Atlas and settles), failed (not acked: retried, then the DLQ) or ignored with a reason
+ * (acked, logged, counted). The table runs twice: through the parser alone, and through the
+ * queue function against the simulator.
+ */
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DEMO_INVITATIONS, DEMO_ORG_ID } from '../../../dev/simulator/demo-seed.ts'
+import type { MetricSink } from '../../../lib/logging/revocation-metrics.ts'
+import { handOverBody } from '../../../lib/triggers/handover.ts'
+import { createQueueHandler } from '../../../lib/triggers/queue/queue-handler.ts'
 import { readQueueMessage } from '../../../lib/triggers/queue/queue-message.ts'
-import { snsNotification } from '../../support/lambda-events.ts'
+import { type FunctionFixture, startFunctionFixture } from '../../support/function-fixture.ts'
+import { lambdaContext, snsNotification, sqsEvent } from '../../support/lambda-events.ts'
 
-const ORG = 'a0123456789abcdef012345a'
-const INVITE = '6a793f89c0eb9e7a177165b6'
+const [first] = DEMO_INVITATIONS
+const TRUSTED = 'AROAHTTPFUNCTION'
+const request = { orgId: DEMO_ORG_ID, username: first.username }
+const oktaEvent = (fields: Record<string, unknown> = {}) => ({
+  version: '0',
+  id: 'eb-1',
+  'detail-type': 'SystemLog',
+  source: 'aws.partner/okta.com/example/leavers',
+  detail: {
+    uuid: 'okta-uuid-1',
+    eventType: 'user.lifecycle.deactivate',
+    outcome: { result: 'SUCCESS' },
+    target: [{ type: 'User', alternateId: first.username }],
+    ...fields,
+  },
+})
 
-describe('readQueueMessage', () => {
-  it('reads a raw request and one wrapped in an SNS notification', () => {
-    const request = { orgId: ORG, invitationId: INVITE }
-    expect(readQueueMessage(JSON.stringify(request))).toEqual({
-      requests: [request],
-      requestedBy: { trigger: 'queue' },
-    })
-    expect(readQueueMessage(snsNotification(request))).toEqual({
-      requests: [request],
-      requestedBy: { trigger: 'queue' },
-    })
-  })
+interface Row {
+  readonly name: string
+  readonly body: string
+  readonly senderId?: string
+  readonly requestedBy?: unknown
+  /** What the record comes to. */
+  readonly ends: 'revoked' | 'failed' | `ignored: ${string}`
+  /** For a revoke: who the audit says asked. */
+  readonly requester?: Record<string, unknown>
+}
 
-  it('keeps who asked when our HTTP function handed the request over', () => {
-    const body = {
-      username: 'leaver@example.com',
-      requestedBy: { trigger: 'okta', oktaEventId: 'ab62c0bc', requestId: 'r-1', extra: 'x' },
-    }
-    expect(readQueueMessage(JSON.stringify(body)).requestedBy).toEqual({
+const ROWS: readonly Row[] = [
+  { name: 'a body that is not JSON', body: '{', ends: 'failed' },
+  { name: 'a JSON array', body: '[]', ends: 'failed' },
+  { name: 'a JSON string', body: '"x"', ends: 'failed' },
+  { name: 'JSON null', body: 'null', ends: 'failed' },
+  { name: 'a revoke request', body: JSON.stringify(request), ends: 'revoked' },
+  {
+    name: 'a revoke request claiming a requester',
+    body: JSON.stringify({ ...request, requestedBy: { trigger: 'webhook', webhookId: 'forged' } }),
+    ends: 'revoked',
+    requester: { trigger: 'queue', senderId: 'AIDAEXAMPLE' },
+  },
+  { name: 'an invalid revoke request', body: JSON.stringify({ orgId: 'x' }), ends: 'failed' },
+  {
+    name: 'a hand-over from our HTTP function',
+    body: handOverBody({ ...request, dryRun: false }),
+    senderId: `${TRUSTED}:atlas-invite-revoker-prod-http`,
+    requestedBy: JSON.stringify({ trigger: 'okta', oktaEventId: 'u-1', requestId: 'r-1' }),
+    ends: 'revoked',
+    requester: {
       trigger: 'okta',
-      oktaEventId: 'ab62c0bc',
-      requestId: 'r-1',
-      webhookId: undefined,
-      iamCaller: undefined,
-    })
-    // Anything else claiming to be someone is just the queue.
-    expect(
-      readQueueMessage(JSON.stringify({ ...body, requestedBy: { trigger: 'cli' } })).requestedBy,
-    ).toEqual({ trigger: 'queue' })
-  })
+      oktaEventId: 'u-1',
+      handedOverBy: `${TRUSTED}:atlas-invite-revoker-prod-http`,
+    },
+  },
+  {
+    name: 'a hand-over from anyone else',
+    body: handOverBody({ ...request, dryRun: false }),
+    senderId: 'AIDASOMEONEELSE',
+    requestedBy: JSON.stringify({ trigger: 'okta', oktaEventId: 'u-1' }),
+    ends: 'revoked',
+    requester: { trigger: 'queue', senderId: 'AIDASOMEONEELSE' },
+  },
+  {
+    name: 'a hand-over with a malformed requester',
+    body: handOverBody({ ...request, dryRun: false }),
+    senderId: TRUSTED,
+    requestedBy: 'not json',
+    ends: 'revoked',
+    requester: { trigger: 'queue', senderId: TRUSTED },
+  },
+  {
+    name: 'a hand-over of an invalid request',
+    body: JSON.stringify({ kind: 'atlas-invite-revoker/revoke-request', version: 1, request: {} }),
+    senderId: TRUSTED,
+    ends: 'failed',
+  },
+  { name: 'an SNS notification of a request', body: snsNotification(request), ends: 'revoked' },
+  {
+    name: 'an SNS notification whose Message is not JSON',
+    body: JSON.stringify({ Type: 'Notification', Message: '{' }),
+    ends: 'failed',
+  },
+  {
+    name: 'an EventBridge event from another source',
+    body: JSON.stringify({
+      id: 'eb-2',
+      'detail-type': 'Offboarding',
+      source: 'hr.workday',
+      detail: { eventType: 'employee.terminated', ...request },
+    }),
+    ends: 'revoked',
+    requester: { trigger: 'eventbridge', eventBridgeId: 'eb-2', source: 'hr.workday' },
+  },
+  {
+    name: 'an EventBridge event whose detail is no object',
+    body: JSON.stringify({ 'detail-type': 'Offboarding', source: 'hr.workday', detail: 'x' }),
+    ends: 'failed',
+  },
+  {
+    name: 'an EventBridge event from another source that is no request',
+    body: JSON.stringify({ 'detail-type': 'Offboarding', source: 'hr.workday', detail: {} }),
+    ends: 'failed',
+  },
+  {
+    name: "an Okta leaver's event",
+    body: JSON.stringify(oktaEvent()),
+    ends: 'revoked',
+    requester: { trigger: 'eventbridge', oktaEventId: 'okta-uuid-1' },
+  },
+  {
+    name: 'an SNS notification of an Okta event',
+    body: snsNotification(oktaEvent()),
+    ends: 'revoked',
+  },
+  {
+    name: 'an Okta event that is no leaver’s',
+    body: JSON.stringify(oktaEvent({ eventType: 'user.session.start' })),
+    ends: 'ignored: not_a_leaver_event',
+  },
+  {
+    name: 'an Okta leaver event that failed',
+    body: JSON.stringify(oktaEvent({ outcome: { result: 'FAILURE' } })),
+    ends: 'ignored: outcome_not_success',
+  },
+  {
+    name: 'an Okta leaver event whose login is no email',
+    body: JSON.stringify(oktaEvent({ target: [{ type: 'User', alternateId: 'jdoe' }] })),
+    ends: 'ignored: login_not_email',
+  },
+  {
+    name: 'an Okta leaver event with no User target',
+    body: JSON.stringify(oktaEvent({ target: [{ type: 'AppInstance', alternateId: 'x' }] })),
+    ends: 'ignored: no_user_target',
+  },
+]
 
-  it('names what is wrong', () => {
-    expect(() => readQueueMessage('{')).toThrow('body is not JSON')
-    expect(() => readQueueMessage(JSON.stringify({ Type: 'Notification', Message: '{' }))).toThrow(
-      'Message is not JSON',
-    )
+describe('readQueueMessage, branch by branch', () => {
+  for (const row of ROWS) {
+    it(`${row.name} → ${row.ends}`, () => {
+      const facts = {
+        senderId: row.senderId ?? 'AIDAEXAMPLE',
+        requestedByAttribute: row.requestedBy as string | undefined,
+        trustedSender: TRUSTED,
+      }
+      const read = () => readQueueMessage(row.body, facts)
+      if (row.ends === 'failed') {
+        // Either the parser refuses it, or the request it yields fails validation later.
+        let message: ReturnType<typeof readQueueMessage> | undefined
+        try {
+          message = read()
+        } catch (error) {
+          expect((error as Error).name).toBe('ValidationError')
+          return
+        }
+        expect(message.requests.length).toBeGreaterThan(0)
+        return
+      }
+      const message = read()
+      if (row.ends === 'revoked') {
+        expect(message.requests.length).toBeGreaterThan(0)
+        if (row.requester) expect(message.requestedBy).toMatchObject(row.requester)
+      } else {
+        expect(message.requests).toEqual([])
+        expect(message.skipped.map((event) => event.reason)).toEqual([row.ends.slice(9)])
+      }
+    })
+  }
+})
+
+describe('the queue function, branch by branch', () => {
+  let fixture: FunctionFixture
+  beforeAll(async () => {
+    fixture = await startFunctionFixture()
   })
+  afterAll(() => fixture.stop())
+
+  for (const row of ROWS) {
+    it(`${row.name} → ${row.ends}`, async () => {
+      fixture.simulator.state.invite({
+        orgId: DEMO_ORG_ID,
+        username: first.username,
+        roles: ['ORG_MEMBER'],
+      })
+      const emitted: { name: string; dimensions: Record<string, string> }[] = []
+      const metrics: MetricSink = {
+        emit: (name, _unit, _value, dimensions = {}) => {
+          emitted.push({ name, dimensions: { ...dimensions } })
+        },
+      }
+      const handler = createQueueHandler(
+        { ...fixture.env, TRUSTED_HANDOVER_SENDER: TRUSTED, ALLOWED_ORG_IDS: DEMO_ORG_ID },
+        { dispatcher: fixture.dispatcher(), metrics },
+      )
+      const event: SQSEvent = sqsEvent([row.body])
+      const record = event.Records[0] as SQSEvent['Records'][number]
+      if (row.senderId) record.attributes.SenderId = row.senderId
+      if (typeof row.requestedBy === 'string')
+        record.messageAttributes.requestedBy = { dataType: 'String', stringValue: row.requestedBy }
+      let response: SQSBatchResponse
+      try {
+        response = (await handler(event, lambdaContext(8_000, 'queue'))) as SQSBatchResponse
+      } catch {
+        response = { batchItemFailures: [{ itemIdentifier: record.messageId }] }
+      }
+      const pending = fixture.simulator.state.pendingInvitations(DEMO_ORG_ID, first.username)
+      if (row.ends === 'failed') {
+        expect(response.batchItemFailures).toHaveLength(1)
+        return
+      }
+      expect(response.batchItemFailures).toEqual([])
+      if (row.ends === 'revoked') {
+        expect(pending).toEqual([])
+        expect(emitted.find((metric) => metric.name === 'Revocations')?.dimensions.outcome).toBe(
+          'revoked',
+        )
+      } else {
+        expect(pending).not.toEqual([])
+        expect(emitted).toContainEqual({
+          name: 'Ignored',
+          dimensions: { trigger: 'eventbridge', reason: row.ends.slice(9) },
+        })
+      }
+      for (const invitation of pending) fixture.simulator.state.revoke(DEMO_ORG_ID, invitation.id)
+    })
+  }
 })

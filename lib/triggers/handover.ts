@@ -1,0 +1,41 @@
+/**
+ * The message the HTTP function puts on the revoke queue when it hands a request over (Okta's
+ * leavers; webhooks Atlas could not finish now): the request it already parsed and normalized,
+ * typed so the queue function can tell it from anything else a sender might put there, and who
+ * asked, as a message attribute. The queue function believes that attribute only from the HTTP
+ * function's own role (`TRUSTED_HANDOVER_SENDER`); a body's own claim is never believed. Pure.
+ */
+import type { RequestedBy } from '../logging/revocation-log.ts'
+import type { RevokeInput } from '../revoke/revoke-request.ts'
+
+export const HANDOVER_KIND = 'atlas-invite-revoker/revoke-request'
+/** The message attribute that carries who asked (a JSON RequestedBy). */
+export const REQUESTED_BY_ATTRIBUTE = 'requestedBy'
+
+/** One request to hand over, and who asked for it. */
+export interface HandOver {
+  readonly request: RevokeInput
+  readonly requestedBy: RequestedBy
+  /** What makes a redelivery of the same ask the same message: the webhook id, Okta's event uuid. */
+  readonly deliveryId?: string | undefined
+}
+
+export function handOverBody(request: RevokeInput): string {
+  return JSON.stringify({ kind: HANDOVER_KIND, version: 1, request })
+}
+
+/** The request a hand-over body carries, or `undefined` when the body is not a hand-over. */
+export function readHandOver(message: unknown): unknown | undefined {
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) return undefined
+  const fields = message as Record<string, unknown>
+  return fields.kind === HANDOVER_KIND && fields.version === 1
+    ? (fields.request ?? null)
+    : undefined
+}
+
+/** The FIFO message group: one per person, or per invitation, so each is revoked in order. */
+export function handOverGroup(request: RevokeInput): string {
+  return 'username' in request
+    ? `user:${request.username}`
+    : `invitation:${request.orgId}:${request.invitationId}`
+}
