@@ -43,6 +43,8 @@ Usage:
   npm run -s revoke -- --user <email> [--org <orgId> ...] [--include-projects] [--dry-run]
   npm run -s revoke -- --stdin [--include-projects] [--dry-run] < offboarding.csv
       lines: orgId,invitationId | orgId,email | email  (a header row and # comments are skipped)
+  npm run -s revoke -- receipts --since <date> [--user <email>] [--format csv|json]
+      the ledger's receipts for auditors (receipts --help)
 
 Options:
   --org <orgId>        organization; repeat with --user (default for --invite: $MONGODB_ATLAS_ORG_ID;
@@ -65,6 +67,7 @@ MONGODB_ATLAS_PRIVATE_API_KEY), a service account in ATLAS_CLIENT_ID + ATLAS_CLI
 named by ATLAS_SECRET_ID.
 Atlas: ATLAS_BASE_URL (default https://cloud.mongodb.com).
 Output: one JSON line per invitation (and per search that failed); a summary on stderr.
+Ledger: with LEDGER_TABLE set, every request is recorded as the functions record theirs.
 Users mode: SEARCH_INVITATIONS_API=false stops looking at the invitations API (after its sunset).
 Exit: 0 all revoked, already gone or (dry run) reported; 1 any other outcome; 2 bad input or
 configuration; 3 an invitation id not pending in the organization named (revoke by --user).`
@@ -189,14 +192,15 @@ function isHeader(parts: readonly string[]): boolean {
   return parts.every((part) => !part.includes('@') && !ATLAS_ID_PATTERN.test(part))
 }
 
-function email(value: string | undefined, name: string): string {
+export function email(value: string | undefined, name: string): string {
   const trimmed = (value ?? '').trim().toLowerCase()
   if (!/^[^\s@,]+@[^\s@,]+$/.test(trimmed) || trimmed.length > 254)
     throw new ValidationError(name, 'must be an email address')
   return trimmed
 }
 
-function field<T>(parse: () => T, where: string): T {
+/** `parse()`, its validation error turned into a usage error naming `where`. */
+export function field<T>(parse: () => T, where: string): T {
   try {
     return parse()
   } catch (error) {

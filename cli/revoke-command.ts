@@ -9,6 +9,7 @@ import { AtlasClient } from '../lib/atlas/atlas-client.ts'
 import { atlasOrigin } from '../lib/atlas/base-url.ts'
 import { firstNoticeOnly } from '../lib/atlas/deprecation-notice.ts'
 import {
+  ledgerRetentionDays,
   loadAllowedOrgIds,
   projectsWithoutInvitationsApi,
   searchInvitationsApi,
@@ -21,6 +22,7 @@ import {
 } from '../lib/credentials/credentials-source.ts'
 import { CachedSecrets, SecretUnavailableError } from '../lib/credentials/secret-cache.ts'
 import { ConfigurationError, ValidationError } from '../lib/errors.ts'
+import { Ledger, LedgerUnavailableError } from '../lib/ledger/ledger.ts'
 import { type OutcomeKind, rulesOf } from '../lib/outcome.ts'
 import { OrgNotAllowedError, type RevokeSettings, revoke } from '../lib/revoke/revoke.ts'
 import type { RevokeReport } from '../lib/revoke/revoke-report.ts'
@@ -47,6 +49,7 @@ export const EXIT = { done: 0, failed: 1, usage: 2, notFound: 3 } as const
 export async function runRevokeCommand(io: CommandIO): Promise<number> {
   let plan: RevokePlan
   let settings: RevokeSettings
+  let ledger: { readonly book: Ledger; readonly retentionDays: number } | undefined
   try {
     const command = parseRevokeArguments(io.argv, io.env)
     if (command.kind === 'help') {
@@ -74,6 +77,8 @@ export async function runRevokeCommand(io: CommandIO): Promise<number> {
     if (projectsProblem) throw new ConfigurationError('--include-projects', projectsProblem)
     const credentials = credentialsFrom(io.env)
     await credentials.current()
+    ledger = ledgerFrom(io.env)
+    const book = ledger?.book
     settings = {
       dependencies: { atlas, credentials },
       api: plan.api,
@@ -81,20 +86,34 @@ export async function runRevokeCommand(io: CommandIO): Promise<number> {
       includeProjects: plan.includeProjects,
       searchInvitationsApi: searchesInvitationsApi,
       format: { pretty: plan.pretty, envelope: plan.envelope },
+      ...(book ? { revokedBefore: (orgId, id) => book.revokedBefore(orgId, id) } : {}),
     }
   } catch (error) {
     return report(io, error)
   }
 
-  const requestedBy = { trigger: 'cli', cliUser: cliUser(io.env) }
+  const requestedBy = { trigger: 'cli' as const, cliUser: cliUser(io.env) }
   const tally = new Map<string, number>()
   let worst: OutcomeKind | undefined
   for (const request of plan.requests) {
+    const receivedAt = new Date()
     let result: RevokeReport
     try {
       result = await revoke(request, settings, Date.now() + plan.timeoutMs)
     } catch (error) {
       return report(io, error)
+    }
+    let unrecorded: unknown
+    try {
+      await ledger?.book.record(result, {
+        receivedAt,
+        settledAt: new Date(),
+        requestedBy,
+        includeProjects: plan.includeProjects,
+        retentionDays: ledger.retentionDays,
+      })
+    } catch (error) {
+      unrecorded = error
     }
     if (worst === undefined || rulesOf(result.outcome).precedence < rulesOf(worst).precedence)
       worst = result.outcome
@@ -103,6 +122,8 @@ export async function runRevokeCommand(io: CommandIO): Promise<number> {
       const key = summaryKey(line.outcome)
       tally.set(key, (tally.get(key) ?? 0) + 1)
     }
+    // What Atlas did is printed; what the ledger could not keep stops the run, loudly.
+    if (unrecorded !== undefined) return report(io, unrecorded)
   }
   io.stderr(`revoke: ${summary(tally, plan.dryRun)}`)
   // The most telling outcome decides: a failure before a not-found, that before success.
@@ -185,6 +206,14 @@ function credentialsFrom(env: CommandIO['env']): CredentialsSource {
   return secretCredentials(new CachedSecrets({ ttlSeconds: 300 }), secretId)
 }
 
+/** The ledger (LEDGER_TABLE), as the functions write it; unset, the run is not recorded. */
+function ledgerFrom(
+  env: CommandIO['env'],
+): { readonly book: Ledger; readonly retentionDays: number } | undefined {
+  const table = env.LEDGER_TABLE?.trim()
+  return table ? { book: new Ledger(table), retentionDays: ledgerRetentionDays(env) } : undefined
+}
+
 function cliUser(env: CommandIO['env']): string {
   try {
     return userInfo().username
@@ -203,6 +232,10 @@ function report(io: CommandIO, error: unknown): number {
   ) {
     for (const line of error.message.split('\n')) io.stderr(`revoke: ${line}`)
     return EXIT.usage
+  }
+  if (error instanceof LedgerUnavailableError) {
+    io.stderr(`revoke: ${error.message}: the request above ran but is not recorded; stopped`)
+    return EXIT.failed
   }
   if (error instanceof SecretUnavailableError) {
     io.stderr(`revoke: ${error.message}`)

@@ -182,13 +182,15 @@ export type EvidenceFacts =
   | { readonly kind: 'removed'; readonly status: number; readonly relisted: boolean }
   /**
    * Not pending in its scope, by a 404 naming it there or a fresh list of the scope without it:
-   * `already_gone` when `was` shows it had been there (seen pending by this request), else
-   * `not_found`.
+   * `already_gone` when `was` shows it had been there (seen pending by this request, or revoked
+   * by an earlier request, as the ledger records), else `not_found`.
    */
   | {
       readonly kind: 'absent'
       readonly by: 'named_404' | 'unlisted'
-      readonly was?: 'seen_pending'
+      /** Seen pending by this request, or revoked by an earlier one (`revokedBy`, the ledger's). */
+      readonly was?: 'seen_pending' | 'revoked_before'
+      readonly revokedBy?: string
     }
   /** `would_revoke`: seen pending by this request, in a list or read by id. */
   | { readonly kind: 'pending'; readonly by: 'listed' | 'read' }

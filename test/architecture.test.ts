@@ -29,6 +29,8 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   'lib/config': ['lib/atlas', 'lib/errors.ts'],
   'lib/revoke': ['lib/atlas', 'lib/outcome.ts', 'lib/errors.ts'],
   'lib/logging': ['lib/revoke', 'lib/atlas', 'lib/outcome.ts'],
+  // The ledger stores reports; it knows no trigger.
+  'lib/ledger': ['lib/revoke', 'lib/logging', 'lib/outcome.ts'],
   // The composition root shared by both triggers builds the Atlas client.
   'lib/triggers': [
     'lib/atlas',
@@ -36,10 +38,12 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     'lib/credentials',
     'lib/revoke',
     'lib/logging',
+    'lib/ledger',
     'lib/errors.ts',
   ],
   'lib/triggers/http': [
     'lib/triggers',
+    'lib/ledger',
     'lib/revoke',
     'lib/config',
     'lib/credentials',
@@ -49,18 +53,29 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   ],
   'lib/triggers/queue': [
     'lib/triggers',
+    'lib/ledger',
     'lib/revoke',
     'lib/config',
     'lib/logging',
     'lib/outcome.ts',
     'lib/errors.ts',
   ],
+  'lib/triggers/sweep': [
+    'lib/triggers',
+    'lib/ledger',
+    'lib/revoke',
+    'lib/config',
+    'lib/logging',
+    'lib/outcome.ts',
+  ],
   // The entry points start the cold-start head start (lib/triggers), then load their trigger.
-  functions: ['lib/triggers', 'lib/triggers/http', 'lib/triggers/queue'],
+  functions: ['lib/triggers', 'lib/triggers/http', 'lib/triggers/queue', 'lib/triggers/sweep'],
   cli: [
     'lib/atlas',
     'lib/config',
     'lib/credentials',
+    'lib/ledger',
+    'lib/logging',
     'lib/revoke',
     'lib/outcome.ts',
     'lib/errors.ts',

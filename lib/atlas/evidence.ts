@@ -181,6 +181,23 @@ function wouldRevoke(by: 'listed' | 'read', status?: number): Outcome {
   }
 }
 
+/**
+ * A `not_found` by id that an earlier request of ours revoked (the ledger's record): the id was
+ * there, and it is gone, so `already_gone`. Anything else is returned as it is.
+ */
+export function goneAsRecorded(outcome: Outcome, revokedBy: string): Outcome {
+  const { evidence } = outcome
+  if (outcome.outcome !== 'not_found' || evidence?.kind !== 'absent' || evidence.was !== undefined)
+    return outcome
+  return {
+    outcome: 'already_gone',
+    ...(outcome.status === undefined ? {} : { status: outcome.status }),
+    evidence: proof({ kind: 'absent', by: evidence.by, was: 'revoked_before', revokedBy }),
+    detail: `revoked by this tool before (request ${revokedBy}), and not pending now`,
+    retryable: false,
+  }
+}
+
 /** A dry run's answer for an entry a list of this request showed pending. */
 export function wouldRevokeListed(): Outcome {
   return wouldRevoke('listed')

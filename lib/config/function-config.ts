@@ -38,11 +38,24 @@ export interface FunctionConfig {
    * attribute is believed (TRUSTED_HANDOVER_SENDER); unset, no message's claim is.
    */
   readonly trustedHandoverSender: string | undefined
+  /** The ledger's DynamoDB table (LEDGER_TABLE); unset: nothing is recorded (said at INIT). */
+  readonly ledgerTable: string | undefined
+  /** Days the ledger keeps an item (LEDGER_RETENTION_DAYS, default 400), by DynamoDB's TTL. */
+  readonly ledgerRetentionDays: number
+  /** Powertools Idempotency's table (IDEMPOTENCY_TABLE): repeats are recognized by every container. */
+  readonly idempotencyTable: string | undefined
+  /** The sweep: people offboarded in the last RECHECK_DAYS (default 30) are looked for again. */
+  readonly recheckDays: number
+  /** The sweep: leavers re-checked per run at most (SWEEP_BATCH, default 200). */
+  readonly sweepBatch: number
 }
 
 type Environment = Readonly<Record<string, string | undefined>>
 
-export function loadFunctionConfig(env: Environment, trigger: 'http' | 'queue'): FunctionConfig {
+export function loadFunctionConfig(
+  env: Environment,
+  trigger: 'http' | 'queue' | 'sweep',
+): FunctionConfig {
   const problems: string[] = []
   const attempt = <T>(read: () => T, fallback: T): T => {
     try {
@@ -72,9 +85,18 @@ export function loadFunctionConfig(env: Environment, trigger: 'http' | 'queue'):
     revokeQueueUrl: attempt(() => queueUrl(env.REVOKE_QUEUE_URL), undefined),
     oktaSecretId: optional(env.OKTA_SECRET_ID),
     trustedHandoverSender: optional(env.TRUSTED_HANDOVER_SENDER),
+    ledgerTable: optional(env.LEDGER_TABLE),
+    ledgerRetentionDays: attempt(() => ledgerRetentionDays(env), DEFAULT_RETENTION_DAYS),
+    idempotencyTable: optional(env.IDEMPOTENCY_TABLE),
+    recheckDays: attempt(() => integer(env, 'RECHECK_DAYS', 30, 1, 365), 30),
+    sweepBatch: attempt(() => integer(env, 'SWEEP_BATCH', 200, 1, 5_000), 200),
   }
   const projectsProblem = projectsWithoutInvitationsApi(config)
   if (projectsProblem) problems.push(projectsProblem)
+  if (trigger === 'sweep' && !config.ledgerTable)
+    problems.push(
+      'LEDGER_TABLE is required by the sweep: it re-checks the leavers the ledger holds',
+    )
   if (config.oktaSecretId && !config.revokeQueueUrl)
     problems.push(
       'OKTA_SECRET_ID needs REVOKE_QUEUE_URL: Okta leavers are handed to the revoke queue',
@@ -107,6 +129,14 @@ function queueUrl(value: string | undefined): string | undefined {
 export function searchInvitationsApi(env: Environment): boolean {
   const value = env.SEARCH_INVITATIONS_API?.trim()
   return value === undefined || value === '' ? true : flag(env, 'SEARCH_INVITATIONS_API')
+}
+
+/** How long the ledger keeps an item unless LEDGER_RETENTION_DAYS says otherwise. */
+export const DEFAULT_RETENTION_DAYS = 400
+
+/** `LEDGER_RETENTION_DAYS`: how long the ledger keeps an item (1 to 3650 days, default 400). */
+export function ledgerRetentionDays(env: Environment): number {
+  return integer(env, 'LEDGER_RETENTION_DAYS', DEFAULT_RETENTION_DAYS, 1, 3650)
 }
 
 /** Users mode finds project invitations only through the invitations API. */

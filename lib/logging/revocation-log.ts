@@ -32,7 +32,7 @@ export function recordReport(
 
 /** Who asked, as the platform says: the trigger and its own ids for the request. */
 export interface RequestedBy {
-  readonly trigger: 'webhook' | 'iam' | 'okta' | 'queue' | 'eventbridge' | 'cli'
+  readonly trigger: 'webhook' | 'iam' | 'okta' | 'queue' | 'eventbridge' | 'cli' | 'sweep'
   readonly webhookId?: string | undefined
   readonly oktaEventId?: string | undefined
   readonly iamCaller?: string | undefined
@@ -46,6 +46,8 @@ export interface RequestedBy {
   readonly handedOverBy?: string | undefined
   readonly requestId?: string | undefined
   readonly cliUser?: string | undefined
+  /** The sweep: the request that offboarded the person it looked for again. */
+  readonly offboardedBy?: string | undefined
 }
 
 export function logReport(

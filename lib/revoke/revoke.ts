@@ -11,6 +11,7 @@ import pLimit from 'p-limit'
 import type { AtlasAdapter, Revocation, Scope } from '../atlas/atlas-adapter.ts'
 import { type AtlasApi, atlasAdapter } from '../atlas/atlas-api.ts'
 import { type AtlasDependencies, AtlasSession } from '../atlas/atlas-session.ts'
+import { goneAsRecorded } from '../atlas/evidence.ts'
 import type { ResponseFormat } from '../atlas/response-format.ts'
 import type { Outcome } from '../outcome.ts'
 import { type RevokeReport, type SearchRecord, summarize } from './revoke-report.ts'
@@ -26,6 +27,14 @@ export interface RevokeSettings {
   readonly includeProjects?: boolean
   /** Users mode: look at the invitations API too (SEARCH_INVITATIONS_API). Default true. */
   readonly searchInvitationsApi?: boolean
+  /**
+   * The ledger's word on an id: the request that revoked it before, if this tool did. A by-id
+   * request it covers is `already_gone` rather than `not_found`.
+   */
+  readonly revokedBefore?: (
+    orgId: string,
+    id: string,
+  ) => Promise<{ readonly requestId: string } | undefined>
   /** Organizations and projects listed or searched at the same time. Default 4. */
   readonly concurrency?: number
   /** Atlas's `pretty` / `envelope` (the operator CLI's options). */
@@ -79,7 +88,7 @@ export async function revoke(
   })
   const found =
     request.kind === 'invitation'
-      ? await byInvitation(adapter, session, request)
+      ? await byInvitation(adapter, session, request, settings)
       : await byUsername(adapter, session, request, settings)
   const parts = [...found.revocations, ...failedSearches(found.searched)]
   return {
@@ -109,9 +118,28 @@ async function byInvitation(
   adapter: AtlasAdapter,
   session: AtlasSession,
   request: Extract<RevokeRequest, { kind: 'invitation' }>,
+  settings: RevokeSettings,
 ): Promise<Found> {
   const revocations = await adapter.revokeInvitation(session, request, { dryRun: request.dryRun })
-  return { ...NOTHING, revocations }
+  const lookUp = settings.revokedBefore
+  if (!lookUp || request.dryRun) return { ...NOTHING, revocations }
+  // Not found in the organization: it may be one this tool revoked before (a redelivery).
+  const recorded = await Promise.all(
+    revocations.map(async (revocation) => {
+      if (revocation.outcome !== 'not_found') return revocation
+      const record = await lookUp(request.orgId, request.invitationId)
+      if (!record) return revocation
+      const { orgId, groupId, invitationId, userId, username } = revocation
+      const where = { orgId, groupId, invitationId, userId, username }
+      return {
+        ...(Object.fromEntries(
+          Object.entries(where).filter(([, value]) => value !== undefined),
+        ) as { orgId: string }),
+        ...goneAsRecorded(revocation, record.requestId),
+      }
+    }),
+  )
+  return { ...NOTHING, revocations: recorded }
 }
 
 async function byUsername(

@@ -18,14 +18,17 @@ import { atlasOrigin } from '../atlas/base-url.ts'
 import { closeEarlyConnection, openEarlyConnection } from '../atlas/early-connection.ts'
 import type { FunctionConfig } from '../config/function-config.ts'
 import type { SecretReader } from '../credentials/secret-cache.ts'
-import type { RuntimeOverrides } from './function-runtime.ts'
+import type { RuntimeOverrides, Tables } from './function-runtime.ts'
 
 /** INIT waits at most this long for the head start (Lambda allows INIT 10 s). */
 export const HEAD_START_WAIT_MS = 2_000
 
 export interface HeadStart {
-  /** For the handler: the secrets cache the head start filled (empty if it could not start). */
-  readonly overrides: Pick<RuntimeOverrides, 'secrets'>
+  /**
+   * For the handler: the secrets cache the head start filled, and the ledger and repeat check
+   * it warmed (empty if it could not start).
+   */
+  readonly overrides: Pick<RuntimeOverrides, 'secrets' | 'tables'>
   /** Resolves when the challenge and the secrets are in, or after `waitMs`; never rejects. */
   settled(waitMs?: number): Promise<void>
 }
@@ -60,9 +63,17 @@ export async function startHeadStart(
   // A few turns for the connection to be adopted and the request written before the SDK loads.
   await nextTurn(3)
   const secrets = await requestSecrets(config, trigger)
-  const done = Promise.allSettled([challenge, ...(secrets?.reads ?? [])])
+  const tables = await warmTables(config)
+  const done = Promise.allSettled([
+    challenge,
+    ...(secrets?.reads ?? []),
+    ...(tables?.warming ?? []),
+  ])
   return {
-    overrides: secrets ? { secrets: secrets.reader } : {},
+    overrides: {
+      ...(secrets ? { secrets: secrets.reader } : {}),
+      ...(tables ? { tables: tables.tables } : {}),
+    },
     settled: async (waitMs = HEAD_START_WAIT_MS) => {
       let timer: NodeJS.Timeout | undefined
       const waited = new Promise<void>((resolve) => {
@@ -98,6 +109,28 @@ async function requestSecrets(
   // The SDK takes a few turns of the event loop to put its requests on the wire.
   await nextTurn(4)
   return { reader, reads }
+}
+
+/**
+ * With a ledger or a repeat check configured: loads their SDK parts and opens the connection
+ * to DynamoDB. `undefined` when neither is, or the runtime module did not load.
+ */
+async function warmTables(
+  config: FunctionConfig,
+): Promise<{ tables: Tables; warming: Promise<void>[] } | undefined> {
+  if (!config.ledgerTable && !config.idempotencyTable) return undefined
+  try {
+    const { tablesFor } = await import('./function-runtime.ts')
+    const tables = tablesFor(config)
+    return {
+      tables,
+      warming: [tables.ledger?.warm(), tables.repeats?.warm()].filter(
+        (warming): warming is Promise<void> => warming !== undefined,
+      ),
+    }
+  } catch {
+    return undefined
+  }
 }
 
 /** Lets the event loop run `turns` times: connects, handshakes and writes make progress. */

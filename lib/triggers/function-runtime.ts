@@ -9,13 +9,23 @@ import { type DeprecationNotice, firstNoticeOnly } from '../atlas/deprecation-no
 import type { FunctionConfig } from '../config/function-config.ts'
 import { secretCredentials } from '../credentials/credentials-source.ts'
 import { CachedSecrets, type SecretReader } from '../credentials/secret-cache.ts'
+import { DynamoDb } from '../ledger/dynamodb-client.ts'
+import { Ledger } from '../ledger/ledger.ts'
 import type { RevokeSettings } from '../revoke/revoke.ts'
+import { dynamoDbRepeats, type Repeats } from './repeats.ts'
+
+/** How long a delivery is remembered across containers: a day of SQS and Okta redeliveries. */
+export const REPEAT_WINDOW_SECONDS = 24 * 60 * 60
 
 export interface FunctionRuntime {
   readonly config: FunctionConfig
   readonly revokeSettings: RevokeSettings
   /** Secrets Manager values, cached for SECRET_TTL_SECONDS. */
   readonly secrets: SecretReader
+  /** Every revoke request, recorded before its answer (LEDGER_TABLE); absent: none is. */
+  readonly ledger: Ledger | undefined
+  /** Repeats recognized by every container (IDEMPOTENCY_TABLE); absent: by this one only. */
+  readonly repeats: Repeats | undefined
 }
 
 export interface RuntimeOverrides {
@@ -25,6 +35,27 @@ export interface RuntimeOverrides {
   readonly dispatcher?: Dispatcher
   /** Told (once) when Atlas marks the API in use deprecated. */
   readonly onDeprecation?: (notice: DeprecationNotice) => void
+  /** The ledger and repeat check the INIT head start warmed (default: made here). */
+  readonly tables?: Tables
+}
+
+/** What a container keeps in DynamoDB, if its settings name the tables. */
+export interface Tables {
+  readonly ledger: Ledger | undefined
+  readonly repeats: Repeats | undefined
+}
+
+/** The ledger (LEDGER_TABLE) and the repeat check (IDEMPOTENCY_TABLE), on one DynamoDB client. */
+export function tablesFor(
+  config: Pick<FunctionConfig, 'ledgerTable' | 'idempotencyTable'>,
+): Tables {
+  const dynamo = new DynamoDb()
+  return {
+    ledger: config.ledgerTable ? new Ledger(config.ledgerTable, dynamo) : undefined,
+    repeats: config.idempotencyTable
+      ? dynamoDbRepeats(config.idempotencyTable, REPEAT_WINDOW_SECONDS, dynamo)
+      : undefined,
+  }
 }
 
 export function createFunctionRuntime(
@@ -37,15 +68,19 @@ export function createFunctionRuntime(
     ...(overrides.dispatcher ? { dispatcher: overrides.dispatcher } : {}),
     ...(overrides.onDeprecation ? { onDeprecation: firstNoticeOnly(overrides.onDeprecation) } : {}),
   })
+  const { ledger, repeats } = overrides.tables ?? tablesFor(config)
   return {
     config,
     secrets,
+    ledger,
+    repeats,
     revokeSettings: {
       dependencies: { atlas, credentials: secretCredentials(secrets, config.atlasSecretId) },
       api: config.atlasApi,
       allowedOrgIds: config.allowedOrgIds,
       includeProjects: config.includeProjects,
       searchInvitationsApi: config.searchInvitationsApi,
+      ...(ledger ? { revokedBefore: (orgId, id) => ledger.revokedBefore(orgId, id) } : {}),
     },
   }
 }

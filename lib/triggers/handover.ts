@@ -20,17 +20,26 @@ export interface HandOver {
   readonly deliveryId?: string | undefined
 }
 
-export function handOverBody(request: RevokeInput): string {
-  return JSON.stringify({ kind: HANDOVER_KIND, version: 1, request })
+export function handOverBody(request: RevokeInput, deliveryId?: string): string {
+  return JSON.stringify({
+    kind: HANDOVER_KIND,
+    version: 1,
+    request,
+    ...(deliveryId === undefined ? {} : { deliveryId }),
+  })
 }
 
-/** The request a hand-over body carries, or `undefined` when the body is not a hand-over. */
-export function readHandOver(message: unknown): unknown | undefined {
+/** The request (and delivery id) a hand-over body carries; `undefined` when it is no hand-over. */
+export function readHandOver(
+  message: unknown,
+): { readonly request: unknown; readonly deliveryId?: string } | undefined {
   if (typeof message !== 'object' || message === null || Array.isArray(message)) return undefined
   const fields = message as Record<string, unknown>
-  return fields.kind === HANDOVER_KIND && fields.version === 1
-    ? (fields.request ?? null)
-    : undefined
+  if (fields.kind !== HANDOVER_KIND || fields.version !== 1) return undefined
+  return {
+    request: fields.request ?? null,
+    ...(typeof fields.deliveryId === 'string' ? { deliveryId: fields.deliveryId } : {}),
+  }
 }
 
 /** The FIFO message group: one per person, or per invitation, so each is revoked in order. */

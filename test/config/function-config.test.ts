@@ -19,6 +19,12 @@ describe('loadFunctionConfig', () => {
       searchInvitationsApi: true,
       revokeQueueUrl: undefined,
       oktaSecretId: undefined,
+      trustedHandoverSender: undefined,
+      ledgerTable: undefined,
+      ledgerRetentionDays: 400,
+      idempotencyTable: undefined,
+      recheckDays: 30,
+      sweepBatch: 200,
     })
   })
 

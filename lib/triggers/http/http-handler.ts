@@ -12,12 +12,14 @@ import type { Context } from 'aws-lambda'
 import { loadFunctionConfig } from '../../config/function-config.ts'
 import { SecretUnavailableError } from '../../credentials/secret-cache.ts'
 import { ValidationError } from '../../errors.ts'
+import { LedgerUnavailableError } from '../../ledger/ledger.ts'
 import { describeError } from '../../logging/describe-error.ts'
 import { createLogger } from '../../logging/logger.ts'
 import { warnDeprecation } from '../../logging/revocation-log.ts'
 import { type MetricSink, powertoolsMetrics } from '../../logging/revocation-metrics.ts'
 import { OrgNotAllowedError } from '../../revoke/revoke.ts'
 import { onFirstUse } from '../function-runtime.ts'
+import { RepeatInProgressError, RepeatMismatchError, RepeatsUnavailableError } from '../repeats.ts'
 import { type ApiRequest, readApiRequest } from './api-request.ts'
 import { httpErrorBoundary } from './error-boundary.ts'
 import type { HttpContext } from './http-context.ts'
@@ -131,6 +133,31 @@ async function respond(
         { 'retry-after': String(DEFAULT_RETRY_AFTER_SECONDS) },
       )
     }
+    // Not recorded is not done: the caller tries again, and the retry finds what was done.
+    if (error instanceof LedgerUnavailableError || error instanceof RepeatsUnavailableError) {
+      context.logger.error('ledger unavailable: the request is not recorded', {
+        error: describeError(error),
+      })
+      return refusal(
+        503,
+        'unavailable',
+        'the revocation could not be recorded; try again later',
+        requestId,
+        {},
+        { 'retry-after': String(DEFAULT_RETRY_AFTER_SECONDS) },
+      )
+    }
+    if (error instanceof RepeatInProgressError)
+      return refusal(
+        503,
+        'in_progress',
+        'the same delivery is being handled; try again shortly',
+        requestId,
+        {},
+        { 'retry-after': '5' },
+      )
+    if (error instanceof RepeatMismatchError)
+      return refusal(409, 'conflict', error.message, requestId)
     throw error
   }
 }

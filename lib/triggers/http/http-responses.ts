@@ -105,3 +105,8 @@ function userIds(report: RevokeReport): { userId?: string } {
   const [first] = report.revocations
   return first?.userId === undefined ? {} : { userId: first.userId }
 }
+
+/** Answers worth giving again to a repeat: done (200), not found (404), queued (202). */
+export function keptAnswer(answer: HttpResult): boolean {
+  return answer.statusCode === 200 || answer.statusCode === 202 || answer.statusCode === 404
+}

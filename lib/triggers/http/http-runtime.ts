@@ -9,7 +9,7 @@ import {
   type FunctionRuntime,
   type RuntimeOverrides,
 } from '../function-runtime.ts'
-import type { HttpResult } from './http-responses.ts'
+import { type HttpResult, keptAnswer } from './http-responses.ts'
 import { type RevokeQueue, sqsRevokeQueue } from './revoke-queue.ts'
 import { WebhookReplays } from './webhook-replays.ts'
 import { TOLERANCE_SECONDS, type WebhookVerifier, webhookVerifier } from './webhook-signature.ts'
@@ -43,7 +43,7 @@ export function createHttpRuntime(
       // A delivery stays valid while its timestamp is within the tolerance either way.
       ttlMs: 2 * TOLERANCE_SECONDS * 1000,
       // A settled (or queued) answer stays; one a retry could change is forgotten so the retry runs.
-      keep: (answer) => answer.statusCode === 200 || answer.statusCode === 202,
+      keep: keptAnswer,
     }),
     async webhookVerifier() {
       const secret = await runtime.secrets.read(config.webhookSecretId ?? '', 'WEBHOOK_SECRET_ID')

@@ -34,7 +34,7 @@ export function handOverEntry(
   id: string,
   fifo: boolean,
 ): SendMessageBatchRequestEntry {
-  const body = handOverBody(handOver.request)
+  const body = handOverBody(handOver.request, handOver.deliveryId)
   return {
     Id: id,
     MessageBody: body,
@@ -48,9 +48,7 @@ export function handOverEntry(
       ? {
           MessageGroupId: handOverGroup(handOver.request),
           // The same delivery of the same request is one message for SQS's dedup window.
-          MessageDeduplicationId: createHash('sha256')
-            .update(`${handOver.deliveryId ?? ''}\n${body}`)
-            .digest('hex'),
+          MessageDeduplicationId: createHash('sha256').update(body).digest('hex'),
         }
       : {}),
   }

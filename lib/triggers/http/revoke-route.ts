@@ -1,8 +1,9 @@
-/** Runs one revoke request for an HTTP route and records it (audit lines, metrics). */
-import { type RequestedBy, recordReport } from '../../logging/revocation-log.ts'
+/** Runs one revoke request for an HTTP route and records it (audit lines, metrics, the ledger). */
+import type { RequestedBy } from '../../logging/revocation-log.ts'
 import { revoke } from '../../revoke/revoke.ts'
 import type { RevokeReport } from '../../revoke/revoke-report.ts'
 import { invocationDeadline } from '../function-runtime.ts'
+import { recordRequest } from '../record-request.ts'
 import type { HttpContext } from './http-context.ts'
 
 export async function revokeForRoute(
@@ -10,9 +11,19 @@ export async function revokeForRoute(
   context: HttpContext,
   requestedBy: RequestedBy,
 ): Promise<RevokeReport> {
+  const receivedAt = new Date()
   const runtime = context.runtime()
   const deadline = invocationDeadline(context.remainingMs())
   const report = await revoke(input, runtime.revokeSettings, deadline)
-  recordReport(context, report, { ...requestedBy, requestId: context.requestId })
+  await recordRequest(
+    context,
+    runtime.ledger,
+    {
+      includeProjects: runtime.config.includeProjects,
+      retentionDays: runtime.config.ledgerRetentionDays,
+    },
+    report,
+    { requestedBy: { ...requestedBy, requestId: context.requestId }, receivedAt },
+  )
   return report
 }

@@ -5,7 +5,9 @@
  * to the revoke queue and answered 202 `queued`, so whether the offboarding happens no longer
  * depends on the sender retrying; only if the queue refuses too is the answer a 503.
  */
+import { createHash } from 'node:crypto'
 import { SecretUnavailableError } from '../../credentials/secret-cache.ts'
+import { LedgerUnavailableError } from '../../ledger/ledger.ts'
 import { describeError } from '../../logging/describe-error.ts'
 import type { RevokeReport } from '../../revoke/revoke-report.ts'
 import {
@@ -15,7 +17,7 @@ import {
 } from '../../revoke/revoke-request.ts'
 import type { ApiRequest } from './api-request.ts'
 import type { HttpContext } from './http-context.ts'
-import { type HttpResult, json, refusal, reportResponse } from './http-responses.ts'
+import { type HttpResult, json, keptAnswer, refusal, reportResponse } from './http-responses.ts'
 import { EnqueueFailedError } from './revoke-queue.ts'
 import { revokeForRoute } from './revoke-route.ts'
 import { WebhookSignatureError } from './webhook-signature.ts'
@@ -48,11 +50,35 @@ export async function webhookRevocation(
     })
     return refusal(401, 'invalid_signature', error.message, requestId)
   }
+  // A replay reaching this container joins or repeats the first answer; one reaching another
+  // container is recognized there too (IDEMPOTENCY_TABLE).
   const { answer, replayed } = await runtime.webhookReplays.answer(webhookId, request.body, () =>
-    revokeOrHandOver(request.body, webhookId, context),
+    acrossContainers(request.body, webhookId, context),
   )
   if (replayed) logger.info('webhook replay answered from the first delivery', { webhookId })
   return answer
+}
+
+/** The first answer to this webhook id, whichever container gave it. */
+async function acrossContainers(
+  rawBody: Buffer,
+  webhookId: string,
+  context: HttpContext,
+): Promise<HttpResult> {
+  const { repeats } = context.runtime()
+  if (!repeats) return revokeOrHandOver(rawBody, webhookId, context)
+  const digest = createHash('sha256').update(rawBody).digest('base64')
+  const { result, repeated } = await repeats.once(
+    `webhook:${webhookId}`,
+    digest,
+    () => revokeOrHandOver(rawBody, webhookId, context),
+    keptAnswer,
+  )
+  if (repeated)
+    context.logger.info('webhook repeat answered from the first delivery (another container)', {
+      webhookId,
+    })
+  return result
 }
 
 async function revokeOrHandOver(
@@ -72,15 +98,16 @@ async function revokeOrHandOver(
   try {
     report = await revokeForRoute(body, context, { trigger: 'webhook', webhookId })
   } catch (error) {
-    // The Atlas key could not be read: the request is valid, and the queue can do it later.
-    if (error instanceof SecretUnavailableError) {
-      const request = parseRevokeRequest(body)
-      const handedOver = await handOver(
-        request,
-        webhookId,
-        context,
-        'the Atlas key could not be read',
-      )
+    // The Atlas key could not be read, or the ledger not written: the request is valid, and
+    // the queue can do (or find done, and record) it later.
+    const why =
+      error instanceof SecretUnavailableError
+        ? 'the Atlas key could not be read'
+        : error instanceof LedgerUnavailableError
+          ? 'the ledger could not be written'
+          : undefined
+    if (why) {
+      const handedOver = await handOver(parseRevokeRequest(body), webhookId, context, why)
       if (handedOver) return handedOver
     }
     throw error

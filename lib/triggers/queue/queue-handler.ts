@@ -6,6 +6,8 @@
  * QUEUE_CONCURRENCY (FIFO queues: in order, and a failed record fails the rest of its own
  * message group only), all within the invocation's deadline.
  */
+
+import { createHash } from 'node:crypto'
 import {
   BatchProcessor,
   EventType,
@@ -19,9 +21,10 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import pLimit from 'p-limit'
 import { loadFunctionConfig } from '../../config/function-config.ts'
 import { ValidationError } from '../../errors.ts'
+import { LedgerUnavailableError } from '../../ledger/ledger.ts'
 import { describeError } from '../../logging/describe-error.ts'
 import { createLogger } from '../../logging/logger.ts'
-import { type Observer, recordReport, warnDeprecation } from '../../logging/revocation-log.ts'
+import { type Observer, warnDeprecation } from '../../logging/revocation-log.ts'
 import {
   countSkipped,
   type MetricSink,
@@ -38,6 +41,8 @@ import {
 } from '../function-runtime.ts'
 import { REQUESTED_BY_ATTRIBUTE } from '../handover.ts'
 import { LEAVER_SKIPS } from '../okta-events.ts'
+import { recordRequest } from '../record-request.ts'
+import { RepeatInProgressError, RepeatMismatchError, RepeatsUnavailableError } from '../repeats.ts'
 import {
   BatchFailedError,
   type FailureCause,
@@ -90,7 +95,9 @@ export async function handleQueueBatch(
 
   const handleRecord = async (record: SQSRecord) => {
     try {
-      await revokeRecord(record, runtime, observer, deadline)
+      await onceAcrossContainers(record, runtime, context, () =>
+        revokeRecord(record, runtime, observer, deadline),
+      )
     } catch (error) {
       const cause = error instanceof RecordNotSettledError ? error.failureCause : 'environment'
       failures.push(cause)
@@ -136,12 +143,53 @@ export async function handleQueueBatch(
   return response
 }
 
+/**
+ * Runs a record once for every container (IDEMPOTENCY_TABLE): a repeat of a delivery already
+ * done (the same SQS message, or the same hand-over delivered twice) is acked without running.
+ */
+async function onceAcrossContainers(
+  record: SQSRecord,
+  runtime: FunctionRuntime,
+  context: Context,
+  work: () => Promise<void>,
+): Promise<void> {
+  const { repeats } = runtime
+  if (!repeats) return work()
+  const message = messageOf(record, runtime)
+  const digest = createHash('sha256').update(record.body).digest('base64')
+  const key =
+    message.deliveryId === undefined
+      ? `message:${record.messageId}`
+      : `delivery:${message.deliveryId}:${digest}`
+  try {
+    await repeats.once(
+      key,
+      digest,
+      async () => {
+        await work()
+        return 'done'
+      },
+      () => true,
+      context,
+    )
+  } catch (error) {
+    if (
+      error instanceof RepeatInProgressError ||
+      error instanceof RepeatMismatchError ||
+      error instanceof RepeatsUnavailableError
+    )
+      throw new RecordNotSettledError(error.message, 'environment')
+    throw error
+  }
+}
+
 async function revokeRecord(
   record: SQSRecord,
   runtime: FunctionRuntime,
   observer: Observer,
   deadline: number,
 ): Promise<void> {
+  const receivedAt = new Date()
   if (Date.now() >= deadline)
     throw new RecordNotSettledError('deadline reached before the record started', 'environment')
   const message = messageOf(record, runtime)
@@ -169,7 +217,27 @@ async function revokeRecord(
         throw new RecordNotSettledError(error.message, 'message')
       throw error
     }
-    recordReport(observer, report, requestedBy, message.claimedBy)
+    try {
+      await recordRequest(
+        observer,
+        runtime.ledger,
+        {
+          includeProjects: runtime.config.includeProjects,
+          retentionDays: runtime.config.ledgerRetentionDays,
+        },
+        report,
+        {
+          requestedBy,
+          receivedAt,
+          ...(message.claimedBy === undefined ? {} : { claimedBy: message.claimedBy }),
+        },
+      )
+    } catch (error) {
+      // Not recorded is not done: the record comes back, and the retry finds what was done.
+      if (error instanceof LedgerUnavailableError)
+        throw new RecordNotSettledError(error.message, 'environment')
+      throw error
+    }
     if (worst === undefined || rulesOf(report.outcome).precedence < rulesOf(worst).precedence)
       worst = report.outcome
   }

@@ -32,6 +32,8 @@ export interface QueueMessage {
   readonly claimedBy?: unknown
   /** Events the record carried that ask for nothing, each with why. */
   readonly skipped: readonly SkippedEvent[]
+  /** A hand-over's delivery (a webhook id, an Okta event): its repeats are one request. */
+  readonly deliveryId?: string
 }
 
 /** What the record says besides its body, as SQS set it. */
@@ -55,7 +57,11 @@ export function readQueueMessage(body: string, facts: RecordFacts): QueueMessage
   const message = parseJson(body, 'body')
   const sender = { ...(facts.senderId === undefined ? {} : { senderId: facts.senderId }) }
   const handedOver = readHandOver(message)
-  if (handedOver !== undefined) return fromHandOver(handedOver, facts, sender)
+  if (handedOver !== undefined)
+    return {
+      ...fromHandOver(handedOver.request, facts, sender),
+      ...(handedOver.deliveryId === undefined ? {} : { deliveryId: handedOver.deliveryId }),
+    }
   const fields = objectOf(message)
   if (fields?.Type === 'Notification' && typeof fields.Message === 'string')
     return fromContent(parseJson(fields.Message, 'Message'), { trigger: 'queue', ...sender })

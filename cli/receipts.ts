@@ -1,0 +1,227 @@
+/**
+ * Receipts for auditors, from the ledger's items. Pure. One receipt per person offboarded (or
+ * per invitation revoked by id when no username is known): when it was asked and by whom, when
+ * it settled, what was revoked with which evidence, and what the re-check sweep found since.
+ */
+import type { LeaverItem, RecordedRequest } from '../lib/ledger/ledger-items.ts'
+import type { RequestedBy } from '../lib/logging/revocation-log.ts'
+import type { OutcomeKind } from '../lib/outcome.ts'
+
+export interface Receipt {
+  /** The person's username, or `<orgId>/<invitationId>` for an id whose invitee is unknown. */
+  readonly person: string
+  /** When the first request about the person in the period arrived, and who sent it. */
+  readonly askedAt: string
+  readonly askedBy: string
+  /** When a request first proved nothing left pending (`revoked` or `already_gone`); null: none did. */
+  readonly settledAt: string | null
+  /** The last request's outcome (dry runs count only when nothing else was asked). */
+  readonly outcome: OutcomeKind
+  /** The evidence kind that settled it (`all_parts`, `removed`, `absent`, ...). */
+  readonly evidence: string | null
+  /** Organizations (and `org/project`) searched by the settling request, else the last one. */
+  readonly searched: readonly string[]
+  /** Every invitation or user revoked, or found gone, by requests that were not dry runs. */
+  readonly revoked: readonly RevokedEntry[]
+  readonly recheck: Recheck
+  /** Every request was a dry run: nothing was revoked, only reported. */
+  readonly dryRun: boolean
+  readonly requestIds: readonly string[]
+}
+
+export interface RevokedEntry {
+  /** `<orgId>[/<groupId>]/<invitationId or userId>`. */
+  readonly target: string
+  readonly outcome: OutcomeKind
+  readonly evidence: string | null
+  readonly atlasStatus: number | null
+  readonly at: string
+  readonly requestId: string
+  /** The trigger of the request that did it (`sweep`: found again by the re-check). */
+  readonly via: RequestedBy['trigger']
+}
+
+export interface Recheck {
+  /**
+   * `checked`: the sweep looked again; `awaiting`: it has not yet; `not_settled`: no request
+   * settled, so there is nothing to keep true; `by_id`: only an invitation id was named (the
+   * sweep re-checks people); `none`: the ledger no longer holds the person (past RECHECK_DAYS
+   * or retention).
+   */
+  readonly status: 'checked' | 'awaiting' | 'not_settled' | 'by_id' | 'none'
+  readonly lastCheckedAt: string | null
+  readonly lastOutcome: OutcomeKind | null
+  /** Invitations found pending again and revoked by the sweep. */
+  readonly reappeared: number
+}
+
+const SETTLED: ReadonlySet<OutcomeKind> = new Set(['revoked', 'already_gone'])
+
+/** Receipts for the requests given, oldest first; `leavers` holds the people's sweep items. */
+export function receiptsOf(
+  requests: readonly RecordedRequest[],
+  leavers: ReadonlyMap<string, LeaverItem>,
+): Receipt[] {
+  const byPerson = new Map<string, RecordedRequest[]>()
+  for (const request of requests) {
+    const person = personOf(request)
+    byPerson.set(person, [...(byPerson.get(person) ?? []), request])
+  }
+  return [...byPerson.entries()]
+    .map(([person, asked]) => receiptOf(person, asked, leavers.get(person)))
+    .sort((a, b) => a.askedAt.localeCompare(b.askedAt) || a.person.localeCompare(b.person))
+}
+
+/** The usernames among the requests: whose sweep items a receipt shows. */
+export function peopleOf(requests: readonly RecordedRequest[]): string[] {
+  return [
+    ...new Set(
+      requests.map((request) => request.request.username).filter((name) => name !== undefined),
+    ),
+  ]
+}
+
+function personOf(request: RecordedRequest): string {
+  const { username, orgId, invitationId } = request.request
+  return username ?? `${orgId}/${invitationId}`
+}
+
+function receiptOf(
+  person: string,
+  asked: readonly RecordedRequest[],
+  leaver: LeaverItem | undefined,
+): Receipt {
+  const inOrder = [...asked].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt))
+  const real = inOrder.filter((request) => !request.dryRun)
+  const counted = real.length > 0 ? real : inOrder
+  const first = inOrder[0] as RecordedRequest
+  const last = counted[counted.length - 1] as RecordedRequest
+  const settling = real.find((request) => SETTLED.has(request.outcome))
+  const shown = settling ?? last
+  return {
+    person,
+    askedAt: first.receivedAt,
+    askedBy: requesterOf(first.requestedBy),
+    settledAt: settling?.settledAt ?? null,
+    outcome: last.outcome,
+    evidence: settling?.evidence?.kind ?? null,
+    searched: shown.searched.map((scope) =>
+      scope.groupId === undefined ? scope.orgId : `${scope.orgId}/${scope.groupId}`,
+    ),
+    revoked: real.flatMap((request) =>
+      request.revocations
+        .filter((revocation) => SETTLED.has(revocation.outcome))
+        .map((revocation) => ({
+          target: [
+            revocation.orgId,
+            revocation.groupId,
+            revocation.invitationId ?? revocation.userId,
+          ]
+            .filter((part) => part !== undefined)
+            .join('/'),
+          outcome: revocation.outcome,
+          evidence: revocation.evidence?.kind ?? null,
+          atlasStatus: revocation.atlasStatus ?? null,
+          at: request.settledAt,
+          requestId: request.requestId,
+          via: request.trigger,
+        })),
+    ),
+    recheck: recheckOf(first, settling, leaver),
+    dryRun: real.length === 0,
+    requestIds: inOrder.map((request) => request.requestId),
+  }
+}
+
+function recheckOf(
+  first: RecordedRequest,
+  settling: RecordedRequest | undefined,
+  leaver: LeaverItem | undefined,
+): Recheck {
+  const blank = { lastCheckedAt: null, lastOutcome: null, reappeared: leaver?.reappeared ?? 0 }
+  if (first.request.username === undefined) return { status: 'by_id', ...blank }
+  if (!settling && !leaver) return { status: 'not_settled', ...blank }
+  if (!leaver) return { status: 'none', ...blank }
+  if (!leaver.lastCheckedAt) return { status: 'awaiting', ...blank }
+  return {
+    status: 'checked',
+    lastCheckedAt: leaver.lastCheckedAt,
+    lastOutcome: leaver.lastCheckOutcome ?? null,
+    reappeared: leaver.reappeared ?? 0,
+  }
+}
+
+/**
+ * Who asked, in one phrase: the trigger and the platform's own ids for the request, as in
+ * `webhook msg_2x…` or `okta event 7925… (queue message c358…, handed over by AROA…)`.
+ */
+export function requesterOf(by: RequestedBy): string {
+  const own = [
+    by.webhookId,
+    by.oktaEventId && `event ${by.oktaEventId}`,
+    by.iamCaller,
+    by.cliUser && `user ${by.cliUser}`,
+    by.source && `source ${by.source}`,
+    by.eventBridgeId && `event ${by.eventBridgeId}`,
+    by.offboardedBy && `re-check of request ${by.offboardedBy}`,
+  ].filter(Boolean)
+  const viaQueue = by.trigger === 'queue'
+  const message =
+    by.messageId && (viaQueue ? `message ${by.messageId}` : `queue message ${by.messageId}`)
+  const carried = [
+    viaQueue ? undefined : message,
+    by.senderId && `sent by ${by.senderId}`,
+    by.handedOverBy && `handed over by ${by.handedOverBy}`,
+  ].filter(Boolean)
+  const head = [by.trigger, ...(viaQueue ? [message] : []), ...own].filter(Boolean).join(' ')
+  return carried.length > 0 ? `${head} (${carried.join(', ')})` : head
+}
+
+export const CSV_COLUMNS = [
+  'person',
+  'asked_at',
+  'asked_by',
+  'settled_at',
+  'outcome',
+  'evidence',
+  'searched',
+  'revoked',
+  'recheck',
+  'last_checked_at',
+  'reappeared',
+  'dry_run',
+  'request_ids',
+] as const
+
+/** RFC 4180 CSV with a header row; a cell a spreadsheet would run as a formula is defused. */
+export function receiptsCsv(receipts: readonly Receipt[]): string {
+  const rows = receipts.map((receipt) => [
+    receipt.person,
+    receipt.askedAt,
+    receipt.askedBy,
+    receipt.settledAt ?? '',
+    receipt.outcome,
+    receipt.evidence ?? '',
+    receipt.searched.join(' '),
+    receipt.revoked
+      .map(
+        (entry) =>
+          `${entry.target} ${entry.outcome} by ${entry.via} (${[entry.evidence, entry.atlasStatus].filter((part) => part !== null).join(' ')})`,
+      )
+      .join('; '),
+    receipt.recheck.status,
+    receipt.recheck.lastCheckedAt ?? '',
+    String(receipt.recheck.reappeared),
+    String(receipt.dryRun),
+    receipt.requestIds.join(' '),
+  ])
+  return [CSV_COLUMNS, ...rows]
+    .map((row) => row.map(csvCell).join(','))
+    .join('\r\n')
+    .concat('\r\n')
+}
+
+function csvCell(value: string): string {
+  const defused = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
+  return /[",\r\n]/.test(defused) ? `"${defused.replaceAll('"', '""')}"` : defused
+}

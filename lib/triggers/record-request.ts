@@ -1,0 +1,33 @@
+/**
+ * What a revoke request leaves behind, whichever trigger ran it: the audit lines and metrics,
+ * and the ledger item, written before the answer or the ack. A ledger that cannot be written
+ * fails the request (LedgerUnavailableError): it is retried, never answered done unrecorded.
+ */
+import type { Ledger } from '../ledger/ledger.ts'
+import { type Observer, type RequestedBy, recordReport } from '../logging/revocation-log.ts'
+import type { RevokeReport } from '../revoke/revoke-report.ts'
+
+export interface RequestMeta {
+  readonly requestedBy: RequestedBy
+  readonly claimedBy?: unknown
+  readonly receivedAt: Date
+}
+
+export async function recordRequest(
+  observer: Observer,
+  ledger: Ledger | undefined,
+  settings: { readonly includeProjects: boolean; readonly retentionDays: number },
+  report: RevokeReport,
+  meta: RequestMeta,
+): Promise<void> {
+  recordReport(observer, report, meta.requestedBy, meta.claimedBy)
+  if (!ledger) return
+  await ledger.record(report, {
+    receivedAt: meta.receivedAt,
+    settledAt: new Date(),
+    requestedBy: meta.requestedBy,
+    ...(meta.claimedBy === undefined ? {} : { claimedBy: meta.claimedBy }),
+    includeProjects: settings.includeProjects,
+    retentionDays: settings.retentionDays,
+  })
+}

@@ -1,0 +1,237 @@
+/** The receipts, pure: one per person, from the ledger's request items and sweep items. */
+import { describe, expect, it } from 'vitest'
+import { CSV_COLUMNS, receiptsCsv, receiptsOf, requesterOf } from '../../cli/receipts.ts'
+import { parseReceiptsArguments } from '../../cli/receipts-command.ts'
+import { UsageError } from '../../cli/revoke-arguments.ts'
+import type { LeaverItem, RecordedRequest } from '../../lib/ledger/ledger-items.ts'
+
+const ORG = 'a0123456789abcdef012345a'
+const INVITATION = '6a793f8ec0eb9e7a17716c2d'
+
+function request(fields: Partial<RecordedRequest> & { at: string }): RecordedRequest {
+  const { at, ...rest } = fields
+  return {
+    pk: `request#${at}`,
+    sk: 'request',
+    gsi1pk: 'user#leaver@example.com',
+    gsi1sk: at,
+    gsi2pk: `day#${at.slice(0, 10)}`,
+    gsi2sk: at,
+    requestId: `req-${at}`,
+    receivedAt: at,
+    settledAt: at.replace(/\.\d+Z$/, '.900Z'),
+    trigger: 'webhook',
+    requestedBy: { trigger: 'webhook', webhookId: 'msg_1' },
+    request: { username: 'leaver@example.com', orgIds: [ORG] },
+    dryRun: false,
+    outcome: 'revoked',
+    evidence: { kind: 'all_parts', scopes: 1 },
+    searched: [{ orgId: ORG, found: 1 }],
+    revocations: [
+      {
+        orgId: ORG,
+        invitationId: INVITATION,
+        outcome: 'revoked',
+        atlasStatus: 204,
+        evidence: { kind: 'removed' },
+      },
+    ],
+    expiresAt: 0,
+    ...rest,
+  } as RecordedRequest
+}
+
+const leaver = (fields: Partial<LeaverItem> = {}): LeaverItem => ({
+  pk: 'leaver#leaver@example.com',
+  sk: 'leaver',
+  gsi2pk: 'leavers',
+  gsi2sk: '2026-12-01T10:00:00.900Z',
+  username: 'leaver@example.com',
+  offboardedAt: '2026-12-01T10:00:00.900Z',
+  requestId: 'req-1',
+  expiresAt: 0,
+  ...fields,
+})
+
+describe('receiptsOf', () => {
+  it('one receipt per person: first asked, first settled, everything revoked, the re-check', () => {
+    const first = request({
+      at: '2026-12-01T10:00:00.000Z',
+      outcome: 'upstream_error',
+      revocations: [{ orgId: ORG, invitationId: INVITATION, outcome: 'upstream_error' }],
+    })
+    const retry = request({
+      at: '2026-12-01T10:05:00.000Z',
+      requestedBy: { trigger: 'queue', messageId: 'm-1', senderId: 'AIDA1' },
+      trigger: 'queue',
+    })
+    const [receipt] = receiptsOf(
+      [retry, first],
+      new Map([
+        [
+          'leaver@example.com',
+          leaver({
+            lastCheckedAt: '2026-12-02T00:00:00.000Z',
+            lastCheckOutcome: 'already_gone',
+            reappeared: 0,
+          }),
+        ],
+      ]),
+    )
+    expect(receipt).toEqual({
+      person: 'leaver@example.com',
+      askedAt: '2026-12-01T10:00:00.000Z',
+      askedBy: 'webhook msg_1',
+      settledAt: '2026-12-01T10:05:00.900Z',
+      outcome: 'revoked',
+      evidence: 'all_parts',
+      searched: [ORG],
+      revoked: [
+        {
+          target: `${ORG}/${INVITATION}`,
+          outcome: 'revoked',
+          evidence: 'removed',
+          atlasStatus: 204,
+          at: '2026-12-01T10:05:00.900Z',
+          requestId: retry.requestId,
+          via: 'queue',
+        },
+      ],
+      recheck: {
+        status: 'checked',
+        lastCheckedAt: '2026-12-02T00:00:00.000Z',
+        lastOutcome: 'already_gone',
+        reappeared: 0,
+      },
+      dryRun: false,
+      requestIds: [first.requestId, retry.requestId],
+    })
+  })
+
+  it('never settles a person on a dry run or a failure, and says why there is no re-check', () => {
+    const dry = request({
+      at: '2026-12-01T10:00:00.000Z',
+      dryRun: true,
+      outcome: 'would_revoke',
+      revocations: [],
+    })
+    const failed = request({
+      at: '2026-12-01T10:00:00.000Z',
+      gsi1pk: 'user#other@example.com',
+      request: { username: 'other@example.com' },
+      outcome: 'forbidden',
+      evidence: undefined,
+      revocations: [{ orgId: ORG, invitationId: INVITATION, outcome: 'forbidden' }],
+    })
+    const [first, second] = receiptsOf([dry, failed], new Map())
+    expect(first).toMatchObject({
+      person: 'leaver@example.com',
+      settledAt: null,
+      outcome: 'would_revoke',
+      dryRun: true,
+      revoked: [],
+      recheck: { status: 'not_settled' },
+    })
+    expect(second).toMatchObject({
+      person: 'other@example.com',
+      settledAt: null,
+      outcome: 'forbidden',
+      revoked: [],
+      recheck: { status: 'not_settled' },
+    })
+  })
+
+  it('an id with no known invitee is its own receipt; the sweep does not re-check ids', () => {
+    const byId = request({
+      at: '2026-12-01T10:00:00.000Z',
+      gsi1pk: `invitation#${ORG}#${INVITATION}`,
+      request: { orgId: ORG, invitationId: INVITATION },
+      evidence: { kind: 'removed' } as RecordedRequest['evidence'],
+      searched: [],
+    })
+    expect(receiptsOf([byId], new Map())[0]).toMatchObject({
+      person: `${ORG}/${INVITATION}`,
+      recheck: { status: 'by_id' },
+    })
+  })
+
+  it('a settled person the ledger no longer re-checks, and one not checked yet', () => {
+    const settled = request({ at: '2026-12-01T10:00:00.000Z' })
+    expect(receiptsOf([settled], new Map())[0]?.recheck.status).toBe('none')
+    expect(
+      receiptsOf([settled], new Map([['leaver@example.com', leaver()]]))[0]?.recheck.status,
+    ).toBe('awaiting')
+  })
+})
+
+describe('requesterOf', () => {
+  it.each([
+    [{ trigger: 'webhook', webhookId: 'msg_1' }, 'webhook msg_1'],
+    [{ trigger: 'iam', iamCaller: 'arn:aws:iam::1:role/x' }, 'iam arn:aws:iam::1:role/x'],
+    [{ trigger: 'cli', cliUser: 'alice' }, 'cli user alice'],
+    [{ trigger: 'queue', messageId: 'm1', senderId: 'AIDA1' }, 'queue message m1 (sent by AIDA1)'],
+    [
+      { trigger: 'okta', oktaEventId: 'e1', messageId: 'm1', handedOverBy: 'AROA1' },
+      'okta event e1 (queue message m1, handed over by AROA1)',
+    ],
+    [{ trigger: 'sweep', offboardedBy: 'r1' }, 'sweep re-check of request r1'],
+  ] as const)('%j → %s', (by, phrase) => {
+    expect(requesterOf(by)).toBe(phrase)
+  })
+})
+
+describe('receiptsCsv', () => {
+  it('a header and one row per receipt, quoted where needed, formulas defused', () => {
+    const [receipt] = receiptsOf(
+      [
+        request({
+          at: '2026-12-01T10:00:00.000Z',
+          gsi1pk: 'user#=cmd@example.com',
+          request: { username: '=cmd@example.com' },
+          requestedBy: { trigger: 'cli', cliUser: 'o"brien, jr' },
+        }),
+      ],
+      new Map(),
+    )
+    const lines = receiptsCsv(receipt ? [receipt] : []).split('\r\n')
+    expect(lines[0]).toBe(CSV_COLUMNS.join(','))
+    expect(lines[1]?.startsWith(`'=cmd@example.com,`)).toBe(true)
+    expect(lines[1]).toContain('"cli user o""brien, jr"')
+    expect(lines[1]).toContain(`${ORG}/${INVITATION} revoked by webhook (removed 204)`)
+    expect(lines[2]).toBe('')
+  })
+})
+
+describe('parseReceiptsArguments', () => {
+  const now = new Date('2026-12-06T12:00:00Z')
+  it('reads --since, --user and --format', () => {
+    expect(
+      parseReceiptsArguments(
+        ['--since', '2026-11-01', '--user', ' Leaver@Example.com ', '--format', 'json'],
+        now,
+      ),
+    ).toEqual({
+      since: new Date('2026-11-01T00:00:00Z'),
+      user: 'leaver@example.com',
+      format: 'json',
+    })
+    expect(parseReceiptsArguments(['--since', '2026-12-06T11:00:00Z'], now)).toEqual({
+      since: new Date('2026-12-06T11:00:00Z'),
+      format: 'csv',
+    })
+  })
+
+  it.each([
+    [[], '--since <date> is required'],
+    [['--since', 'yesterday'], '--since must be a date'],
+    [['--since', '2026-13-45'], '--since must be a date'],
+    [['--since', '2026-12-07'], 'in the future'],
+    [['--since', '2010-01-01'], 'more than 3660 days'],
+    [['--since', '2026-12-01', '--format', 'xml'], '--format must be csv or json'],
+    [['--since', '2026-12-01', '--user', 'nobody'], '--user'],
+    [['--since', '2026-12-01', '--bogus'], "Unknown option '--bogus'"],
+  ])('refuses %j: %s', (argv, message) => {
+    expect(() => parseReceiptsArguments(argv, now)).toThrow(UsageError)
+    expect(() => parseReceiptsArguments(argv, now)).toThrow(message)
+  })
+})
