@@ -16,6 +16,8 @@ export const OUTPUT_VARIABLES = {
   DeadLetterQueueUrl: 'DLQ_URL',
   DeadLetterQueueArn: 'DLQ_ARN',
   AlarmTopicArn: 'ALARM_TOPIC_ARN',
+  LedgerTableName: 'LEDGER_TABLE',
+  SweepFunctionName: 'SWEEP_FUNCTION',
 } as const
 
 export type OutputKey = keyof typeof OUTPUT_VARIABLES

@@ -180,6 +180,8 @@ function deployed(template: Template) {
         return `arn:aws:sqs:${at}:${property(id, 'QueueName')}`
       case 'AWS::SNS::Topic':
         return `arn:aws:sns:${at}:${property(id, 'TopicName')}`
+      case 'AWS::DynamoDB::Table':
+        return `arn:aws:dynamodb:${at}:table/${property(id, 'TableName')}`
       case 'AWS::CloudWatch::Alarm':
         return `arn:aws:cloudwatch:${at}:alarm:${property(id, 'AlarmName')}`
       case 'AWS::Logs::LogGroup':
@@ -207,6 +209,7 @@ function deployed(template: Template) {
     if (Type === 'AWS::S3::Bucket') return arnOf(id).replace('arn:aws:s3:::', '')
     if (Type === 'AWS::ApiGatewayV2::Api') return API_ID
     if (Type === 'AWS::SNS::Topic') return arnOf(id)
+    if (Type === 'AWS::DynamoDB::Table') return property(id, 'TableName')
     return property(id, Type === 'AWS::Lambda::Function' ? 'FunctionName' : 'Name')
   }
   const pseudo: Record<string, string> = {
@@ -291,6 +294,18 @@ function needsOf(id: string, template: Template): Need[] {
         })
       return needs
     }
+    case 'AWS::Lambda::EventInvokeConfig':
+      return [
+        {
+          resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${resolve(Properties.FunctionName)}`,
+          actions: [
+            'lambda:PutFunctionEventInvokeConfig',
+            'lambda:UpdateFunctionEventInvokeConfig',
+            'lambda:GetFunctionEventInvokeConfig',
+            'lambda:DeleteFunctionEventInvokeConfig',
+          ],
+        },
+      ]
     case 'AWS::Lambda::Permission':
       return [
         {
@@ -396,6 +411,30 @@ function needsOf(id: string, template: Template): Need[] {
           actions: ['sns:Unsubscribe'],
         },
       ]
+    case 'AWS::DynamoDB::Table': {
+      // The table's provider schema, less streams, imports, contributor insights, Kinesis and
+      // resource policies, which the template never sets. Its AWS managed KMS key needs no grant
+      // from the deployer: the key's own policy lets DynamoDB use it for the account.
+      const table = arnOf(id)
+      return [
+        {
+          resource: table,
+          actions: [
+            'dynamodb:CreateTable',
+            'dynamodb:DescribeTable',
+            'dynamodb:UpdateTable',
+            'dynamodb:DeleteTable',
+            'dynamodb:DescribeTimeToLive',
+            'dynamodb:UpdateTimeToLive',
+            'dynamodb:DescribeContinuousBackups',
+            'dynamodb:UpdateContinuousBackups',
+            'dynamodb:ListTagsOfResource',
+            'dynamodb:TagResource',
+            'dynamodb:UntagResource',
+          ],
+        },
+      ]
+    }
     case 'AWS::CloudWatch::Alarm':
       return [
         {
@@ -523,7 +562,7 @@ function oslsNeeds(template: Template): Need[] {
       resource: `${bucket}/serverless/atlas-invite-revoker/${STAGE}/1795708342999-2026-11-26T15:52:22.999Z/http.zip`,
       actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject', 's3:DeleteObjectVersion'],
     },
-    ...['HttpLambdaFunction', 'QueueLambdaFunction'].map((id) => ({
+    ...['HttpLambdaFunction', 'QueueLambdaFunction', 'SweepLambdaFunction'].map((id) => ({
       resource: arnOf(id),
       actions: ['lambda:GetFunction'],
     })),

@@ -8,6 +8,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  idempotencyTableDefinition,
+  ledgerTableDefinition,
+} from '../../dev/local-stack/local-dynamodb.ts'
 
 const run = promisify(execFile)
 const ATLAS_ARN = 'arn:aws:secretsmanager:eu-west-1:210987654321:secret:prod/atlas-api-key-Ab12Cd'
@@ -77,29 +81,25 @@ const one = (type: string) => {
 }
 
 describe('the packaged CloudFormation template', () => {
-  it('ships two arm64 nodejs22.x functions, each its own minified ESM bundle in chunks', () => {
+  it('ships three arm64 nodejs22.x functions, each its own minified ESM bundle in chunks', () => {
     const functions = ofType('AWS::Lambda::Function')
-    expect(functions).toHaveLength(2)
+    expect(functions).toHaveLength(3)
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
         MemorySize: 256,
       })
-      expect(fn.Properties.Handler).toMatch(/^functions\/(http|queue)\/index\.handler$/)
+      expect(fn.Properties.Handler).toMatch(/^functions\/(http|queue|sweep)\/index\.handler$/)
       // Source maps would be parsed at every cold start (--enable-source-maps): not shipped.
       const environment = fn.Properties.Environment as { Variables: Record<string, string> }
       expect(environment.Variables.NODE_OPTIONS).toBeUndefined()
     }
-    for (const [name, other] of [
-      ['http', 'queue'],
-      ['queue', 'http'],
-    ] as const) {
+    for (const name of ['http', 'queue', 'sweep']) {
       const files = zipEntries(readFileSync(join(outDir, `${name}.zip`)))
       expect(files).toContain(`functions/${name}/index.mjs`)
       // The entry loads its chunks by relative import: they are all in its own folder.
       expect(files.every((file) => file.startsWith(`functions/${name}/`))).toBe(true)
-      expect(files.some((file) => file.includes(`functions/${other}/`))).toBe(false)
       expect(files.filter((file) => file.endsWith('.map'))).toEqual([])
     }
   })
@@ -154,23 +154,34 @@ describe('the packaged CloudFormation template', () => {
     })
   })
 
-  it('alarms, all to the alarm topic, on HTTP function errors and 5xx answers, a refused key, a not-found id, a skipped leaver and a deprecated API', () => {
+  it('alarms, all to the alarm topic, on HTTP function errors and 5xx answers, a refused key, a not-found id, a skipped leaver, a reappeared leaver, a failed sweep and a deprecated API', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map((alarm) => alarm.Properties)
-    expect(alarms).toHaveLength(7)
+    expect(alarms).toHaveLength(9)
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }])
       expect(alarm).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' })
     }
     const byMetric = (namespace: string, metric: string) =>
       alarms.find((alarm) => alarm.Namespace === namespace && alarm.MetricName === metric)
-    expect(byMetric('AWS/Lambda', 'Errors')?.Dimensions).toEqual([
-      { Name: 'FunctionName', Value: { Ref: 'HttpLambdaFunction' } },
+    expect(
+      alarms
+        .filter((alarm) => alarm.Namespace === 'AWS/Lambda' && alarm.MetricName === 'Errors')
+        .map((alarm) => alarm.Dimensions),
+    ).toEqual([
+      [{ Name: 'FunctionName', Value: { Ref: 'HttpLambdaFunction' } }],
+      [{ Name: 'FunctionName', Value: { Ref: 'SweepLambdaFunction' } }],
     ])
     expect(byMetric('AWS/ApiGateway', '5xx')?.Dimensions).toEqual([
       { Name: 'ApiId', Value: { Ref: 'HttpApi' } },
     ])
     // The functions emit these (Powertools Metrics, EMF) under the service dimension.
-    for (const metric of ['KeyRefused', 'NotFound', 'LeaverSkipped', 'DeprecationNotice'])
+    for (const metric of [
+      'KeyRefused',
+      'NotFound',
+      'LeaverSkipped',
+      'Reappeared',
+      'DeprecationNotice',
+    ])
       expect(byMetric('AtlasInviteRevoker', metric)?.Dimensions, metric).toEqual([
         { Name: 'service', Value: 'atlas-invite-revoker' },
       ])
@@ -180,6 +191,10 @@ describe('the packaged CloudFormation template', () => {
     expect(Object.keys(outputs)).toEqual(
       expect.arrayContaining([
         'AlarmTopicArn',
+        'LedgerTableName',
+        'LedgerTableArn',
+        'IdempotencyTableName',
+        'SweepFunctionName',
         'DeadLetterQueueArn',
         'DeadLetterQueueUrl',
         'DeleteRouteUrl',
@@ -257,8 +272,113 @@ describe('the packaged CloudFormation template', () => {
     expect(queue.Variables.TRUSTED_HANDOVER_SENDER).toEqual({
       'Fn::GetAtt': ['IamRoleLambdaExecution', 'RoleId'],
     })
+    for (const name of ['HttpLambdaFunction', 'QueueLambdaFunction', 'SweepLambdaFunction']) {
+      const { Variables } = (resources[name] as Resource).Properties.Environment as {
+        Variables: Record<string, unknown>
+      }
+      expect(Variables, name).toMatchObject({
+        LEDGER_TABLE: 'atlas-invite-revoker-prod-ledger',
+        LEDGER_RETENTION_DAYS: '400',
+        IDEMPOTENCY_TABLE: 'atlas-invite-revoker-prod-idempotency',
+      })
+    }
+    const sweep = (resources.SweepLambdaFunction as Resource).Properties.Environment as {
+      Variables: Record<string, unknown>
+    }
+    expect(sweep.Variables).toMatchObject({ RECHECK_DAYS: '30', SWEEP_BATCH: '200' })
     const logGroups = ofType('AWS::Logs::LogGroup').map((group) => group.Properties.RetentionInDays)
-    expect(logGroups).toEqual([30, 30])
+    expect(logGroups).toEqual([30, 30, 30])
+  })
+
+  it('keeps the ledger as the code and the local stack expect it: keys, indexes, TTL, recovery, encryption, kept on delete', () => {
+    const ledger = resources.LedgerTable as Resource
+    expect(ledger).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' })
+    const local = ledgerTableDefinition('atlas-invite-revoker-prod-ledger')
+    const sortedBy = <T extends Record<string, unknown>>(
+      items: readonly T[] | undefined,
+      key: string,
+    ) => [...(items ?? [])].sort((a, b) => String(a[key]).localeCompare(String(b[key])))
+    expect(sortedBy(ledger.Properties.AttributeDefinitions as [], 'AttributeName')).toEqual(
+      sortedBy(local.AttributeDefinitions as [], 'AttributeName'),
+    )
+    expect(ledger.Properties).toMatchObject({
+      TableName: local.TableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: local.KeySchema,
+      GlobalSecondaryIndexes: local.GlobalSecondaryIndexes,
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      // ledger-items.ts writes expiresAt.
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      DeletionProtectionEnabled: true,
+    })
+    const idempotency = resources.IdempotencyTable as Resource
+    const localIdempotency = idempotencyTableDefinition('atlas-invite-revoker-prod-idempotency')
+    expect(idempotency.Properties).toMatchObject({
+      TableName: localIdempotency.TableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: localIdempotency.KeySchema,
+      AttributeDefinitions: localIdempotency.AttributeDefinitions,
+      // Powertools Idempotency's default expiry attribute.
+      TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+    })
+  })
+
+  it('grants the functions only the table actions they use, on the tables and the one index they query', () => {
+    const statements = (
+      one('AWS::IAM::Role').Properties.Policies as {
+        PolicyDocument: { Statement: { Action: string[]; Resource: unknown[] }[] }
+      }[]
+    )
+      .flatMap((policy) => policy.PolicyDocument.Statement)
+      .filter((statement) => statement.Action.some((action) => action.startsWith('dynamodb:')))
+    expect(statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: [
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:BatchWriteItem',
+        ],
+        Resource: [{ 'Fn::GetAtt': ['LedgerTable', 'Arn'] }],
+      },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:Query'],
+        Resource: [
+          { 'Fn::Join': ['/', [{ 'Fn::GetAtt': ['LedgerTable', 'Arn'] }, 'index', 'GSI2']] },
+        ],
+      },
+      {
+        Effect: 'Allow',
+        Action: [
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+        ],
+        Resource: [{ 'Fn::GetAtt': ['IdempotencyTable', 'Arn'] }],
+      },
+    ])
+  })
+
+  it('runs the sweep hourly, one run at a time, never retried, with time to pace under the rate limit', () => {
+    const sweep = (resources.SweepLambdaFunction as Resource).Properties
+    expect(sweep).toMatchObject({ Timeout: 300, ReservedConcurrentExecutions: 1 })
+    const rules = ofType('AWS::Events::Rule').filter((rule) => !rule.Condition)
+    expect(rules.map((rule) => rule.Properties)).toEqual([
+      expect.objectContaining({
+        ScheduleExpression: 'rate(1 hour)',
+        State: 'ENABLED',
+        Targets: [
+          expect.objectContaining({ Arn: { 'Fn::GetAtt': ['SweepLambdaFunction', 'Arn'] } }),
+        ],
+      }),
+    ])
+    expect(ofType('AWS::Lambda::EventInvokeConfig').map((config) => config.Properties)).toEqual([
+      expect.objectContaining({ MaximumRetryAttempts: 0 }),
+    ])
   })
 
   it('leaves out the optional parts unless asked: the Okta secret, the EventBridge rule, the VPC', () => {
@@ -303,11 +423,11 @@ describe('the template with every optional parameter', () => {
     })
   })
 
-  it('reads the Okta secret, and runs both functions in the given subnets and security groups', () => {
+  it('reads the Okta secret, and runs every function in the given subnets and security groups', () => {
     expect(optional.Conditions.HasOktaSecret).toEqual({
       'Fn::Not': [{ 'Fn::Equals': [OKTA_ARN, ''] }],
     })
-    for (const name of ['HttpLambdaFunction', 'QueueLambdaFunction']) {
+    for (const name of ['HttpLambdaFunction', 'QueueLambdaFunction', 'SweepLambdaFunction']) {
       expect(optional.Resources[name]?.Properties.VpcConfig).toEqual({
         SubnetIds: { 'Fn::Split': [',', 'subnet-0a1,subnet-0b2'] },
         SecurityGroupIds: { 'Fn::Split': [',', 'sg-0c3'] },

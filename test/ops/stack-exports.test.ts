@@ -42,7 +42,7 @@ async function evaluated(shell: 'bash' | 'sh', words: readonly string[]): Promis
 }
 
 describe('stackExports', () => {
-  it('exports the eight runbook outputs of a real description under their variable names, in order', () => {
+  it('exports the ten runbook outputs of a real description under their variable names, in order', () => {
     const { lines, missing } = stackExports(described, PROD)
     expect(missing).toEqual([])
     expect(lines).toEqual([
@@ -54,6 +54,8 @@ describe('stackExports', () => {
       "export DLQ_URL='https://sqs.eu-west-1.amazonaws.com/210987654321/atlas-invite-revoker-prod-revoke-dlq'",
       "export DLQ_ARN='arn:aws:sqs:eu-west-1:210987654321:atlas-invite-revoker-prod-revoke-dlq'",
       "export ALARM_TOPIC_ARN='arn:aws:sns:eu-west-1:210987654321:atlas-invite-revoker-prod-alarms'",
+      "export LEDGER_TABLE='atlas-invite-revoker-prod-ledger'",
+      "export SWEEP_FUNCTION='atlas-invite-revoker-prod-sweep'",
     ])
   })
 
@@ -79,6 +81,8 @@ describe('stackExports', () => {
       'RevokeQueueArn',
       'DeadLetterQueueUrl',
       'DeadLetterQueueArn',
+      'LedgerTableName',
+      'SweepFunctionName',
     ])
   })
 

@@ -70,7 +70,7 @@ describe('npm run outputs', () => {
   it('prints export lines from a saved description that a shell evals to the outputs', async () => {
     const result = await outputs(['--stage', 'prod', '--from', FIXTURE])
     expect(result).toMatchObject({ code: 0, stderr: '' })
-    expect(result.stdout.trim().split('\n')).toHaveLength(8)
+    expect(result.stdout.trim().split('\n')).toHaveLength(10)
     expect(
       await afterEval(result.stdout, ['WEBHOOK_URL', 'DLQ_URL', 'DLQ_ARN', 'REVOKE_QUEUE_ARN']),
     ).toEqual([

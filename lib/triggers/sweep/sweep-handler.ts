@@ -1,0 +1,60 @@
+/**
+ * The sweep function, on an EventBridge schedule (hourly by default): one bounded, resumable
+ * run of the re-check sweep (recheck-sweep.ts). A run that could not re-check someone fails,
+ * so the function's `Errors` metric (the `SweepFailed` alarm) says so.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger'
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware'
+import middy from '@middy/core'
+import type { Context } from 'aws-lambda'
+import { loadFunctionConfig } from '../../config/function-config.ts'
+import { createLogger } from '../../logging/logger.ts'
+import { warnDeprecation } from '../../logging/revocation-log.ts'
+import { type MetricSink, powertoolsMetrics } from '../../logging/revocation-metrics.ts'
+import {
+  createFunctionRuntime,
+  invocationDeadline,
+  onFirstUse,
+  type RuntimeOverrides,
+} from '../function-runtime.ts'
+import { runRecheckSweep, SweepIncompleteError, type SweepSummary } from './recheck-sweep.ts'
+
+export interface SweepHandlerOptions extends RuntimeOverrides {
+  readonly logger?: Logger
+  readonly metrics?: MetricSink
+  /** The sweep's clock (tests move it); default the real one. */
+  readonly now?: () => Date
+}
+
+/**
+ * @example
+ * // functions/sweep/index.ts
+ * export const handler = createSweepHandler(process.env)
+ */
+export function createSweepHandler(
+  env: Readonly<Record<string, string | undefined>>,
+  options: SweepHandlerOptions = {},
+) {
+  const observer = {
+    logger: options.logger ?? createLogger(),
+    metrics: options.metrics ?? powertoolsMetrics(env),
+  }
+  const runtime = onFirstUse(() =>
+    createFunctionRuntime(loadFunctionConfig(env, 'sweep'), {
+      ...options,
+      onDeprecation: warnDeprecation(observer),
+    }),
+  )
+  const handle = async (_event: unknown, context: Context): Promise<SweepSummary> => {
+    const deadline = invocationDeadline(context.getRemainingTimeInMillis())
+    const summary = await runRecheckSweep(runtime(), observer, deadline, options.now?.())
+    if (summary.failed > 0)
+      throw new SweepIncompleteError(
+        `${summary.failed} of ${summary.checked} leavers could not be re-checked; the next pass tries again`,
+      )
+    return summary
+  }
+  return middy(handle).use(
+    injectLambdaContext(observer.logger, { resetKeys: true, logEvent: false }),
+  )
+}

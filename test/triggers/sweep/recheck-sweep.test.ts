@@ -1,0 +1,245 @@
+/**
+ * Issue #19's re-check sweep, through the sweep function's handler, on dynalite and the Atlas
+ * simulator: a leaver invited again is revoked by the next run, in the scopes the offboarding
+ * named; quiet checks are noted on the leaver; a run is bounded, resumable and fails loudly.
+ */
+import { Logger } from '@aws-lambda-powertools/logger'
+import type { APIGatewayProxyResult } from 'aws-lambda'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { DEMO_ORG_ID, DEMO_SECOND_ORG_ID } from '../../../dev/simulator/demo-seed.ts'
+import { Ledger } from '../../../lib/ledger/ledger.ts'
+import type { MetricSink } from '../../../lib/logging/revocation-metrics.ts'
+import { createHttpHandler } from '../../../lib/triggers/http/http-handler.ts'
+import { SweepIncompleteError } from '../../../lib/triggers/sweep/recheck-sweep.ts'
+import { createSweepHandler } from '../../../lib/triggers/sweep/sweep-handler.ts'
+import { type FunctionFixture, startFunctionFixture } from '../../support/function-fixture.ts'
+import { httpApiEvent, lambdaContext } from '../../support/lambda-events.ts'
+import { startLocalLedger, TEST_TABLES } from '../../support/local-aws.ts'
+
+let fixture: FunctionFixture
+let local: Awaited<ReturnType<typeof startLocalLedger>>
+let ledger: Ledger
+
+beforeEach(async () => {
+  fixture = await startFunctionFixture()
+  local = await startLocalLedger()
+  ledger = new Ledger(TEST_TABLES.ledger)
+})
+afterEach(async () => {
+  await local.stop()
+  await fixture.stop()
+})
+
+const env = (more: Record<string, string> = {}) => ({
+  ...fixture.env,
+  ...local.functionEnv,
+  ALLOWED_ORG_IDS: `${DEMO_ORG_ID},${DEMO_SECOND_ORG_ID}`,
+  ...more,
+})
+
+function recording() {
+  const emitted: Record<string, number> = {}
+  const sink: MetricSink = {
+    emit: (name, _unit, value) => {
+      emitted[name] = (emitted[name] ?? 0) + value
+    },
+  }
+  return { sink, emitted }
+}
+
+/** Offboards `username` through the signed webhook; answers its outcome. */
+async function offboard(username: string, orgIds?: string[]): Promise<string> {
+  const body = JSON.stringify({ username, ...(orgIds ? { orgIds } : {}) })
+  const handler = createHttpHandler(env(), { dispatcher: fixture.dispatcher() })
+  const result = (await handler(
+    httpApiEvent({ method: 'POST', path: '/revocations', body, headers: fixture.sign(body) }),
+    lambdaContext(8_000),
+  )) as APIGatewayProxyResult
+  return (JSON.parse(result.body) as { outcome: string }).outcome
+}
+
+function invite(username: string, orgId = DEMO_ORG_ID) {
+  return fixture.simulator.state.invite({ orgId, username, roles: ['ORG_MEMBER'] })
+}
+
+function pending(username: string): string[] {
+  return [DEMO_ORG_ID, DEMO_SECOND_ORG_ID].flatMap((orgId) =>
+    fixture.simulator.state.pendingInvitations(orgId, username).map((invitation) => invitation.id),
+  )
+}
+
+function sweeper(options: { env?: Record<string, string>; now?: Date; logger?: Logger } = {}) {
+  const metrics = recording()
+  const handler = createSweepHandler(env(options.env), {
+    dispatcher: fixture.dispatcher(),
+    metrics: metrics.sink,
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.now ? { now: () => options.now as Date } : {}),
+  })
+  const run = (remainingMs = 60_000) =>
+    handler({ source: 'aws.events' }, lambdaContext(remainingMs, 'atlas-invite-revoker-dev-sweep'))
+  return { run, metrics: metrics.emitted }
+}
+
+describe('the next sweep after a leaver is invited again', () => {
+  it('revokes the new invitation, says "reappeared", counts it and records it', async () => {
+    const username = 'rehired-by-mistake@example.com'
+    invite(username)
+    expect(await offboard(username)).toBe('revoked')
+    const again = invite(username, DEMO_SECOND_ORG_ID)
+    const logger = new Logger({ serviceName: 'sweep-test' })
+    const warn = vi.spyOn(logger, 'warn')
+    const { run, metrics } = sweeper({ logger })
+
+    expect(await run()).toMatchObject({ checked: 1, reappeared: 1, failed: 0, passComplete: true })
+    expect(pending(username)).toEqual([])
+    expect(fixture.simulator.state.revocations().map((record) => record.invitationId)).toContain(
+      again.id,
+    )
+    expect(warn).toHaveBeenCalledWith(
+      'reappeared',
+      expect.objectContaining({
+        audit: 'reappeared',
+        username,
+        found: [expect.objectContaining({ invitationId: again.id, outcome: 'revoked' })],
+      }),
+    )
+    expect(metrics).toMatchObject({ Reappeared: 1, SweepChecked: 1, SweepFailed: 0 })
+    const requests = await ledger.requestsAbout(`user#${username}`, '2000-01-01')
+    expect(requests.map((request) => [request.trigger, request.outcome])).toEqual([
+      ['webhook', 'revoked'],
+      ['sweep', 'revoked'],
+    ])
+    expect(requests[1]?.requestedBy).toMatchObject({
+      trigger: 'sweep',
+      offboardedBy: requests[0]?.requestId,
+    })
+    expect(await ledger.leaver(username)).toMatchObject({
+      reappeared: 1,
+      lastCheckOutcome: 'revoked',
+      lastCheckedAt: expect.any(String),
+    })
+  })
+
+  it('a quiet check is noted on the leaver, not written as a request', async () => {
+    const username = 'quiet-leaver@example.com'
+    invite(username)
+    await offboard(username)
+    const { run, metrics } = sweeper()
+    expect(await run()).toMatchObject({ checked: 1, reappeared: 0 })
+    expect(metrics).toMatchObject({ Reappeared: 0, SweepChecked: 1 })
+    expect(await ledger.requestsAbout(`user#${username}`, '2000-01-01')).toHaveLength(1)
+    expect(await ledger.leaver(username)).toMatchObject({
+      lastCheckOutcome: 'already_gone',
+      reappeared: 0,
+    })
+  })
+
+  it('looks in the scopes the offboarding named, widened by every later offboarding', async () => {
+    const username = 'scoped-leaver@example.com'
+    invite(username)
+    await offboard(username, [DEMO_ORG_ID])
+    const elsewhere = invite(username, DEMO_SECOND_ORG_ID)
+    const { run } = sweeper()
+    await run()
+    // Not a scope the offboarding named: not this tool's to touch.
+    expect(pending(username)).toEqual([elsewhere.id])
+    expect(await offboard(username, [DEMO_SECOND_ORG_ID])).toBe('revoked')
+    const later = invite(username, DEMO_ORG_ID)
+    await run()
+    expect(pending(username)).toEqual([])
+    expect(fixture.simulator.state.revocations().map((record) => record.invitationId)).toContain(
+      later.id,
+    )
+  })
+})
+
+describe('a run is bounded and resumable', () => {
+  it('checks SWEEP_BATCH leavers, goes on from there next time, then starts over', async () => {
+    const people = ['one@example.com', 'two@example.com', 'three@example.com']
+    for (const username of people) {
+      invite(username)
+      await offboard(username)
+    }
+    const { run } = sweeper({ env: { SWEEP_BATCH: '2' } })
+    expect(await run()).toMatchObject({ checked: 2, passComplete: false, stoppedBy: 'batch' })
+    expect(await run()).toMatchObject({ checked: 1, passComplete: true })
+    for (const username of people)
+      expect((await ledger.leaver(username))?.lastCheckedAt).toEqual(expect.any(String))
+    expect(await run()).toMatchObject({ checked: 2, passComplete: false })
+  })
+
+  it('starts no check without time for it, and keeps its place', async () => {
+    invite('late@example.com')
+    await offboard('late@example.com')
+    const { run } = sweeper()
+    fixture.simulator.resetCounters()
+    expect(await run(5_000)).toMatchObject({ checked: 0, stoppedBy: 'time' })
+    expect(fixture.simulator.counters().requests).toBe(0)
+    expect(await run()).toMatchObject({ checked: 1, passComplete: true })
+  })
+
+  it('stopped by time in the middle of a page, goes on after the last leaver it checked', async () => {
+    const people = ['p1', 'p2', 'p3', 'p4', 'p5'].map((name) => `${name}@example.com`)
+    for (const username of people) {
+      invite(username)
+      await offboard(username)
+    }
+    // Time for one group of four checks (slowed down), not for a second.
+    fixture.simulator.faults.configure({ latencyMs: 300 })
+    const { run } = sweeper()
+    expect(await run(21_300)).toMatchObject({ checked: 4, stoppedBy: 'time' })
+    fixture.simulator.faults.clear()
+    expect(await run()).toMatchObject({ checked: 1, passComplete: true })
+    expect((await ledger.leaver('p5@example.com'))?.lastCheckedAt).toEqual(expect.any(String))
+  })
+
+  it('looks only at people offboarded in the last RECHECK_DAYS', async () => {
+    invite('long-gone@example.com')
+    await offboard('long-gone@example.com')
+    invite('long-gone@example.com')
+    const inAMonth = new Date(Date.now() + 31 * 86_400_000)
+    expect(await sweeper({ now: inAMonth }).run()).toMatchObject({ checked: 0 })
+    expect(pending('long-gone@example.com')).toHaveLength(1)
+    expect(await sweeper({ now: inAMonth, env: { RECHECK_DAYS: '60' } }).run()).toMatchObject({
+      checked: 1,
+      reappeared: 1,
+    })
+  })
+})
+
+describe('a sweep that cannot finish says so', () => {
+  it('Atlas failing: the run fails (the SweepFailed alarm), the failure is recorded, nothing settles', async () => {
+    const username = 'atlas-down@example.com'
+    invite(username)
+    await offboard(username)
+    invite(username)
+    fixture.simulator.faults.configure({ errorRate: 1, errorStatus: 503 })
+    const { run, metrics } = sweeper()
+    await expect(run(40_000)).rejects.toBeInstanceOf(SweepIncompleteError)
+    expect(metrics).toMatchObject({ SweepChecked: 1, SweepFailed: 1 })
+    expect(await ledger.leaver(username)).toMatchObject({ lastCheckOutcome: 'upstream_error' })
+    const requests = await ledger.requestsAbout(`user#${username}`, '2000-01-01')
+    expect(requests.map((request) => request.outcome)).toEqual(['revoked', 'upstream_error'])
+    fixture.simulator.faults.clear()
+    // The next pass tries again, and this time revokes it.
+    expect(await run()).toMatchObject({ checked: 1, reappeared: 1, failed: 0 })
+    expect(pending(username)).toEqual([])
+  })
+
+  it('the ledger unreachable: the run fails before any Atlas call', async () => {
+    await local.stop()
+    const { run } = sweeper()
+    await expect(run()).rejects.toThrow(/ledger/)
+    expect(fixture.simulator.counters().requests).toBe(0)
+    local = await startLocalLedger()
+  })
+
+  it('no LEDGER_TABLE: a configuration error, not a silent no-op', async () => {
+    const handler = createSweepHandler(
+      { ...fixture.env, ALLOWED_ORG_IDS: DEMO_ORG_ID },
+      { dispatcher: fixture.dispatcher() },
+    )
+    await expect(handler({}, lambdaContext(60_000))).rejects.toThrow(/LEDGER_TABLE is required/)
+  })
+})
