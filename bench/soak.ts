@@ -71,6 +71,7 @@ const ports: LocalPorts = {
   sqs: await freePort(),
   http: await freePort(),
   lambda: await freePort(),
+  dynamodb: await freePort(),
 }
 process.env.ESBUILD_WORK_FOLDER ??= '.esbuild-soak'
 const stack = await startLocalStack({ ports, log: progress })

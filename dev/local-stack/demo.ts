@@ -1,22 +1,28 @@
 #!/usr/bin/env node
 /**
  * `npm run demo` (against a running `npm start`): revokes fresh invitations through the signed
- * webhook, through SQS and through an Okta deactivation (Okta's event hook), runs a dry run for
- * a person invited in two organizations and a project, and prints what the Atlas simulator says
- * happened.
+ * webhook, through SQS and through an Okta deactivation (Okta's event hook), invites the Okta
+ * leaver again and lets the re-check sweep revoke that, runs a dry run for a person invited in
+ * two organizations and a project, prints what the Atlas simulator says happened, and ends with
+ * the ledger's receipts for all of it.
  */
 import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { SendMessageCommand } from '@aws-sdk/client-sqs'
 import { request } from 'undici'
+import { runReceiptsCommand } from '../../cli/receipts-command.ts'
+import { Ledger } from '../../lib/ledger/ledger.ts'
 import { signWebhook } from '../../lib/triggers/http/webhook-signature.ts'
 import { scriptArgs } from '../script-args.ts'
 import { DEMO_ORG_ID, DEMO_PROJECT, DEMO_SECOND_ORG_ID } from '../simulator/demo-seed.ts'
 import type { RevocationRecord, SimulatedInvitation } from '../simulator/simulated-atlas-state.ts'
+import { invokeSweepFunction } from './local-functions.ts'
 import {
   LOCAL_OKTA_SECRET,
+  LOCAL_TABLES,
   LOCAL_WEBHOOK_SECRET,
+  localAwsEnvironment,
   localPorts,
   localQueueUrl,
   localSqsClient,
@@ -26,12 +32,16 @@ scriptArgs(
   'demo',
   `
 npm run demo: with \`npm start\` running, revoke fresh invitations through the signed webhook,
-SQS and an Okta deactivation, then a dry run for a person invited in two organizations and a
-project; print the answers and what the Atlas simulator recorded. Exit 0 when every one happened.`,
+SQS and an Okta deactivation; invite the Okta leaver again and run the re-check sweep; a dry run
+for a person invited in two organizations and a project; print the answers, what the Atlas
+simulator recorded and the ledger's receipts. Exit 0 when every one happened.`,
   {},
 )
 
 const ports = localPorts(process.env)
+// The receipts read the local ledger through the AWS SDK, as they would read the real one.
+Object.assign(process.env, localAwsEnvironment(ports))
+const startedAt = new Date()
 const atlas = `http://127.0.0.1:${ports.atlas}`
 const api = `http://127.0.0.1:${ports.http}`
 const print = (line: string) => process.stdout.write(`${line}\n`)
@@ -62,13 +72,23 @@ async function revocationOf(
   invitationId: string,
   waitMs: number,
 ): Promise<RevocationRecord | undefined> {
-  const until = Date.now() + waitMs
-  do {
+  return until(async () => {
     const { body } = await json<{ revoked: RevocationRecord[] }>(`${atlas}/__simulator/state`)
-    const found = body.revoked.find((record) => record.invitationId === invitationId)
-    if (found) return found
+    return body.revoked.find((record) => record.invitationId === invitationId)
+  }, waitMs)
+}
+
+/** `check()`'s first defined answer, asked every 250 ms for up to `waitMs`. */
+async function until<T>(
+  check: () => Promise<T | undefined>,
+  waitMs: number,
+): Promise<T | undefined> {
+  const end = Date.now() + waitMs
+  do {
+    const value = await check()
+    if (value !== undefined) return value
     await sleep(250)
-  } while (Date.now() < until)
+  } while (Date.now() < end)
   return undefined
 }
 
@@ -137,6 +157,17 @@ try {
   const oktaRecord = await revocationOf(viaOkta.id, 20_000)
   print(readBack(oktaRecord, viaOkta))
 
+  // The Okta leaver is invited again after being offboarded: the next sweep revokes it.
+  const ledger = new Ledger(LOCAL_TABLES.ledger)
+  const offboarded = await until(async () => ledger.leaver(viaOkta.username), 10_000)
+  const reinvited = await invite('okta', { orgId: DEMO_ORG_ID }, viaOkta.username)
+  const sweep = await invokeSweepFunction(ports)
+  print(
+    `SWEEP ${viaOkta.username} invited again; the sweep re-checked ${sweep.checked} ${sweep.checked === 1 ? 'leaver' : 'leavers'} → ${sweep.reappeared} reappeared`,
+  )
+  const sweepRecord = await revocationOf(reinvited.id, 0)
+  print(readBack(sweepRecord, reinvited))
+
   const person = `leaver-everywhere-${Date.now()}@example.com`
   const everywhere = [
     await invite('everywhere', { orgId: DEMO_ORG_ID }, person),
@@ -155,10 +186,22 @@ try {
     `      simulator: ${stillPending.filter((record) => record === undefined).length} of ${everywhere.length} still pending (a dry run revokes nothing)`,
   )
 
+  print('')
+  print(`Receipts: npm run -s revoke -- receipts --since ${startedAt.toISOString()}`)
+  const receipts = await runReceiptsCommand({
+    argv: ['--since', startedAt.toISOString()],
+    env: { ...process.env, LEDGER_TABLE: LOCAL_TABLES.ledger },
+    stdout: print,
+    stderr: print,
+  })
+
   const all =
+    receipts === 0 &&
     httpRecord &&
     queueRecord &&
     oktaRecord &&
+    offboarded &&
+    sweepRecord &&
     dryRun.status === 200 &&
     found.length === everywhere.length &&
     stillPending.every((record) => record === undefined)

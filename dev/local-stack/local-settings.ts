@@ -11,6 +11,7 @@ export interface LocalPorts {
   readonly sqs: number
   readonly http: number
   readonly lambda: number
+  readonly dynamodb: number
 }
 
 export const PORT_VARIABLES: Readonly<
@@ -32,6 +33,7 @@ export const PORT_VARIABLES: Readonly<
     fallback: 3002,
     what: 'serverless-offline Lambda invoke API',
   },
+  dynamodb: { variable: 'LOCAL_DYNAMODB_PORT', fallback: 8092, what: 'local DynamoDB (dynalite)' },
 }
 
 export function localPorts(env: Readonly<Record<string, string | undefined>>): LocalPorts {
@@ -53,6 +55,7 @@ export function localPorts(env: Readonly<Record<string, string | undefined>>): L
     sqs: read('sqs'),
     http: read('http'),
     lambda: read('lambda'),
+    dynamodb: read('dynamodb'),
   }
 }
 
@@ -71,6 +74,12 @@ export const LOCAL_WEBHOOK_SECRET = `whsec_${Buffer.from('local-demo-webhook-sec
 export const LOCAL_QUEUE_NAME = 'atlas-invite-revoker-local-revoke'
 export const LOCAL_DLQ_NAME = 'atlas-invite-revoker-local-revoke-dlq'
 export const LOCAL_QUEUE_FUNCTION = `atlas-invite-revoker-${LOCAL_STAGE}-queue`
+export const LOCAL_SWEEP_FUNCTION = `atlas-invite-revoker-${LOCAL_STAGE}-sweep`
+/** The tables serverless.yml names for the local stage (custom.ledgerTable, idempotencyTable). */
+export const LOCAL_TABLES = {
+  ledger: `atlas-invite-revoker-${LOCAL_STAGE}-ledger`,
+  idempotency: `atlas-invite-revoker-${LOCAL_STAGE}-idempotency`,
+} as const
 
 export const LOCAL_SECRETS = {
   [LOCAL_ATLAS_SECRET_ID]: JSON.stringify(DEMO_API_KEY),
@@ -88,6 +97,7 @@ export function localAwsEnvironment(ports: LocalPorts): Record<string, string> {
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${ports.secretsManager}`,
     AWS_ENDPOINT_URL_SQS: `http://127.0.0.1:${ports.sqs}`,
+    AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${ports.dynamodb}`,
   }
 }
 

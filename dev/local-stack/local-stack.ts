@@ -1,30 +1,33 @@
 /**
  * The whole system on 127.0.0.1 (`npm start`): the Atlas simulator, the local Secrets Manager,
- * local SQS, serverless-offline running the real `http` and `queue` functions, and the SQS
- * event source that feeds the queue function. Started in that order, stopped in reverse.
+ * local SQS, a local DynamoDB with the ledger's tables, serverless-offline running the real
+ * `http`, `queue` and `sweep` functions, and the SQS event source that feeds the queue
+ * function. Started in that order, stopped in reverse. The sweep runs when invoked
+ * (`invokeSweepFunction`, as `npm run demo` does): serverless-offline keeps no schedule.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda'
 import { createSqsServer } from 'local-aws-sqs'
 import { request } from 'undici'
 import { AtlasSimulator } from '../simulator/atlas-simulator.ts'
 import { LocalSecretsManager } from '../simulator/local-secrets-manager.ts'
 import { assertPortsFree } from './free-ports.ts'
 import { readableLine } from './function-log-lines.ts'
+import { startLocalDynamoDb } from './local-dynamodb.ts'
+import { invokeQueueFunction } from './local-functions.ts'
 import {
   LOCAL_ACCOUNT,
   LOCAL_ALLOWED_ORG_IDS,
   LOCAL_ATLAS_SECRET_ID,
   LOCAL_DLQ_NAME,
   LOCAL_OKTA_SECRET_ID,
-  LOCAL_QUEUE_FUNCTION,
   LOCAL_QUEUE_NAME,
   LOCAL_REGION,
   LOCAL_SECRETS,
   LOCAL_STAGE,
+  LOCAL_TABLES,
   LOCAL_WEBHOOK_SECRET_ID,
   type LocalPorts,
   localAwsEnvironment,
@@ -96,6 +99,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stops.push(() => new Promise<void>((resolve) => sqsServer.close(() => resolve())))
     log(
       `SQS                  http://127.0.0.1:${ports.sqs} (queue ${LOCAL_QUEUE_NAME}, DLQ ${LOCAL_DLQ_NAME})`,
+    )
+
+    const dynamo = await startLocalDynamoDb(LOCAL_TABLES, ports.dynamodb)
+    stops.push(() => dynamo.stop())
+    log(
+      `DynamoDB             http://127.0.0.1:${ports.dynamodb} (tables ${LOCAL_TABLES.ledger}, ${LOCAL_TABLES.idempotency})`,
     )
 
     const offline = startOffline(ports)
@@ -203,25 +212,6 @@ function forwardLines(child: ChildProcess, print: (line: string) => void): void 
       }
     })
   }
-}
-
-async function invokeQueueFunction(ports: LocalPorts, event: SQSEvent): Promise<SQSBatchResponse> {
-  const response = await request(
-    `http://127.0.0.1:${ports.lambda}/2015-03-31/functions/${LOCAL_QUEUE_FUNCTION}/invocations`,
-    {
-      method: 'POST',
-      body: JSON.stringify(event),
-    },
-  )
-  const body = (await response.body.json()) as SQSBatchResponse & { errorMessage?: string }
-  if (
-    response.statusCode !== 200 ||
-    response.headers['x-amz-function-error'] ||
-    !Array.isArray(body?.batchItemFailures)
-  ) {
-    throw new Error(`queue function failed: ${body?.errorMessage ?? response.statusCode}`)
-  }
-  return body
 }
 
 async function stopProcess(child: ChildProcess): Promise<void> {

@@ -18,7 +18,7 @@ const [viaCurl, viaQueue, viaDelete] = DEMO_INVITATIONS
 let stack: ChildProcess
 let output = ''
 let env: Record<string, string>
-let ports: Record<'atlas' | 'secrets' | 'sqs' | 'http' | 'lambda', number>
+let ports: Record<'atlas' | 'secrets' | 'sqs' | 'http' | 'lambda' | 'dynamodb', number>
 
 async function state(): Promise<{ revoked: { invitationId: string }[] }> {
   const response = await request(`http://127.0.0.1:${ports.atlas}/__simulator/state`)
@@ -42,6 +42,7 @@ beforeAll(async () => {
     sqs: await freePort(),
     http: await freePort(),
     lambda: await freePort(),
+    dynamodb: await freePort(),
   }
   env = {
     ...(process.env as Record<string, string>),
@@ -50,6 +51,7 @@ beforeAll(async () => {
     LOCAL_SQS_PORT: String(ports.sqs),
     LOCAL_HTTP_PORT: String(ports.http),
     LOCAL_LAMBDA_PORT: String(ports.lambda),
+    LOCAL_DYNAMODB_PORT: String(ports.dynamodb),
     ESBUILD_WORK_FOLDER: '.esbuild-e2e-test',
   }
   stack = spawn('npm', ['start'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -59,7 +61,11 @@ beforeAll(async () => {
   stack.stderr?.on('data', (chunk: Buffer) => {
     output += chunk.toString()
   })
-  await waitFor(async () => (/^ready: /m.test(output) ? true : undefined), 150_000)
+  // The last line npm start prints before the functions' own lines.
+  await waitFor(
+    async () => (/Ctrl-C stops everything\.$/m.test(output) ? true : undefined),
+    150_000,
+  )
 }, 160_000)
 
 afterAll(() => {
@@ -102,8 +108,12 @@ describe('npm start', () => {
       block.replace('127.0.0.1:3000', `127.0.0.1:${ports.http}`),
     ])
     // The README revokes the same demo invitation as the printed command: it is gone by now, and
-    // nothing in this second request shows it was ever there, so by id it is not_found.
-    expect(JSON.parse(stdout)).toMatchObject({ outcome: 'not_found', invitationId: viaCurl.id })
+    // the ledger remembers that this tool revoked it, so by id it is already_gone.
+    expect(JSON.parse(stdout)).toMatchObject({
+      outcome: 'already_gone',
+      invitationId: viaCurl.id,
+      evidence: { kind: 'absent', was: 'revoked_before' },
+    })
   })
 
   it('revokes through SQS: the real queue function, fed by the local event source', async () => {
@@ -130,16 +140,28 @@ describe('npm start', () => {
     expect(await response.body.json()).toMatchObject({ outcome: 'revoked' })
   })
 
-  it('runs npm run demo: by HTTP, SQS and an Okta deactivation, and a dry run, read back from the simulator', async () => {
+  it('runs npm run demo: by HTTP, SQS and an Okta deactivation, the sweep, a dry run, and the receipts', async () => {
     const { stdout } = await run('npm', ['run', '-s', 'demo'], { env, timeout: 60_000 })
     expect(stdout).toMatch(/^HTTP {2}POST \/revocations → 200 .*"outcome":"revoked"/m)
     expect(stdout).toMatch(/^SQS {3}message /m)
     expect(stdout).toMatch(
       /^OKTA {2}POST \/okta\/events \(user\.lifecycle\.deactivate .*\) → 200, queued/m,
     )
-    expect(stdout.match(/simulator: invitation [0-9a-f]{24} \(.*\) revoked at /g)).toHaveLength(3)
+    // The Okta leaver, invited again after the offboarding, is revoked by the next sweep.
+    expect(stdout).toMatch(
+      /^SWEEP (leaver-okta-\S+) invited again; the sweep re-checked \d+ leavers? → 1 reappeared$/m,
+    )
+    expect(stdout.match(/simulator: invitation [0-9a-f]{24} \(.*\) revoked at /g)).toHaveLength(4)
     expect(stdout).toMatch(/^DRY .* → 200 would_revoke, 3 would be revoked$/m)
     expect(stdout).toContain('simulator: 3 of 3 still pending (a dry run revokes nothing)')
+    // The receipts, read from the local ledger: one row per person, the sweep's find included.
+    const csv = stdout.slice(stdout.indexOf('person,asked_at,'))
+    const rows = csv.split('\n').filter((line) => /^(leaver-|a0123)/.test(line))
+    expect(rows).toHaveLength(4)
+    expect(rows.find((row) => row.startsWith('leaver-okta-'))).toMatch(
+      /revoked by okta \(removed 204\); \S+ revoked by sweep \(removed 204\),checked,/,
+    )
+    expect(stdout).toMatch(/^receipts: 4 people$/m)
   })
 
   it('shows the functions’ own log lines, one readable line per revocation with its outcome', () => {
