@@ -19,6 +19,8 @@ export interface AtlasProcess {
   resetCounters(): Promise<void>
   /** Invitations revoked so far. */
   revokedCount(): Promise<number>
+  /** A new pending invitation of `username` to `orgId`. */
+  invite(orgId: string, username: string): Promise<void>
   stop(): Promise<void>
 }
 
@@ -73,6 +75,13 @@ export async function startAtlasProcess(options: AtlasProcessOptions = {}): Prom
     url,
     counters: async () => JSON.parse(await admin('GET', 'counters')) as SimulatorCounters,
     resetCounters: async () => void (await admin('POST', 'counters/reset')),
+    invite: async (orgId, username) => {
+      const response = await request(`${url}/__simulator/invitations`, {
+        method: 'POST',
+        body: JSON.stringify({ orgId, username }),
+      })
+      await response.body.dump()
+    },
     revokedCount: async () =>
       (JSON.parse(await admin('GET', 'state')) as { revoked: unknown[] }).revoked.length,
     stop: () =>

@@ -15,11 +15,13 @@ import type { MeasureRow } from './measure-result.ts'
 import { measureColdRevocation } from './measures/cold-revocation.ts'
 import { measureColdStart } from './measures/cold-start.ts'
 import { LAYOFF, measureLayoffBatch } from './measures/layoff-batch.ts'
+import { measureLedgerCost } from './measures/ledger-cost.ts'
 import { measureMemoryAndCost } from './measures/memory-and-cost.ts'
 import { measureOktaDelivery } from './measures/okta-delivery.ts'
 import { measureRequestsAndConnections } from './measures/requests-and-connections.ts'
 import { measureSecretsManagerCalls } from './measures/secrets-manager-calls.ts'
 import { measureSqsBatchWallTime } from './measures/sqs-batch-wall-time.ts'
+import { measureSweepCost } from './measures/sweep-cost.ts'
 import { measureThroughput } from './measures/throughput.ts'
 
 const values = scriptArgs(
@@ -53,6 +55,8 @@ const settings = quick
       coldRepetitions: 1,
       warm: 20,
       warmSample: 3,
+      ledgerWarm: 5,
+      sweepLeavers: 20,
       layoff: { ...LAYOFF, revocations: 40, containers: 2, burst: 10 },
     }
   : {
@@ -66,6 +70,8 @@ const settings = quick
       coldRepetitions: 9,
       warm: 1000,
       warmSample: 20,
+      ledgerWarm: 100,
+      sweepLeavers: 1000,
       layoff: LAYOFF,
     }
 
@@ -102,6 +108,8 @@ try {
   )
   progress('10 Okta event hook, cold')
   rows.push(await measureOktaDelivery(bundles, settings.coldRepetitions))
+  progress('11 what the ledger adds, cold and warm')
+  rows.push(await measureLedgerCost(bundles, settings.coldRepetitions, settings.ledgerWarm))
 } finally {
   bundles.remove()
 }
@@ -109,6 +117,8 @@ progress(
   `9 layoff batch: ${settings.layoff.revocations} revocations at ${settings.layoff.ratePerSecond}/s, twice (by id, by username)`,
 )
 rows.push(await measureLayoffBatch(settings.layoff))
+progress(`12 re-check sweep of ${settings.sweepLeavers} leavers`)
+rows.push(await measureSweepCost(settings.sweepLeavers))
 
 rows.sort((a, b) => Number(a.id) - Number(b.id))
 

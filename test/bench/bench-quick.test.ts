@@ -23,9 +23,19 @@ describe('npm run bench -- --quick', () => {
       rows: { id: string; met: boolean | undefined; data: Record<string, unknown> }[]
     }
     expect(report.rows.map((row) => row.id)).toEqual(
-      Array.from({ length: 10 }, (_, i) => String(i + 1)),
+      Array.from({ length: 12 }, (_, i) => String(i + 1)),
     )
-    const [requests, connections, secrets, , , , cold, memory, layoff, okta] = report.rows
+    const [requests, connections, secrets, , , , cold, memory, layoff, okta, ledger, sweep] =
+      report.rows
+    // The ledger: both functions measured with and without it, warm and cold.
+    const ledgerFigures = ledger?.data.figures as {
+      trigger: string
+      warmMs: { recorded: number }
+    }[]
+    expect(ledgerFigures.map((row) => row.trigger)).toEqual(['queue', 'http'])
+    expect(ledgerFigures.every((row) => row.warmMs.recorded > 0)).toBe(true)
+    // The sweep checked every leaver and revoked the one invited again (else the row throws).
+    expect(sweep?.data).toMatchObject({ leavers: 20, reinvited: 1, runs: 1 })
     // The Okta delivery was answered 200 by a cold process (else the row throws).
     expect((okta?.data.coldMs as number[] | undefined)?.every((ms) => ms > 0)).toBe(true)
     expect(requests?.data).toMatchObject({ n: 20, ours: [21], naive: [40] })
