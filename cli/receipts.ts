@@ -161,8 +161,6 @@ export function requesterOf(by: RequestedBy): string {
     by.oktaEventId && `event ${by.oktaEventId}`,
     by.iamCaller,
     by.cliUser && `user ${by.cliUser}`,
-    by.source && `source ${by.source}`,
-    by.eventBridgeId && `event ${by.eventBridgeId}`,
     by.offboardedBy && `re-check of request ${by.offboardedBy}`,
   ].filter(Boolean)
   const viaQueue = by.trigger === 'queue'

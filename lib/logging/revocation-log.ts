@@ -32,14 +32,11 @@ export function recordReport(
 
 /** Who asked, as the platform says: the trigger and its own ids for the request. */
 export interface RequestedBy {
-  readonly trigger: 'webhook' | 'iam' | 'okta' | 'queue' | 'eventbridge' | 'cli' | 'sweep'
+  readonly trigger: 'webhook' | 'iam' | 'okta' | 'queue' | 'cli' | 'sweep'
   readonly webhookId?: string | undefined
   readonly oktaEventId?: string | undefined
   readonly iamCaller?: string | undefined
   readonly messageId?: string | undefined
-  readonly eventBridgeId?: string | undefined
-  /** An EventBridge event's `source`. */
-  readonly source?: string | undefined
   /** SQS's `SenderId`: the principal that put the message on the queue. */
   readonly senderId?: string | undefined
   /** A hand-over: the `SenderId` of our HTTP function, which passed the original requester on. */

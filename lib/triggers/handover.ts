@@ -5,6 +5,7 @@
  * asked, as a message attribute. The queue function believes that attribute only from the HTTP
  * function's own role (`TRUSTED_HANDOVER_SENDER`); a body's own claim is never believed. Pure.
  */
+import { createHash } from 'node:crypto'
 import type { RequestedBy } from '../logging/revocation-log.ts'
 import type { RevokeInput } from '../revoke/revoke-request.ts'
 
@@ -42,9 +43,13 @@ export function readHandOver(
   }
 }
 
-/** The FIFO message group: one per person, or per invitation, so each is revoked in order. */
+/**
+ * The FIFO message group: one per person, or per invitation, so each is revoked in order. SQS
+ * takes 1 to 128 ASCII letters, digits and punctuation: an email may be longer or not ASCII,
+ * so a person's group is a digest of the username.
+ */
 export function handOverGroup(request: RevokeInput): string {
   return 'username' in request
-    ? `user:${request.username}`
+    ? `user:${createHash('sha256').update(request.username).digest('hex')}`
     : `invitation:${request.orgId}:${request.invitationId}`
 }

@@ -42,6 +42,8 @@ export interface SkippedEvent {
   readonly reason: SkipReason
   readonly eventType?: string
   readonly oktaEventId?: string
+  /** The people the event names (their Okta logins, as given): whom to offboard by hand. */
+  readonly users?: readonly string[]
 }
 
 /** Reasons that mean a leaver may have been missed, not an event that was never ours. */
@@ -72,16 +74,32 @@ export function readSystemLogEvent(event: unknown): ReadEvents {
   })
   if (eventType === undefined || !LEAVER_EVENT_TYPES.has(eventType))
     return skip('not_a_leaver_event')
-  if (objectOf(fields?.outcome)?.result !== 'SUCCESS') return skip('outcome_not_success')
   const users = (Array.isArray(fields?.target) ? fields.target : [])
     .map(objectOf)
     .filter((target) => target?.type === 'User')
+  const logins = users
+    .map((user) => (typeof user?.alternateId === 'string' ? user.alternateId.slice(0, 254) : ''))
+    .filter(Boolean)
+  if (objectOf(fields?.outcome)?.result !== 'SUCCESS')
+    return {
+      leavers: [],
+      skipped: [
+        { reason: 'outcome_not_success', ...about, ...(logins.length ? { users: logins } : {}) },
+      ],
+    }
   if (users.length === 0) return skip('no_user_target')
   const leavers: OktaLeaver[] = []
   const skipped: SkippedEvent[] = []
   for (const user of users) {
     const login = typeof user?.alternateId === 'string' ? emailAddress(user.alternateId) : undefined
-    if (login === undefined) skipped.push({ reason: 'login_not_email', ...about })
+    if (login === undefined)
+      skipped.push({
+        reason: 'login_not_email',
+        ...about,
+        ...(typeof user?.alternateId === 'string'
+          ? { users: [user.alternateId.slice(0, 254)] }
+          : {}),
+      })
     else leavers.push({ username: login, oktaEventId, eventType })
   }
   return { leavers, skipped }

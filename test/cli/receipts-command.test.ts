@@ -130,7 +130,7 @@ describe('receipts', () => {
       outcome: 'revoked',
     })
     expect(byPerson['john.doe@example.com']).toMatchObject({
-      askedBy: expect.stringMatching(/^eventbridge event .*source aws\.partner\/okta\.com/),
+      askedBy: expect.stringMatching(/^queue message .* \(sent by AIDAEXAMPLE\)$/),
       outcome: 'revoked',
       recheck: { status: 'checked' },
     })

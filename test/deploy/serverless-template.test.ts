@@ -154,9 +154,9 @@ describe('the packaged CloudFormation template', () => {
     })
   })
 
-  it('alarms, all to the alarm topic, on HTTP function errors and 5xx answers, a refused key, a not-found id, a skipped leaver, a reappeared leaver, a failed sweep and a deprecated API', () => {
+  it('alarms, all to the alarm topic, on HTTP function errors and 5xx answers, a refused key, a not-found id, a skipped or unqueued leaver, a reappeared leaver, a failed sweep and a deprecated API', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map((alarm) => alarm.Properties)
-    expect(alarms).toHaveLength(9)
+    expect(alarms).toHaveLength(10)
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }])
       expect(alarm).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' })
@@ -179,6 +179,7 @@ describe('the packaged CloudFormation template', () => {
       'KeyRefused',
       'NotFound',
       'LeaverSkipped',
+      'LeaverNotQueued',
       'Reappeared',
       'DeprecationNotice',
     ])
@@ -268,9 +269,13 @@ describe('the packaged CloudFormation template', () => {
     const queue = (resources.QueueLambdaFunction as Resource).Properties.Environment as {
       Variables: Record<string, unknown>
     }
-    // The queue function believes a hand-over's requester only from the HTTP function's role.
+    // The queue function believes a hand-over's requester only from the HTTP function itself:
+    // its role's session named after it (the queue function shares the role).
     expect(queue.Variables.TRUSTED_HANDOVER_SENDER).toEqual({
-      'Fn::GetAtt': ['IamRoleLambdaExecution', 'RoleId'],
+      'Fn::Join': [
+        ':',
+        [{ 'Fn::GetAtt': ['IamRoleLambdaExecution', 'RoleId'] }, 'atlas-invite-revoker-prod-http'],
+      ],
     })
     for (const name of ['HttpLambdaFunction', 'QueueLambdaFunction', 'SweepLambdaFunction']) {
       const { Variables } = (resources[name] as Resource).Properties.Environment as {

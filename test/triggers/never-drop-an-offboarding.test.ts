@@ -265,17 +265,40 @@ describe('3. Okta retries once and never a 4xx: an authenticated delivery is ans
 
   it('skips failed outcomes and logins that are not emails, each counted and logged', async () => {
     const metrics = recording()
-    const answer = await postOkta(
-      delivery([
-        oktaEvent({ uuid: 'ok-1', login: 'stays@example.com' }),
-        oktaEvent({ uuid: 'failed-1', result: 'FAILURE', login: 'not-left@example.com' }),
-        oktaEvent({ uuid: 'login-1', login: 'jdoe' }),
-      ]),
-      OKTA_SECRET,
-      {},
-      metrics.sink,
-    )
-    expect(answer.status).toBe(200)
+    const logger = new Logger({ serviceName: 'okta' })
+    const warn = vi.spyOn(logger, 'warn')
+    const result = (await createHttpHandler(
+      { ...fixture.env, OKTA_SECRET_ID, REVOKE_QUEUE_URL: queues.standard },
+      { dispatcher: fixture.dispatcher(), metrics: metrics.sink, logger },
+    )(
+      httpApiEvent({
+        method: 'POST',
+        path: '/okta/events',
+        headers: { authorization: OKTA_SECRET },
+        body: delivery([
+          oktaEvent({ uuid: 'ok-1', login: 'stays@example.com' }),
+          oktaEvent({ uuid: 'failed-1', result: 'FAILURE', login: 'not-left@example.com' }),
+          oktaEvent({ uuid: 'login-1', login: 'jdoe' }),
+        ]),
+      }),
+      lambdaContext(3_000),
+    )) as APIGatewayProxyResult
+    expect(result.statusCode).toBe(200)
+    // The line names each event, why, and whom, for an offboarding by hand.
+    expect(warn).toHaveBeenCalledWith('okta events skipped', {
+      skipped: [
+        expect.objectContaining({
+          reason: 'outcome_not_success',
+          oktaEventId: 'failed-1',
+          users: ['not-left@example.com'],
+        }),
+        expect.objectContaining({
+          reason: 'login_not_email',
+          oktaEventId: 'login-1',
+          users: ['jdoe'],
+        }),
+      ],
+    })
     const bodies = (await drain(queues.standard)).map((message) => message.Body ?? '')
     expect(bodies).toHaveLength(1)
     expect(bodies[0]).toContain('stays@example.com')
@@ -314,6 +337,66 @@ describe('4. a FIFO revoke queue', () => {
       await runQueue(asEvent(messages, queues.fifo), { ALLOWED_ORG_IDS: DEMO_ORG_ID }),
     ).toEqual({ batchItemFailures: [] })
     expect(pending(first.id)).toBe(false)
+  })
+
+  it('gives each person a valid group of their own, however long or un-ASCII the email', async () => {
+    const fifo = { REVOKE_QUEUE_URL: queues.fifo }
+    const logins = [`${'a'.repeat(125)}@example.com`, 'jörg@example.com', 'ok@example.com']
+    const body = delivery(logins.map((login, i) => oktaEvent({ uuid: `long-${i}`, login })))
+    expect(await postOkta(body, OKTA_SECRET, fifo)).toMatchObject({ status: 200 })
+    const messages = await drain(queues.fifo)
+    expect(messages).toHaveLength(3)
+    const groups = messages.map((message) => message.Attributes?.MessageGroupId ?? '')
+    expect(new Set(groups).size).toBe(3)
+    for (const group of groups) expect(group).toMatch(/^[\x21-\x7e]{1,128}$/)
+  })
+
+  it('keeps two deliveries of the same leaver apart, and one delivery sent twice together', async () => {
+    const fifo = { REVOKE_QUEUE_URL: queues.fifo }
+    const once = delivery([oktaEvent({ uuid: 'delivery-1', login: 'twice@example.com' })])
+    const again = delivery([oktaEvent({ uuid: 'delivery-2', login: 'twice@example.com' })])
+    for (const body of [once, once, again])
+      expect(await postOkta(body, OKTA_SECRET, fifo)).toMatchObject({ status: 200 })
+    const messages = await drain(queues.fifo)
+    expect(messages.map((message) => JSON.parse(message.Body ?? '{}').deliveryId).sort()).toEqual([
+      'delivery-1',
+      'delivery-2',
+    ])
+  })
+})
+
+describe('4b. a revoke queue that refuses', () => {
+  it('answers Okta 503 and names every leaver not queued, counted for the alarm', async () => {
+    const closed = `http://127.0.0.1:${await freePort()}/${ACCOUNT}/revoke-gone`
+    const logger = new Logger({ serviceName: 'okta' })
+    const error = vi.spyOn(logger, 'error')
+    const metrics = recording()
+    const handler = createHttpHandler(
+      { ...fixture.env, OKTA_SECRET_ID, REVOKE_QUEUE_URL: closed },
+      { dispatcher: fixture.dispatcher(), metrics: metrics.sink, logger },
+    )
+    const body = delivery([
+      oktaEvent({ uuid: 'lost-1', login: 'one@example.com' }),
+      oktaEvent({ uuid: 'lost-2', login: 'two@example.com' }),
+    ])
+    const result = (await handler(
+      httpApiEvent({
+        method: 'POST',
+        path: '/okta/events',
+        headers: { authorization: OKTA_SECRET },
+        body,
+      }),
+      lambdaContext(3_000),
+    )) as APIGatewayProxyResult
+    expect(result.statusCode).toBe(503)
+    const line = error.mock.calls.find(
+      ([message]) => message === 'okta leavers not handed to the revoke queue',
+    )?.[1] as { notQueued: unknown[] }
+    expect(line.notQueued).toEqual([
+      { username: 'one@example.com', oktaEventId: 'lost-1' },
+      { username: 'two@example.com', oktaEventId: 'lost-2' },
+    ])
+    expect(metrics.emitted).toContainEqual({ name: 'LeaverNotQueued', value: 2, dimensions: {} })
   })
 })
 
@@ -376,12 +459,23 @@ describe('6. bounded fan-out', () => {
   })
 
   it('a person whose search would cover more scopes than the cap is refused, saying how to narrow it', async () => {
-    const many = Array.from({ length: 1001 }, (_, i) => ({
+    // The organization and its projects, exactly the cap (1,000 scopes): searched (the
+    // simulator's rate limit may throttle it into the queue, but it is not refused).
+    const seeded = fixture.simulator.state.projects(DEMO_ORG_ID).length
+    const project = (i: number) => ({
       id: `f${i.toString(16).padStart(23, '0')}`,
       orgId: DEMO_ORG_ID,
       name: `p${i}`,
-    }))
-    for (const project of many) fixture.simulator.state.addProject(project)
+    })
+    for (let i = 0; i < 1000 - 1 - seeded; i++) fixture.simulator.state.addProject(project(i))
+    const atCap = await postWebhook(
+      { orgId: DEMO_ORG_ID, username: 'nobody@example.com' },
+      { INCLUDE_PROJECT_INVITATIONS: 'true' },
+    )
+    expect(atCap.body.outcome, JSON.stringify(atCap)).not.toBe('invalid')
+    expect(fixture.simulator.counters().requests).toBeGreaterThan(1)
+    // One more is over it.
+    fixture.simulator.state.addProject(project(5000))
     const answer = await postWebhook(
       { orgId: DEMO_ORG_ID, username: 'nobody@example.com' },
       { INCLUDE_PROJECT_INVITATIONS: 'true' },

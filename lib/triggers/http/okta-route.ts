@@ -73,7 +73,15 @@ export async function oktaEvents(request: ApiRequest, context: HttpContext): Pro
     )
   } catch (error) {
     if (!(error instanceof EnqueueFailedError)) throw error
-    logger.error('okta leavers not handed to the revoke queue', { error: describeError(error) })
+    // Okta retries once: if that fails too, these lines are how the leavers are found.
+    logger.error('okta leavers not handed to the revoke queue', {
+      error: describeError(error),
+      notQueued: error.unsent.map((handOver) => ({
+        username: 'username' in handOver.request ? handOver.request.username : undefined,
+        oktaEventId: handOver.deliveryId,
+      })),
+    })
+    context.metrics.emit('LeaverNotQueued', 'Count', error.unsent.length)
     return refusal(
       503,
       'unavailable',

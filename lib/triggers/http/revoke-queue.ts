@@ -13,13 +13,22 @@ import pLimit from 'p-limit'
 import { type HandOver, handOverBody, handOverGroup, REQUESTED_BY_ATTRIBUTE } from '../handover.ts'
 
 export interface RevokeQueue {
-  /** Sends every request, or throws: nothing is half sent without saying so. */
+  /**
+   * Sends every request, or throws EnqueueFailedError naming those not sent: nothing is half
+   * sent without saying which half.
+   */
   send(handOvers: readonly HandOver[]): Promise<void>
 }
 
-/** The queue could not take the requests: the caller answers 503 and its sender retries. */
+/** The queue could not take (some of) the requests: the caller answers 503 and its sender retries. */
 export class EnqueueFailedError extends Error {
   override readonly name = 'EnqueueFailedError'
+  /** The hand-overs that are not on the queue. */
+  readonly unsent: readonly HandOver[]
+  constructor(message: string, unsent: readonly HandOver[], options?: ErrorOptions) {
+    super(message, options)
+    this.unsent = unsent
+  }
 }
 
 const BATCH = 10
@@ -75,26 +84,25 @@ export function sqsRevokeQueue(queueUrl: string, client?: Pick<SQSClient, 'send'
     return loaded
   }
 
-  const sendBatch = async (entries: SendMessageBatchRequestEntry[]) => {
-    const { sqs, Command } = await load()
+  /** The entries of one batch SQS did not take, after every send; their errors, if any. */
+  const sendBatch = async (
+    entries: SendMessageBatchRequestEntry[],
+  ): Promise<{ left: SendMessageBatchRequestEntry[]; error?: unknown }> => {
     let left = entries
     for (let send = 1; send <= SENDS && left.length > 0; send++) {
       let refused: Set<string>
       try {
+        const { sqs, Command } = await load()
         const answer = await sqs.send(new Command({ QueueUrl: queueUrl, Entries: left }))
-        refused = new Set((answer.Failed ?? []).map((failure) => failure.Id ?? ''))
+        // An entry missing from both lists was not taken either.
+        const taken = new Set((answer.Successful ?? []).map((entry) => entry.Id ?? ''))
+        refused = new Set(left.map((entry) => entry.Id ?? '').filter((id) => !taken.has(id)))
       } catch (error) {
-        throw new EnqueueFailedError(
-          `the revoke queue refused the requests (${(error as Error).name})`,
-          { cause: error },
-        )
+        return { left, error }
       }
       left = left.filter((entry) => refused.has(entry.Id ?? ''))
     }
-    if (left.length > 0)
-      throw new EnqueueFailedError(
-        `the revoke queue refused ${left.length} of ${entries.length} requests ${SENDS} times`,
-      )
+    return { left }
   }
 
   return {
@@ -106,7 +114,20 @@ export function sqsRevokeQueue(queueUrl: string, client?: Pick<SQSClient, 'send'
       const batches: SendMessageBatchRequestEntry[][] = []
       for (let start = 0; start < entries.length; start += BATCH)
         batches.push(entries.slice(start, start + BATCH))
-      await Promise.all(batches.map((batch) => limit(() => sendBatch(batch))))
+      // Every batch is tried, whatever another's fate: one refused batch sinks no other.
+      const results = await Promise.all(batches.map((batch) => limit(() => sendBatch(batch))))
+      const unsent = results.flatMap((result) =>
+        result.left.map((entry) => handOvers[Number(entry.Id)] as HandOver),
+      )
+      if (unsent.length === 0) return
+      const error = results.find((result) => result.error !== undefined)?.error
+      throw new EnqueueFailedError(
+        error === undefined
+          ? `the revoke queue refused ${unsent.length} of ${handOvers.length} requests ${SENDS} times`
+          : `the revoke queue refused ${unsent.length} of ${handOvers.length} requests (${(error as Error).name})`,
+        unsent,
+        error === undefined ? undefined : { cause: error },
+      )
     },
   }
 }

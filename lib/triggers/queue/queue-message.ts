@@ -12,7 +12,9 @@
  * Each record ends settled, failed (a ValidationError: retrying cannot help, so after
  * maxReceiveCount it rests in the DLQ) or ignored with a reason per event (an Okta event that is
  * no leaver's, a leaver event that failed or names no email). The requester is what AWS says
- * (SQS's `SenderId`); a body's own `requestedBy` is kept as `claimedBy`, never believed. Pure.
+ * (SQS's `SenderId`); what a body says of itself (its own `requestedBy`, or an EventBridge
+ * event's `source` and ids, which any sender could write) is kept as `claimedBy`, never
+ * believed. Pure.
  */
 import { ValidationError } from '../../errors.ts'
 import type { RequestedBy } from '../../logging/revocation-log.ts'
@@ -42,11 +44,16 @@ export interface RecordFacts {
   readonly senderId: string | undefined
   /** The `requestedBy` message attribute, as sent. */
   readonly requestedByAttribute: string | undefined
-  /** The role id of our HTTP function (`TRUSTED_HANDOVER_SENDER`); unset: trust no attribute. */
+  /**
+   * Our HTTP function's `SenderId` (`TRUSTED_HANDOVER_SENDER`): its role id and session (the
+   * function name), `AROA…:atlas-invite-revoker-prod-http`; unset: trust no attribute. A bare
+   * role id (no `:`) trusts every session of that role.
+   */
   readonly trustedSender: string | undefined
 }
 
-const HANDED_OVER: ReadonlySet<string> = new Set(['webhook', 'okta', 'iam'])
+/** The triggers our HTTP function hands over: signed webhooks and Okta's leavers. */
+const HANDED_OVER: ReadonlySet<string> = new Set(['webhook', 'okta'])
 
 /**
  * @example
@@ -75,10 +82,7 @@ function fromHandOver(
 ): QueueMessage {
   const claim = facts.requestedByAttribute
   const claimed = claim === undefined ? undefined : parseClaim(claim)
-  const trusted =
-    facts.trustedSender !== undefined &&
-    facts.senderId !== undefined &&
-    (facts.senderId === facts.trustedSender || facts.senderId.startsWith(`${facts.trustedSender}:`))
+  const trusted = isTrustedSender(facts.senderId, facts.trustedSender)
   const original = trusted ? requesterOf(claimed) : undefined
   return {
     requests: [request],
@@ -90,6 +94,12 @@ function fromHandOver(
   }
 }
 
+/** A bare role id trusts its every session; `role:session` that session only. */
+function isTrustedSender(senderId: string | undefined, trusted: string | undefined): boolean {
+  if (trusted === undefined || senderId === undefined) return false
+  return senderId === trusted || (!trusted.includes(':') && senderId.startsWith(`${trusted}:`))
+}
+
 function fromContent(content: unknown, requestedBy: RequestedBy): QueueMessage {
   const fields = objectOf(content)
   if (!fields)
@@ -98,18 +108,26 @@ function fromContent(content: unknown, requestedBy: RequestedBy): QueueMessage {
     const detail = objectOf(fields.detail)
     if (!detail)
       throw new ValidationError('detail', 'must be a JSON object in an EventBridge event')
-    const eventBridge = {
-      ...requestedBy,
-      trigger: 'eventbridge' as const,
+    // What the event says of itself: any sender to the queue could have written it.
+    const event = {
+      via: 'eventbridge',
       eventBridgeId: typeof fields.id === 'string' ? fields.id : undefined,
       source: typeof fields.source === 'string' ? fields.source : undefined,
     }
-    if (!isOktaEvent(fields)) return withClaim(detail, eventBridge)
+    if (!isOktaEvent(fields))
+      return {
+        ...withClaim(detail, requestedBy),
+        claimedBy: {
+          ...event,
+          ...(detail.requestedBy === undefined ? {} : { requestedBy: detail.requestedBy }),
+        },
+      }
     const read = readSystemLogEvent(detail)
     const oktaEventId = typeof detail.uuid === 'string' ? detail.uuid : undefined
     return {
       requests: distinctLeavers(read.leavers).map((leaver) => ({ username: leaver.username })),
-      requestedBy: { ...eventBridge, oktaEventId },
+      requestedBy,
+      claimedBy: { ...event, oktaEventId },
       skipped: read.skipped,
     }
   }

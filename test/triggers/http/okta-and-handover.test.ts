@@ -30,7 +30,8 @@ let sent: HandOver[]
 let queueDown: boolean
 const queue: RevokeQueue = {
   async send(requests) {
-    if (queueDown) throw new EnqueueFailedError('the revoke queue refused the requests (Throttled)')
+    if (queueDown)
+      throw new EnqueueFailedError('the revoke queue refused the requests (Throttled)', requests)
     sent.push(...requests)
   },
 }

@@ -70,6 +70,11 @@ it('sends every request, ten to a batch, as typed hand-overs with who asked as a
   )
 })
 
+const request = (i: number) => ({
+  request: { username: `l${i}@example.com`, dryRun: false },
+  requestedBy: { trigger: 'okta' as const },
+})
+
 it('sends again the entries SQS refused, and says so when it keeps refusing', async () => {
   const sent: number[] = []
   let refuseFirst = true
@@ -80,7 +85,7 @@ it('sends again the entries SQS refused, and says so when it keeps refusing', as
       const failed = refuseFirst ? entries.slice(0, 3) : []
       refuseFirst = false
       return {
-        Successful: [],
+        Successful: entries.slice(failed.length).map((entry) => ({ Id: entry.Id })),
         Failed: failed.map((entry) => ({
           Id: entry.Id,
           Code: 'InternalError',
@@ -89,10 +94,6 @@ it('sends again the entries SQS refused, and says so when it keeps refusing', as
       }
     },
   } as never
-  const request = (i: number) => ({
-    request: { username: `l${i}@example.com`, dryRun: false },
-    requestedBy: { trigger: 'okta' as const },
-  })
   await sqsRevokeQueue(queueUrl, flaky).send([0, 1, 2, 3, 4].map(request))
   expect(sent).toEqual([5, 3])
   const stubborn = {
@@ -107,6 +108,27 @@ it('sends again the entries SQS refused, and says so when it keeps refusing', as
   await expect(sqsRevokeQueue(queueUrl, stubborn).send([request(0)])).rejects.toThrow(
     'refused 1 of 1 requests 3 times',
   )
+})
+
+it('tries every batch whatever another one met, and names exactly the requests not sent', async () => {
+  let call = 0
+  const secondBatchDown = {
+    send: async (command: { input: { Entries?: { Id?: string }[] } }) => {
+      const entries = command.input.Entries ?? []
+      // The second batch (entries 10…) meets a client error; the others go through.
+      if (entries.some((entry) => entry.Id === '10'))
+        throw Object.assign(new Error('x'), { name: 'InvalidParameterValue' })
+      call += 1
+      return { Successful: entries.map((entry) => ({ Id: entry.Id })), Failed: [] }
+    },
+  } as never
+  const requests = Array.from({ length: 25 }, (_, i) => request(i))
+  const error = await sqsRevokeQueue(queueUrl, secondBatchDown)
+    .send(requests)
+    .catch((thrown: unknown) => thrown)
+  expect(error).toBeInstanceOf(EnqueueFailedError)
+  expect((error as EnqueueFailedError).unsent).toEqual(requests.slice(10, 20))
+  expect(call).toBe(2)
 })
 
 it('says so, without the SDK error text, when the queue does not exist', async () => {

@@ -67,8 +67,10 @@ it('revokes each User target of an Okta deactivation routed from the partner eve
   )
   const audit = info.mock.calls.find(([message]) => message === 'audit: revocation')?.[1]
   expect(audit).toMatchObject({
-    requestedBy: {
-      trigger: 'eventbridge',
+    // Who sent it is what SQS says; what the event says of itself is a claim.
+    requestedBy: { trigger: 'queue', senderId: 'AIDAEXAMPLE' },
+    claimedBy: {
+      via: 'eventbridge',
       eventBridgeId: '4ab6d852-09e9-1036-fc04-2e22004b3c3f',
       oktaEventId: 'ab62c0bc-2837-11eb-9823-9fb8f750c5a9',
     },

@@ -16,6 +16,8 @@ import { lambdaContext, snsNotification, sqsEvent } from '../../support/lambda-e
 
 const [first] = DEMO_INVITATIONS
 const TRUSTED = 'AROAHTTPFUNCTION'
+/** What serverless.yml sets: the HTTP function's role id and session (its name). */
+const TRUSTED_SESSION = 'AROAHTTPFUNCTION:atlas-invite-revoker-prod-http'
 const request = { orgId: DEMO_ORG_ID, username: first.username }
 const oktaEvent = (fields: Record<string, unknown> = {}) => ({
   version: '0',
@@ -38,8 +40,12 @@ interface Row {
   readonly requestedBy?: unknown
   /** What the record comes to. */
   readonly ends: 'revoked' | 'failed' | `ignored: ${string}`
+  /** TRUSTED_HANDOVER_SENDER for this row (default: the bare role id). */
+  readonly trust?: string
   /** For a revoke: who the audit says asked. */
   readonly requester?: Record<string, unknown>
+  /** What the message says of itself, logged beside the requester, never as it. */
+  readonly claimed?: Record<string, unknown> | string
 }
 
 const ROWS: readonly Row[] = [
@@ -53,6 +59,7 @@ const ROWS: readonly Row[] = [
     body: JSON.stringify({ ...request, requestedBy: { trigger: 'webhook', webhookId: 'forged' } }),
     ends: 'revoked',
     requester: { trigger: 'queue', senderId: 'AIDAEXAMPLE' },
+    claimed: { trigger: 'webhook', webhookId: 'forged' },
   },
   { name: 'an invalid revoke request', body: JSON.stringify({ orgId: 'x' }), ends: 'failed' },
   {
@@ -64,6 +71,7 @@ const ROWS: readonly Row[] = [
     requester: {
       trigger: 'okta',
       oktaEventId: 'u-1',
+      requestId: 'r-1',
       handedOverBy: `${TRUSTED}:atlas-invite-revoker-prod-http`,
     },
   },
@@ -74,6 +82,30 @@ const ROWS: readonly Row[] = [
     requestedBy: JSON.stringify({ trigger: 'okta', oktaEventId: 'u-1' }),
     ends: 'revoked',
     requester: { trigger: 'queue', senderId: 'AIDASOMEONEELSE' },
+    claimed: { trigger: 'okta', oktaEventId: 'u-1' },
+  },
+  {
+    name: 'a hand-over from another session of the trusted role (the queue function, say)',
+    body: handOverBody({ ...request, dryRun: false }),
+    senderId: `${TRUSTED_SESSION.split(':')[0]}:atlas-invite-revoker-prod-queue`,
+    requestedBy: JSON.stringify({ trigger: 'webhook', webhookId: 'msg_1' }),
+    ends: 'revoked',
+    requester: {
+      trigger: 'queue',
+      senderId: `${TRUSTED_SESSION.split(':')[0]}:atlas-invite-revoker-prod-queue`,
+    },
+    claimed: { trigger: 'webhook', webhookId: 'msg_1' },
+    trust: TRUSTED_SESSION,
+  },
+  {
+    name: 'a hand-over from the trusted session claiming a trigger it never hands over',
+    body: handOverBody({ ...request, dryRun: false }),
+    senderId: TRUSTED_SESSION,
+    requestedBy: JSON.stringify({ trigger: 'iam', iamCaller: 'arn:aws:iam::1:user/SecurityAdmin' }),
+    ends: 'revoked',
+    requester: { trigger: 'queue', senderId: TRUSTED_SESSION },
+    claimed: { trigger: 'iam', iamCaller: 'arn:aws:iam::1:user/SecurityAdmin' },
+    trust: TRUSTED_SESSION,
   },
   {
     name: 'a hand-over with a malformed requester',
@@ -82,6 +114,7 @@ const ROWS: readonly Row[] = [
     requestedBy: 'not json',
     ends: 'revoked',
     requester: { trigger: 'queue', senderId: TRUSTED },
+    claimed: 'not json',
   },
   {
     name: 'a hand-over of an invalid request',
@@ -104,7 +137,9 @@ const ROWS: readonly Row[] = [
       detail: { eventType: 'employee.terminated', ...request },
     }),
     ends: 'revoked',
-    requester: { trigger: 'eventbridge', eventBridgeId: 'eb-2', source: 'hr.workday' },
+    // Any sender could write an EventBridge envelope: its source and id are claims.
+    requester: { trigger: 'queue', senderId: 'AIDAEXAMPLE' },
+    claimed: { via: 'eventbridge', eventBridgeId: 'eb-2', source: 'hr.workday' },
   },
   {
     name: 'an EventBridge event whose detail is no object',
@@ -120,12 +155,14 @@ const ROWS: readonly Row[] = [
     name: "an Okta leaver's event",
     body: JSON.stringify(oktaEvent()),
     ends: 'revoked',
-    requester: { trigger: 'eventbridge', oktaEventId: 'okta-uuid-1' },
+    requester: { trigger: 'queue', senderId: 'AIDAEXAMPLE' },
+    claimed: { via: 'eventbridge', oktaEventId: 'okta-uuid-1' },
   },
   {
     name: 'an SNS notification of an Okta event',
     body: snsNotification(oktaEvent()),
     ends: 'revoked',
+    claimed: { via: 'eventbridge', oktaEventId: 'okta-uuid-1' },
   },
   {
     name: 'an Okta event that is no leaver’s',
@@ -155,7 +192,7 @@ describe('readQueueMessage, branch by branch', () => {
       const facts = {
         senderId: row.senderId ?? 'AIDAEXAMPLE',
         requestedByAttribute: row.requestedBy as string | undefined,
-        trustedSender: TRUSTED,
+        trustedSender: row.trust ?? TRUSTED,
       }
       const read = () => readQueueMessage(row.body, facts)
       if (row.ends === 'failed') {
@@ -173,7 +210,10 @@ describe('readQueueMessage, branch by branch', () => {
       const message = read()
       if (row.ends === 'revoked') {
         expect(message.requests.length).toBeGreaterThan(0)
-        if (row.requester) expect(message.requestedBy).toMatchObject(row.requester)
+        if (row.requester) expect(message.requestedBy).toEqual(row.requester)
+        if (typeof row.claimed === 'string') expect(message.claimedBy).toBe(row.claimed)
+        else if (row.claimed) expect(message.claimedBy).toMatchObject(row.claimed)
+        else expect(message.claimedBy).toBeUndefined()
       } else {
         expect(message.requests).toEqual([])
         expect(message.skipped.map((event) => event.reason)).toEqual([row.ends.slice(9)])
@@ -203,7 +243,11 @@ describe('the queue function, branch by branch', () => {
         },
       }
       const handler = createQueueHandler(
-        { ...fixture.env, TRUSTED_HANDOVER_SENDER: TRUSTED, ALLOWED_ORG_IDS: DEMO_ORG_ID },
+        {
+          ...fixture.env,
+          TRUSTED_HANDOVER_SENDER: row.trust ?? TRUSTED,
+          ALLOWED_ORG_IDS: DEMO_ORG_ID,
+        },
         { dispatcher: fixture.dispatcher(), metrics },
       )
       const event: SQSEvent = sqsEvent([row.body])
@@ -232,7 +276,7 @@ describe('the queue function, branch by branch', () => {
         expect(pending).not.toEqual([])
         expect(emitted).toContainEqual({
           name: 'Ignored',
-          dimensions: { trigger: 'eventbridge', reason: row.ends.slice(9) },
+          dimensions: { trigger: 'queue', reason: row.ends.slice(9) },
         })
       }
       for (const invitation of pending) fixture.simulator.state.revoke(DEMO_ORG_ID, invitation.id)
