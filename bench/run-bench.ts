@@ -2,7 +2,7 @@
 /**
  * `npm run bench`: every measure, ours and the naive path side by side in one run, medians of
  * repeats, against the Atlas simulator on loopback. Writes its table and JSON to
- * bench/results/local/ (not tracked), or `--out`; only `--update-readme` rewrites the README's
+ * bench/results/local/ (not tracked), or `--out`; only `--update-readme` rewrites bench/README.md's
  * table and bench/results/latest.*. `--quick` (what the test suite runs) uses small counts.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -32,7 +32,7 @@ path side by side, medians of repeats, against the Atlas simulator on loopback.
 
   --quick          small counts: checks the machinery (the test suite runs it), not the timings
   --out <dir>      write <name>.md and <name>.json there (default bench/results/local/, not tracked)
-  --update-readme  full runs only: also rewrite the README's table and bench/results/latest.*
+  --update-readme  full runs only: also rewrite bench/README.md's table and bench/results/latest.*
   -h, --help       this text`,
   {
     quick: { type: 'boolean' },
@@ -42,7 +42,7 @@ path side by side, medians of repeats, against the Atlas simulator on loopback.
 )
 const quick = values.quick === true
 if (quick && values['update-readme'])
-  fail('bench', '--update-readme takes a full run; a --quick table is not for the README')
+  fail('bench', '--update-readme takes a full run; a --quick table is not for bench/README.md')
 const settings = quick
   ? {
       revocations: 20,
@@ -151,7 +151,7 @@ for (const outDir of outDirs) {
   )
 }
 if (values['update-readme']) {
-  const readmePath = join(ROOT, 'README.md')
+  const readmePath = join(ROOT, 'bench', 'README.md')
   const readme = readFileSync(readmePath, 'utf8')
   const updated = readme.replace(
     /<!-- bench:start -->[\s\S]*<!-- bench:end -->/,

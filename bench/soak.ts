@@ -47,7 +47,7 @@ Options:
   --duplicate-rate <0..1> share of requests delivered twice (default 0.05)
   --concurrency <n>      webhook senders at once (default 16)
   --out <dir>            write the results there instead
-  --update-readme        also rewrite README's soak table and bench/results/soak.*
+  --update-readme        also rewrite bench/README.md's soak table and bench/results/soak.*
   -h, --help             this text`,
   {
     count: { type: 'string' },
@@ -198,7 +198,7 @@ try {
     writeFileSync(join(outDir, 'soak.md'), `${table}\n`)
   }
   if (values['update-readme']) {
-    const readme = fileURLToPath(new URL('../README.md', import.meta.url))
+    const readme = fileURLToPath(new URL('README.md', import.meta.url))
     const text = readFileSync(readme, 'utf8')
     writeFileSync(
       readme,

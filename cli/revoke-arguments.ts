@@ -55,7 +55,7 @@ Options:
   --dry-run            report what would be revoked (outcome would_revoke); revoke nothing
   --stdin              read requests from standard input
   --timeout <seconds>  per request, retries included (default 30)
-  --api <v1|v2|users>  Atlas API that revokes (default: $ATLAS_API or v1; see README)
+  --api <v1|v2|users>  Atlas API that revokes (default: $ATLAS_API or v1; docs/migrating.md)
   --pretty, --envelope pass Atlas's pretty=true / envelope=true
   -h, --help           this text
 

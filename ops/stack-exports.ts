@@ -1,7 +1,7 @@
 /**
  * The stack's CloudFormation outputs as `export NAME='value'` lines a shell can eval: the JSON
  * of `aws cloudformation describe-stacks` in, shell text out. Pure. Only the outputs the
- * runbook uses are exported, under the names the README's commands expect; other outputs
+ * runbook uses are exported, under the names the runbook's commands expect; other outputs
  * (osls's own `HttpApiUrl`, `HttpApiId`, `ServerlessDeploymentBucketName`) are left out, so an
  * eval sets nothing else.
  */

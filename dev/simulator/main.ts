@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** `npm run simulator`: the Atlas simulator with the demo seed, on 127.0.0.1, until Ctrl-C. */
 import { decimal, scriptArgs, wholeNumber } from '../script-args.ts'
+import { onParentsExit } from '../local-stack/watch-parents.ts'
 import { AtlasSimulator } from './atlas-simulator.ts'
 import { DEMO_API_KEY, DEMO_INVITATIONS, DEMO_ORG_ID } from './demo-seed.ts'
 
@@ -68,6 +69,7 @@ try {
   process.exit(2)
 }
 
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.once(signal, () => void simulator.stop().then(() => process.exit(0)))
-}
+const stop = () => void simulator.stop().then(() => process.exit(0))
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, stop)
+// `npm run simulator &` then `kill $!` kills npm, whose shell passes nothing on: watch it.
+onParentsExit(stop)

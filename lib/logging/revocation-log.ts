@@ -2,7 +2,7 @@
  * The audit trail: one log line per revocation (who asked, what, outcome, Atlas status, when),
  * plus one line per request summing it up (searches, attempts, duration). Levels come from the
  * outcome table. Find everything done for one person with CloudWatch Logs Insights:
- * `filter username = "leaver@example.com"` (see the README).
+ * `filter username = "leaver@example.com"` (docs/operate.md, "Audit trail").
  */
 import type { Logger } from '@aws-lambda-powertools/logger'
 import type { DeprecationNotice } from '../atlas/deprecation-notice.ts'
@@ -118,7 +118,7 @@ const SUMMARY_LINE: Partial<Record<OutcomeKind, string>> = {
 export function warnDeprecation(observer: Observer): (notice: DeprecationNotice) => void {
   return (notice) => {
     observer.logger.warn(
-      'Atlas marks the API in use as deprecated; see the README section on migrating',
+      'Atlas marks the API in use as deprecated; see docs/migrating.md',
       { atlasPath: notice.path, deprecation: notice.deprecation, sunset: notice.sunset },
     )
     countDeprecation(observer.metrics)

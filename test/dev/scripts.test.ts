@@ -2,7 +2,9 @@
  * Every script a user runs answers `--help` with its usage (exit 0) and an unknown option or a
  * bad value with one line (exit 2), never a stack trace.
  */
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
+import { connect } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { freePort } from '../support/free-port.ts'
@@ -53,6 +55,27 @@ describe('the scripts', () => {
     })
   }
 
+  it("npm run simulator & … kill $! (the README's quick start) leaves no simulator behind", async () => {
+    const port = await freePort()
+    const npm = spawn('npm', ['run', '-s', 'simulator', '--', '--port', String(port)], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    let output = ''
+    npm.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString()
+    })
+    for (let i = 0; i < 100 && !output.includes('ready'); i++) await sleep(100)
+    expect(await listening(port)).toBe(true)
+    npm.kill('SIGTERM')
+    let stillThere = true
+    for (let i = 0; i < 30 && stillThere; i++) {
+      await sleep(200)
+      stillThere = await listening(port)
+    }
+    expect(stillThere).toBe(false)
+  }, 30_000)
+
   it('simulator --port abc is a one-line error', async () => {
     const bad = await run('simulator', ['--port', 'abc'])
     expect(bad).toMatchObject({ code: 2 })
@@ -85,3 +108,15 @@ describe('the scripts', () => {
     expect(result.startsWith('Revoke pending MongoDB Atlas invitations.')).toBe(true)
   })
 })
+
+/** Whether something accepts connections on 127.0.0.1:`port`. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1')
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', () => resolve(false))
+  })
+}

@@ -97,8 +97,8 @@ describe('npm start', () => {
     expect((await state()).revoked.map((record) => record.invitationId)).toContain(viaCurl.id)
   })
 
-  it("runs the README's signing example word for word (port aside)", async () => {
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+  it("runs the trigger guide's signing example word for word (port aside)", async () => {
+    const readme = readFileSync(new URL('../../docs/triggers.md', import.meta.url), 'utf8')
     const block = readme.slice(
       readme.indexOf("secret='whsec_"),
       readme.indexOf('```', readme.indexOf("secret='whsec_")),
@@ -107,7 +107,7 @@ describe('npm start', () => {
       '-c',
       block.replace('127.0.0.1:3000', `127.0.0.1:${ports.http}`),
     ])
-    // The README revokes the same demo invitation as the printed command: it is gone by now, and
+    // The guide revokes the same demo invitation as the printed command: it is gone by now, and
     // the ledger remembers that this tool revoked it, so by id it is already_gone.
     expect(JSON.parse(stdout)).toMatchObject({
       outcome: 'already_gone',

@@ -103,7 +103,7 @@ export function violations(
   // Users mode sees members: an active member of a scope the request covers, under any
   // spelling (one who accepted while the request ran included), is never "gone". The
   // invitations API cannot see members, so in v1/v2 an acceptance racing the removal reads as
-  // already_gone: the invitation is gone, the person is a member (README, SECURITY.md).
+  // already_gone: the invitation is gone, the person is a member (docs/requests.md, SECURITY.md).
   const asked = person ?? (target ? normalizeUsername(target.username) : undefined)
   const coveredOrgs =
     person !== undefined
