@@ -61,11 +61,7 @@ export function parseReceiptsArguments(
     throw new UsageError(`--format must be csv or json (got ${JSON.stringify(format)})`)
   const sinceText = values.since as string | undefined
   if (sinceText === undefined) throw new UsageError('--since <date> is required')
-  const since = new Date(
-    /^\d{4}-\d{2}-\d{2}$/.test(sinceText) ? `${sinceText}T00:00:00Z` : sinceText,
-  )
-  if (!/^\d{4}-\d{2}-\d{2}/.test(sinceText) || Number.isNaN(since.getTime()))
-    throw new UsageError(`--since must be a date (YYYY-MM-DD) or an ISO time (got "${sinceText}")`)
+  const since = sinceOf(sinceText)
   if (since.getTime() > now.getTime()) throw new UsageError('--since is in the future')
   if (now.getTime() - since.getTime() > MAX_DAYS * 86_400_000)
     throw new UsageError(`--since goes back more than ${MAX_DAYS} days`)
@@ -159,4 +155,26 @@ async function requestsFor(
   const limit = pLimit(READS_AT_ONCE)
   const perDay = await Promise.all(days.map((day) => limit(() => ledger.requestsOn(day, since))))
   return perDay.flat()
+}
+
+/** `YYYY-MM-DD` (midnight UTC) or an ISO time (UTC unless it names its offset), checked whole. */
+function sinceOf(text: string): Date {
+  const refuse = () =>
+    new UsageError(`--since must be a date (YYYY-MM-DD) or an ISO time (got "${text}")`)
+  const match =
+    /^(\d{4})-(\d{2})-(\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/.exec(text)
+  if (!match) throw refuse()
+  const [, year, month, day, time, , , zone] = match
+  const since = new Date(
+    `${year}-${month}-${day}${time ? (zone ? time : `${time}Z`) : 'T00:00:00Z'}`,
+  )
+  // new Date() rolls 2026-02-30 over to March: the day must come back as written.
+  const check = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)))
+  if (
+    Number.isNaN(since.getTime()) ||
+    check.getUTCMonth() !== Number(month) - 1 ||
+    check.getUTCDate() !== Number(day)
+  )
+    throw refuse()
+  return since
 }

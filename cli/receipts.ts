@@ -15,7 +15,10 @@ export interface Receipt {
   readonly askedBy: string
   /** When a request first proved nothing left pending (`revoked` or `already_gone`); null: none did. */
   readonly settledAt: string | null
-  /** The last request's outcome (dry runs count only when nothing else was asked). */
+  /**
+   * Where the person stands: the last request's outcome (dry runs count only when nothing else
+   * was asked); when that did not settle, the sweep's, if a quiet re-check settled after it.
+   */
   readonly outcome: OutcomeKind
   /** The evidence kind that settled it (`all_parts`, `removed`, `absent`, ...). */
   readonly evidence: string | null
@@ -103,7 +106,14 @@ function receiptOf(
     askedAt: first.receivedAt,
     askedBy: requesterOf(first.requestedBy),
     settledAt: settling?.settledAt ?? null,
-    outcome: last.outcome,
+    outcome:
+      !SETTLED.has(last.outcome) &&
+      leaver?.lastCheckedAt !== undefined &&
+      leaver.lastCheckedAt > last.settledAt &&
+      leaver.lastCheckOutcome !== undefined &&
+      SETTLED.has(leaver.lastCheckOutcome)
+        ? leaver.lastCheckOutcome
+        : last.outcome,
     evidence: settling?.evidence?.kind ?? null,
     searched: shown.searched.map((scope) =>
       scope.groupId === undefined ? scope.orgId : `${scope.orgId}/${scope.groupId}`,

@@ -93,6 +93,10 @@ export function loadFunctionConfig(
   }
   const projectsProblem = projectsWithoutInvitationsApi(config)
   if (projectsProblem) problems.push(projectsProblem)
+  if (config.ledgerRetentionDays < config.recheckDays)
+    problems.push(
+      `LEDGER_RETENTION_DAYS (${config.ledgerRetentionDays}) is shorter than RECHECK_DAYS (${config.recheckDays}): leavers would expire before the sweep is done with them`,
+    )
   if (trigger === 'sweep' && !config.ledgerTable)
     problems.push(
       'LEDGER_TABLE is required by the sweep: it re-checks the leavers the ledger holds',

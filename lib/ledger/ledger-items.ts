@@ -25,7 +25,8 @@ export interface RecordedRequest {
   readonly settledAt: string
   readonly trigger: RequestedBy['trigger']
   readonly requestedBy: RequestedBy
-  readonly claimedBy?: unknown | undefined
+  /** What the message said of itself, as JSON text, cut to CLAIM_CHARACTERS: never believed. */
+  readonly claimedBy?: string | undefined
   readonly request: {
     readonly orgId?: string | undefined
     readonly orgIds?: readonly string[] | undefined
@@ -147,10 +148,14 @@ export function itemsOf(
   const settledAt = meta.settledAt.toISOString()
   const expiresAt = Math.floor(meta.settledAt.getTime() / 1000) + meta.retentionDays * 86_400
   const { request } = report
+  // Atlas may spell a username its own way: filed under the form requests use.
   const username =
     request.kind === 'username'
       ? request.username
-      : report.revocations.find((revocation) => revocation.username)?.username
+      : report.revocations
+          .find((revocation) => revocation.username)
+          ?.username?.trim()
+          .toLowerCase()
   const item: RecordedRequest = {
     pk: `request#${meta.requestId}`,
     sk: 'request',
@@ -166,7 +171,7 @@ export function itemsOf(
     settledAt,
     trigger: meta.requestedBy.trigger,
     requestedBy: withoutUndefined(meta.requestedBy),
-    ...(meta.claimedBy === undefined ? {} : { claimedBy: meta.claimedBy }),
+    ...(meta.claimedBy === undefined ? {} : { claimedBy: claimText(meta.claimedBy) }),
     request: withoutUndefined({
       ...(request.kind === 'invitation'
         ? { orgId: request.orgId, invitationId: request.invitationId, username }
@@ -228,6 +233,19 @@ export function itemsOf(
         }
       : undefined
   return { request: item, markers, ...(leaver ? { leaver } : {}) }
+}
+
+/** A claim is any JSON a sender chose: kept as bounded text, so no claim can fail a write. */
+export const CLAIM_CHARACTERS = 512
+
+function claimText(claim: unknown): string {
+  let text: string
+  try {
+    text = typeof claim === 'string' ? claim : (JSON.stringify(claim) ?? String(claim))
+  } catch {
+    text = String(claim)
+  }
+  return text.length > CLAIM_CHARACTERS ? `${text.slice(0, CLAIM_CHARACTERS - 1)}…` : text
 }
 
 /** The key of an invitation's (or user's) revoked marker. */

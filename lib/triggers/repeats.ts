@@ -27,14 +27,16 @@ export class RepeatMismatchError extends Error {
 export interface Repeats {
   /**
    * `work`'s result the first time `key` is seen; the stored result after that (`repeated`).
-   * `payload` must be the same for a repeat (a digest of the body, say).
+   * `payload` must be the same for a repeat (a digest of the body, say). `remainingMs` is the
+   * invocation's time left: a first delivery whose container died is "in progress" that long
+   * only, then a repeat runs it again (without it, for the whole window).
    */
   once<T>(
     key: string,
     payload: string,
     work: () => Promise<T>,
     keep: (result: T) => boolean,
-    context?: Context,
+    remainingMs: () => number,
   ): Promise<{ readonly result: T; readonly repeated: boolean }>
   /** Loads the library now (a cold start does it while it waits on Atlas). Never rejects. */
   warm(): Promise<void>
@@ -100,9 +102,9 @@ export function dynamoDbRepeats(
     async warm() {
       await load().catch(() => {})
     },
-    async once(key, payload, work, keep, context) {
+    async once(key, payload, work, keep, remainingMs) {
       const { run, config, errors } = await load()
-      if (context) config.registerLambdaContext(context)
+      config.registerLambdaContext({ getRemainingTimeInMillis: remainingMs } as Context)
       let ran = false
       try {
         const result = (await run({ key, payload }, async () => {

@@ -155,6 +155,32 @@ describe('receiptsOf', () => {
     })
   })
 
+  it("a failed re-check followed by a quiet one: the person stands where the sweep's last check left them", () => {
+    const offboarding = request({ at: '2026-12-01T10:00:00.000Z' })
+    const failedCheck = request({
+      at: '2026-12-01T11:00:00.000Z',
+      trigger: 'sweep',
+      requestedBy: { trigger: 'sweep', offboardedBy: offboarding.requestId },
+      outcome: 'upstream_error',
+      evidence: undefined,
+      revocations: [],
+    })
+    const quiet = leaver({
+      lastCheckedAt: '2026-12-01T12:00:00.000Z',
+      lastCheckOutcome: 'already_gone',
+    })
+    const [receipt] = receiptsOf(
+      [offboarding, failedCheck],
+      new Map([['leaver@example.com', quiet]]),
+    )
+    expect(receipt).toMatchObject({ outcome: 'already_gone', settledAt: offboarding.settledAt })
+    const [before] = receiptsOf(
+      [offboarding, failedCheck],
+      new Map([['leaver@example.com', leaver()]]),
+    )
+    expect(before?.outcome).toBe('upstream_error')
+  })
+
   it('a settled person the ledger no longer re-checks, and one not checked yet', () => {
     const settled = request({ at: '2026-12-01T10:00:00.000Z' })
     expect(receiptsOf([settled], new Map())[0]?.recheck.status).toBe('none')
@@ -219,12 +245,21 @@ describe('parseReceiptsArguments', () => {
       since: new Date('2026-12-06T11:00:00Z'),
       format: 'csv',
     })
+    // A time without an offset is UTC, whatever the machine's time zone.
+    expect(parseReceiptsArguments(['--since', '2026-12-06T11:00'], now)).toMatchObject({
+      since: new Date('2026-12-06T11:00:00Z'),
+    })
+    expect(parseReceiptsArguments(['--since', '2026-12-06T12:30:00+02:00'], now)).toMatchObject({
+      since: new Date('2026-12-06T10:30:00Z'),
+    })
   })
 
   it.each([
     [[], '--since <date> is required'],
     [['--since', 'yesterday'], '--since must be a date'],
     [['--since', '2026-13-45'], '--since must be a date'],
+    [['--since', '2026-02-30'], '--since must be a date'],
+    [['--since', '2026-12-01T10:00:00+0200'], '--since must be a date'],
     [['--since', '2026-12-07'], 'in the future'],
     [['--since', '2010-01-01'], 'more than 3660 days'],
     [['--since', '2026-12-01', '--format', 'xml'], '--format must be csv or json'],

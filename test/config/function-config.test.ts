@@ -102,6 +102,26 @@ describe('loadFunctionConfig', () => {
     )
   })
 
+  it('needs a ledger for the sweep, kept at least as long as the sweep looks back', () => {
+    expect(() => loadFunctionConfig({ ATLAS_SECRET_ID: 'atlas' }, 'sweep')).toThrow(
+      'LEDGER_TABLE is required by the sweep',
+    )
+    expect(
+      loadFunctionConfig({ ATLAS_SECRET_ID: 'atlas', LEDGER_TABLE: 'ledger' }, 'sweep'),
+    ).toMatchObject({
+      ledgerTable: 'ledger',
+      recheckDays: 30,
+      ledgerRetentionDays: 400,
+      sweepBatch: 200,
+    })
+    expect(() =>
+      loadFunctionConfig(
+        { ATLAS_SECRET_ID: 'atlas', LEDGER_TABLE: 'ledger', LEDGER_RETENTION_DAYS: '20' },
+        'queue',
+      ),
+    ).toThrow('LEDGER_RETENTION_DAYS (20) is shorter than RECHECK_DAYS (30)')
+  })
+
   it('reports every problem in one error', () => {
     expect(() =>
       loadFunctionConfig(

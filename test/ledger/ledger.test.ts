@@ -13,6 +13,7 @@ import { DEMO_API_KEY, DEMO_INVITATIONS, DEMO_ORG_ID } from '../../dev/simulator
 import { Ledger } from '../../lib/ledger/ledger.ts'
 import { createHttpHandler } from '../../lib/triggers/http/http-handler.ts'
 import { createQueueHandler } from '../../lib/triggers/queue/queue-handler.ts'
+import { dynamoDbRepeats, RepeatInProgressError } from '../../lib/triggers/repeats.ts'
 import { type FunctionFixture, startFunctionFixture } from '../support/function-fixture.ts'
 import { httpApiEvent, lambdaContext, sqsEvent } from '../support/lambda-events.ts'
 import { startLocalLedger, TEST_TABLES } from '../support/local-aws.ts'
@@ -161,6 +162,24 @@ describe('every trigger leaves a ledger item before its answer', () => {
   })
 })
 
+describe("a sender's own claims", () => {
+  it('are kept as bounded text, so no claim can fail the write of work already done', async () => {
+    const queue = createQueueHandler(env(), { dispatcher: fixture.dispatcher() })
+    // A number DynamoDB's marshaller refuses, and a claim far too large to keep whole.
+    const claim = `{"hrEmployeeNumber":12345678901234567890,"note":"${'x'.repeat(10_000)}"}`
+    const body = `{"orgId":"${DEMO_ORG_ID}","invitationId":"${second.id}","requestedBy":${claim}}`
+    const response = (await queue(
+      sqsEvent([body]),
+      lambdaContext(8_000, 'queue'),
+    )) as SQSBatchResponse
+    expect(response.batchItemFailures).toEqual([])
+    const [item] = await recorded(`invitation#${DEMO_ORG_ID}#${second.id}`)
+    const kept = String(item?.claimedBy)
+    expect(kept.startsWith('{"hrEmployeeNumber":')).toBe(true)
+    expect(kept.length).toBeLessThanOrEqual(512)
+  })
+})
+
 describe('a ledger that cannot be written', () => {
   it('fails the request after the work: a webhook is retried (503), a queue record comes back', async () => {
     const broken = { ...env(), LEDGER_TABLE: 'no-such-table' }
@@ -232,6 +251,33 @@ describe('a repeat reaching another container runs once', () => {
     })
     expect(fixture.simulator.counters().requests).toBe(0)
     expect(await recorded(`user#${second.username}`)).toHaveLength(1)
+  })
+
+  it('a first delivery whose container died holds the key only for the time it had', async () => {
+    const containerA = dynamoDbRepeats(TEST_TABLES.idempotency, 86_400)
+    const containerB = dynamoDbRepeats(TEST_TABLES.idempotency, 86_400)
+    // A starts and never finishes (a timeout, an out-of-memory kill): 1 s was all it had left.
+    const never = () => new Promise<string>(() => {})
+    void containerA.once(
+      'webhook:msg_dead',
+      'digest',
+      never,
+      () => true,
+      () => 1_000,
+    )
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const again = () =>
+      containerB.once(
+        'webhook:msg_dead',
+        'digest',
+        async () => 'B',
+        () => true,
+        () => 8_000,
+      )
+    await expect(again()).rejects.toBeInstanceOf(RepeatInProgressError)
+    // After A's time is up, the retry runs, rather than being told "in progress" for a day.
+    await new Promise((resolve) => setTimeout(resolve, 1_000))
+    expect(await again()).toEqual({ result: 'B', repeated: false })
   })
 
   it('the repeat is remembered in DynamoDB, with the first answer, not in a container', async () => {

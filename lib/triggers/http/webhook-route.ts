@@ -73,6 +73,7 @@ async function acrossContainers(
     digest,
     () => revokeOrHandOver(rawBody, webhookId, context),
     keptAnswer,
+    context.remainingMs,
   )
   if (repeated)
     context.logger.info('webhook repeat answered from the first delivery (another container)', {

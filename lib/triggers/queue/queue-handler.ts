@@ -170,7 +170,7 @@ async function onceAcrossContainers(
         return 'done'
       },
       () => true,
-      context,
+      () => context.getRemainingTimeInMillis(),
     )
   } catch (error) {
     if (
@@ -233,7 +233,7 @@ async function revokeRecord(
         },
       )
     } catch (error) {
-      // Not recorded is not done: the record comes back, and the retry finds what was done.
+      // Not recorded is not done: the record comes back, and the retry records what it finds.
       if (error instanceof LedgerUnavailableError)
         throw new RecordNotSettledError(error.message, 'environment')
       throw error

@@ -8,6 +8,8 @@
  * and a pass that reaches the newest leaver starts over from the oldest. Atlas's rate limit is
  * the Atlas client's to keep (its pacing and retries), as for any other request.
  */
+
+import { type FunctionConfig, projectsWithoutInvitationsApi } from '../../config/function-config.ts'
 import { LedgerUnavailableError } from '../../ledger/ledger.ts'
 import { type LeaverItem, leaverCursor, leaverScopes } from '../../ledger/ledger-items.ts'
 import type { Observer } from '../../logging/revocation-log.ts'
@@ -21,6 +23,8 @@ import { recordRequest } from '../record-request.ts'
 export const SWEEP_CONCURRENCY = 4
 /** No check starts with less time than this left: a check under the rate limit takes a while. */
 export const CHECK_TIME_MS = 20_000
+/** A check's Atlas calls end this long before the invocation's deadline: its writes need it. */
+const WRITES_MS = 5_000
 const PAGE_SIZE = 50
 
 export interface SweepSummary {
@@ -69,7 +73,7 @@ export async function runRecheckSweep(
       }
       const group = page.leavers.slice(start, start + SWEEP_CONCURRENCY)
       const results = await Promise.all(
-        group.map((leaver) => recheck(leaver, runtime, observer, deadline)),
+        group.map((leaver) => recheck(leaver, runtime, observer, deadline - WRITES_MS)),
       )
       for (const result of results) {
         totals.checked += 1
@@ -77,6 +81,8 @@ export async function runRecheckSweep(
         if (!result.settled) totals.failed += 1
       }
       after = leaverCursor(group[group.length - 1] as LeaverItem)
+      // Kept after every group: a run cut short by a timeout loses one group at most.
+      await ledger.saveSweepCursor({ after, updatedAt: new Date().toISOString() })
     }
     if (!page.next) {
       passComplete = true
@@ -108,7 +114,15 @@ async function recheck(
   deadline: number,
 ): Promise<{ readonly reappeared: number; readonly settled: boolean }> {
   const receivedAt = new Date()
-  const { orgIds, includeProjects } = leaverScopes(leaver)
+  const scopes = leaverScopes(leaver)
+  const { orgIds } = scopes
+  // Projects only while this deployment can still search them (after the invitations sunset,
+  // users mode without the invitations API cannot): the leaver's scopes only ever widen.
+  const includeProjects = scopes.includeProjects && projectsSearchable(runtime.config)
+  if (scopes.includeProjects && !includeProjects)
+    observer.logger.warn('sweep: projects no longer searchable for this leaver', {
+      username: leaver.username,
+    })
   let report: RevokeReport
   try {
     report = await revoke(
@@ -124,21 +138,36 @@ async function recheck(
     })
     return { reappeared: 0, settled: false }
   }
-  const finds = report.revocations.length
-  const settled = rulesOf(report.outcome).done
+  // A member now (re-hired, or accepted meanwhile) is not pending: reported, never a find.
+  const members = report.revocations.filter((revocation) => revocation.outcome === 'active_member')
+  const finds = report.revocations.length - members.length
+  const settled =
+    rulesOf(report.outcome).done ||
+    (report.outcome === 'active_member' &&
+      report.searched.every((search) => search.failure === undefined) &&
+      report.revocations.every(
+        (revocation) => revocation.outcome === 'active_member' || rulesOf(revocation.outcome).done,
+      ))
+  if (members.length > 0)
+    observer.logger.info('sweep: leaver is an active member', {
+      username: leaver.username,
+      orgIds: members.map((member) => member.orgId),
+    })
   if (finds > 0) {
     observer.logger.warn('reappeared', {
       audit: 'reappeared',
       username: leaver.username,
       offboardedAt: leaver.offboardedAt,
       offboardedBy: leaver.requestId,
-      found: report.revocations.map((revocation) => ({
-        orgId: revocation.orgId,
-        groupId: revocation.groupId,
-        invitationId: revocation.invitationId,
-        userId: revocation.userId,
-        outcome: revocation.outcome,
-      })),
+      found: report.revocations
+        .filter((revocation) => revocation.outcome !== 'active_member')
+        .map((revocation) => ({
+          orgId: revocation.orgId,
+          groupId: revocation.groupId,
+          invitationId: revocation.invitationId,
+          userId: revocation.userId,
+          outcome: revocation.outcome,
+        })),
       outcome: report.outcome,
     })
   }
@@ -157,4 +186,14 @@ async function recheck(
     reappeared: finds,
   })
   return { reappeared: finds, settled }
+}
+
+function projectsSearchable(config: FunctionConfig): boolean {
+  return (
+    projectsWithoutInvitationsApi({
+      atlasApi: config.atlasApi,
+      includeProjects: true,
+      searchInvitationsApi: config.searchInvitationsApi,
+    }) === undefined
+  )
 }

@@ -48,9 +48,13 @@ function recording() {
 }
 
 /** Offboards `username` through the signed webhook; answers its outcome. */
-async function offboard(username: string, orgIds?: string[]): Promise<string> {
+async function offboard(
+  username: string,
+  orgIds?: string[],
+  more: Record<string, string> = {},
+): Promise<string> {
   const body = JSON.stringify({ username, ...(orgIds ? { orgIds } : {}) })
-  const handler = createHttpHandler(env(), { dispatcher: fixture.dispatcher() })
+  const handler = createHttpHandler(env(more), { dispatcher: fixture.dispatcher() })
   const result = (await handler(
     httpApiEvent({ method: 'POST', path: '/revocations', body, headers: fixture.sign(body) }),
     lambdaContext(8_000),
@@ -151,6 +155,42 @@ describe('the next sweep after a leaver is invited again', () => {
     expect(fixture.simulator.state.revocations().map((record) => record.invitationId)).toContain(
       later.id,
     )
+  })
+})
+
+describe('what the deployment can search today', () => {
+  it('leaves projects out once they cannot be searched (users mode after the sunset), without failing', async () => {
+    const username = 'projects-then@example.com'
+    invite(username)
+    expect(await offboard(username, undefined, { INCLUDE_PROJECT_INVITATIONS: 'true' })).toBe(
+      'revoked',
+    )
+    expect(await ledger.leaver(username)).toMatchObject({ includeProjects: true })
+    // The offboarding searched projects; the deployment has since moved off the invitations API.
+    const { run } = sweeper({
+      env: {
+        ATLAS_API: 'users',
+        SEARCH_INVITATIONS_API: 'false',
+        INCLUDE_PROJECT_INVITATIONS: 'false',
+      },
+    })
+    expect(await run()).toMatchObject({ checked: 1, failed: 0 })
+  })
+
+  it('a leaver who is an active member now is reported, neither a find nor a failure', async () => {
+    const username = 'rehired@example.com'
+    invite(username)
+    await offboard(username)
+    fixture.simulator.state.addMember({
+      id: 'f00000000000000000000abc',
+      orgId: DEMO_ORG_ID,
+      username,
+      roles: ['ORG_MEMBER'],
+    })
+    const { run, metrics } = sweeper({ env: { ATLAS_API: 'users' } })
+    expect(await run()).toMatchObject({ checked: 1, reappeared: 0, failed: 0 })
+    expect(metrics).toMatchObject({ Reappeared: 0, SweepFailed: 0 })
+    expect(await ledger.leaver(username)).toMatchObject({ lastCheckOutcome: 'active_member' })
   })
 })
 
