@@ -25,10 +25,10 @@ import {
   localSqsClient,
 } from '../dev/local-stack/local-settings.ts'
 import { startLocalStack } from '../dev/local-stack/local-stack.ts'
-import { decimal, scriptArgs, wholeNumber } from '../dev/script-args.ts'
 import { DEMO_ORG_ID } from '../dev/simulator/demo-seed.ts'
 import { UNLIMITED_RATE } from '../dev/simulator/rate-limiter.ts'
 import { signWebhook } from '../lib/triggers/http/webhook-signature.ts'
+import { decimal, scriptArgs, wholeNumber } from '../scripts/script-args.ts'
 import { freePort } from '../test/support/free-port.ts'
 import { benchInvitationId } from './bench-ids.ts'
 

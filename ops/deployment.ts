@@ -3,7 +3,7 @@
  * the environment) and the CloudFormation stack `osls deploy` made for them. Bad values are a
  * one-line usage error (exit 2), as everywhere in this project.
  */
-import { fail } from '../dev/script-args.ts'
+import { fail } from '../scripts/script-args.ts'
 
 /** `service:` in serverless.yml; osls names the stack `<service>-<stage>`. */
 export const SERVICE = 'atlas-invite-revoker'

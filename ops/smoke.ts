@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-/** `npm run smoke`: after a deploy, proves the webhook route works without revoking anything. */
-import { decimal, fail, scriptArgs } from '../dev/script-args.ts'
 import { SecretUnavailableError } from '../lib/credentials/secret-cache.ts'
 import { ConfigurationError } from '../lib/errors.ts'
+/** `npm run smoke`: after a deploy, proves the webhook route works without revoking anything. */
+import { decimal, fail, scriptArgs } from '../scripts/script-args.ts'
 import { requiredRegionOf } from './deployment.ts'
 import { runSmokeChecks } from './smoke-checks.ts'
 import { firstWebhookSecret, readWebhookSecret } from './webhook-secret.ts'

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** `npm run outputs`: a deployed stack's outputs as `export` lines for the runbook's shell. */
 import { readFile } from 'node:fs/promises'
-import { scriptArgs } from '../dev/script-args.ts'
+import { scriptArgs } from '../scripts/script-args.ts'
 import { requiredRegionOf, stackNameOf, stageOf } from './deployment.ts'
 import { DescribeStackError, describeStack } from './describe-stack.ts'
 import { OUTPUT_VARIABLES, StackOutputsError, stackExports } from './stack-exports.ts'

@@ -80,9 +80,11 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     'lib/outcome.ts',
     'lib/errors.ts',
   ],
-  dev: ['dev', 'lib', 'cli'],
-  // Operator tools: deploy outputs and the smoke test.
-  ops: ['dev', 'lib/triggers/http', 'lib/credentials', 'lib/errors.ts'],
+  dev: ['dev', 'lib', 'cli', 'scripts'],
+  // Operator tools: deploy outputs and the smoke test; nothing of the local stack.
+  ops: ['scripts', 'lib/triggers/http', 'lib/credentials', 'lib/errors.ts'],
+  // What every script shares: its arguments, and stopping when its parent goes.
+  scripts: [],
 }
 
 function sourceFiles(folder: string): string[] {
@@ -93,7 +95,7 @@ function sourceFiles(folder: string): string[] {
     .map((entry) => relative(ROOT, join(entry.parentPath, entry.name)))
 }
 
-const FILES = ['lib', 'functions', 'cli', 'dev', 'ops'].flatMap(sourceFiles)
+const FILES = ['lib', 'functions', 'cli', 'dev', 'ops', 'scripts'].flatMap(sourceFiles)
 
 function importsOf(file: string): string[] {
   const text = readFileSync(join(ROOT, file), 'utf8')

@@ -3,7 +3,7 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs'
 import { ValidationError } from '../../lib/errors.ts'
 import { parseRevokeRequest } from '../../lib/revoke/revoke-request.ts'
-import { fail, scriptArgs } from '../script-args.ts'
+import { fail, scriptArgs } from '../../scripts/script-args.ts'
 import { localPorts, localQueueUrl, localSqsClient } from './local-settings.ts'
 
 const values = scriptArgs(

@@ -3,12 +3,12 @@
  * `npm start`: the whole system on 127.0.0.1 until Ctrl-C (or SIGTERM, SIGHUP, or npm going
  * away). See dev/local-stack/local-stack.ts.
  */
-import { scriptArgs } from '../script-args.ts'
+import { scriptArgs } from '../../scripts/script-args.ts'
+import { onParentsExit } from '../../scripts/watch-parents.ts'
 import { DEMO_API_KEY, DEMO_INVITATIONS, DEMO_ORG_ID } from '../simulator/demo-seed.ts'
 import { awsCliSendCommand, enqueueCommand, signedCurlCommand } from './local-commands.ts'
 import { localPorts, PORT_VARIABLES } from './local-settings.ts'
 import { startLocalStack } from './local-stack.ts'
-import { onParentsExit } from './watch-parents.ts'
 
 scriptArgs(
   'npm start',

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** `npm run simulator`: the Atlas simulator with the demo seed, on 127.0.0.1, until Ctrl-C. */
-import { decimal, scriptArgs, wholeNumber } from '../script-args.ts'
-import { onParentsExit } from '../local-stack/watch-parents.ts'
+import { decimal, scriptArgs, wholeNumber } from '../../scripts/script-args.ts'
+import { onParentsExit } from '../../scripts/watch-parents.ts'
 import { AtlasSimulator } from './atlas-simulator.ts'
 import { DEMO_API_KEY, DEMO_INVITATIONS, DEMO_ORG_ID } from './demo-seed.ts'
 

@@ -117,10 +117,11 @@ const SUMMARY_LINE: Partial<Record<OutcomeKind, string>> = {
 /** Atlas's deprecation dates for the API in use, logged and counted (once per cold start). */
 export function warnDeprecation(observer: Observer): (notice: DeprecationNotice) => void {
   return (notice) => {
-    observer.logger.warn(
-      'Atlas marks the API in use as deprecated; see docs/migrating.md',
-      { atlasPath: notice.path, deprecation: notice.deprecation, sunset: notice.sunset },
-    )
+    observer.logger.warn('Atlas marks the API in use as deprecated; see docs/migrating.md', {
+      atlasPath: notice.path,
+      deprecation: notice.deprecation,
+      sunset: notice.sunset,
+    })
     countDeprecation(observer.metrics)
   }
 }

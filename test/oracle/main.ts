@@ -2,7 +2,7 @@
  * `npm run oracle`: the oracle of the test suite, for as long as you like. Exits 0 when every
  * case held, 1 with the shrunk counterexample and the command that replays it.
  */
-import { fail, scriptArgs, wholeNumber } from '../../dev/script-args.ts'
+import { fail, scriptArgs, wholeNumber } from '../../scripts/script-args.ts'
 import { CATALOGUE } from './catalogue.ts'
 import { runOracle } from './oracle-run.ts'
 
