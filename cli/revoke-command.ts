@@ -5,9 +5,9 @@
  */
 import { userInfo } from 'node:os'
 import type { Dispatcher } from 'undici'
-import { AtlasClient } from '../lib/atlas/atlas-client.ts'
-import { atlasOrigin } from '../lib/atlas/base-url.ts'
-import { firstNoticeOnly } from '../lib/atlas/deprecation-notice.ts'
+import { atlasOrigin } from '../lib/atlas/http/base-url.ts'
+import { AtlasClient } from '../lib/atlas/http/client.ts'
+import { firstNoticeOnly } from '../lib/atlas/http/deprecation-notice.ts'
 import {
   ledgerRetentionDays,
   loadAllowedOrgIds,

@@ -13,7 +13,7 @@ export interface OutcomeRules {
   readonly done: boolean
   /**
    * The outcome states a fact about Atlas (gone, not there, pending), so it can only be built
-   * with an {@link Evidence} value (lib/atlas/evidence.ts makes them from Atlas's answers).
+   * with an {@link Evidence} value (lib/atlas/api/evidence.ts makes them from Atlas's answers).
    */
   readonly proven: boolean
   /** The HTTP function's status. 502: Atlas refused our key or setup; 503: try later. */
@@ -172,7 +172,7 @@ export const PROVEN_OUTCOMES: ReadonlySet<OutcomeKind> = new Set(
 declare const madeFromAnAtlasAnswer: unique symbol
 
 /**
- * Why a proven outcome may be believed. Only lib/atlas/evidence.ts makes these (the
+ * Why a proven outcome may be believed. Only lib/atlas/api/evidence.ts makes these (the
  * architecture test keeps it so), each from a specific Atlas answer; no other code can settle.
  */
 export type Evidence = EvidenceFacts & { readonly [madeFromAnAtlasAnswer]: true }

@@ -4,8 +4,8 @@
  */
 
 import { DEMO_API_KEY, DEMO_ORG_ID } from '../../dev/simulator/demo-seed.ts'
-import { AtlasClient } from '../../lib/atlas/atlas-client.ts'
-import { createAtlasDispatcher } from '../../lib/atlas/atlas-dispatcher.ts'
+import { AtlasClient } from '../../lib/atlas/http/client.ts'
+import { createAtlasDispatcher } from '../../lib/atlas/http/dispatcher.ts'
 import { AtlasApiKey } from '../../lib/credentials/atlas-api-key.ts'
 import { fixedCredentials } from '../../lib/credentials/credentials-source.ts'
 import { revoke } from '../../lib/revoke/revoke.ts'

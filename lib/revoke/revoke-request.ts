@@ -9,8 +9,9 @@
  * `"dryRun": true` asks for a report of what would be revoked, revoking nothing. Unknown fields
  * are ignored; a username is trimmed and lower-cased, the form in which it is compared and sent.
  */
-import { normalizeUsername } from '../atlas/atlas-lists.ts'
-import { atlasId, type InvitationRef } from '../atlas/invitation-ref.ts'
+
+import { atlasId, type InvitationRef } from '../atlas/api/invitation-ref.ts'
+import { normalizeUsername } from '../atlas/api/lists.ts'
 import { ValidationError } from '../errors.ts'
 
 export type RevokeRequest =

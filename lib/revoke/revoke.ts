@@ -8,11 +8,11 @@
  * May import: atlas, outcome, errors. Knows no trigger, no Atlas path or status.
  */
 import pLimit from 'p-limit'
-import type { AtlasAdapter, Revocation, Scope } from '../atlas/atlas-adapter.ts'
-import { type AtlasApi, atlasAdapter } from '../atlas/atlas-api.ts'
-import { type AtlasDependencies, AtlasSession } from '../atlas/atlas-session.ts'
-import { goneAsRecorded } from '../atlas/evidence.ts'
-import type { ResponseFormat } from '../atlas/response-format.ts'
+import type { AtlasAdapter, Revocation, Scope } from '../atlas/api/adapter.ts'
+import { type AtlasApi, atlasAdapter } from '../atlas/api/api-mode.ts'
+import { goneAsRecorded } from '../atlas/api/evidence.ts'
+import type { ResponseFormat } from '../atlas/http/response-format.ts'
+import { type AtlasDependencies, AtlasSession } from '../atlas/http/session.ts'
 import type { Outcome } from '../outcome.ts'
 import { type RevokeReport, type SearchRecord, summarize } from './revoke-report.ts'
 import { parseRevokeRequest, type RevokeRequest } from './revoke-request.ts'

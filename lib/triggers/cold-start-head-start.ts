@@ -14,8 +14,8 @@
  * Digest client answers the stale nonce's 401 like any other.
  */
 import { setImmediate } from 'node:timers/promises'
-import { atlasOrigin } from '../atlas/base-url.ts'
-import { closeEarlyConnection, openEarlyConnection } from '../atlas/early-connection.ts'
+import { atlasOrigin } from '../atlas/http/base-url.ts'
+import { closeEarlyConnection, openEarlyConnection } from '../atlas/http/early-connection.ts'
 import type { FunctionConfig } from '../config/function-config.ts'
 import type { SecretReader } from '../credentials/secret-cache.ts'
 import type { RuntimeOverrides, Tables } from './function-runtime.ts'
@@ -52,7 +52,7 @@ export async function startHeadStart(
     await nextTurn()
     const [{ loadFunctionConfig }, { prefetchDigestChallenge }] = await Promise.all([
       import('../config/function-config.ts'),
-      import('../atlas/challenge-prefetch.ts'),
+      import('../atlas/http/challenge-prefetch.ts'),
     ])
     config = loadFunctionConfig(env, trigger)
     challenge = prefetchDigestChallenge(config.atlasOrigin)

@@ -4,8 +4,8 @@
  * origin, the credentials behind the secrets cache, the API in use, the allowlist).
  */
 import type { Dispatcher } from 'undici'
-import { AtlasClient } from '../atlas/atlas-client.ts'
-import { type DeprecationNotice, firstNoticeOnly } from '../atlas/deprecation-notice.ts'
+import { AtlasClient } from '../atlas/http/client.ts'
+import { type DeprecationNotice, firstNoticeOnly } from '../atlas/http/deprecation-notice.ts'
 import type { FunctionConfig } from '../config/function-config.ts'
 import { secretCredentials } from '../credentials/credentials-source.ts'
 import { CachedSecrets, type SecretReader } from '../credentials/secret-cache.ts'

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check'
 import type { SimulatorBehaviour } from '../../dev/simulator/atlas-simulator.ts'
-import type { AtlasApi } from '../../lib/atlas/atlas-api.ts'
+import type { AtlasApi } from '../../lib/atlas/api/api-mode.ts'
 import { LEAVER, orgId, SPELLINGS, type World, type WorldSpec } from './world.ts'
 
 export type RequestSpec =

@@ -3,8 +3,8 @@
  * fake client (the first four came from an outside review, each a false success at the time).
  */
 import { describe, expect, it } from 'vitest'
-import type { AtlasCall, AtlasClient, AtlasResponse } from '../../lib/atlas/atlas-client.ts'
-import type { BodyKind } from '../../lib/atlas/response-format.ts'
+import type { AtlasCall, AtlasClient, AtlasResponse } from '../../lib/atlas/http/client.ts'
+import type { BodyKind } from '../../lib/atlas/http/response-format.ts'
 import { AtlasApiKey } from '../../lib/credentials/atlas-api-key.ts'
 import { fixedCredentials } from '../../lib/credentials/credentials-source.ts'
 import { revoke } from '../../lib/revoke/revoke.ts'

@@ -2,11 +2,11 @@
 
 import { AtlasSimulator, type AtlasSimulatorOptions } from '../../dev/simulator/atlas-simulator.ts'
 import { DEMO_API_KEY } from '../../dev/simulator/demo-seed.ts'
-import { AtlasClient } from '../../lib/atlas/atlas-client.ts'
+import { AtlasClient } from '../../lib/atlas/http/client.ts'
 import {
   type AtlasDispatcherOptions,
   createAtlasDispatcher,
-} from '../../lib/atlas/atlas-dispatcher.ts'
+} from '../../lib/atlas/http/dispatcher.ts'
 import { AtlasApiKey } from '../../lib/credentials/atlas-api-key.ts'
 
 export const demoKey = () => new AtlasApiKey(DEMO_API_KEY.publicKey, DEMO_API_KEY.privateKey)

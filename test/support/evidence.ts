@@ -1,6 +1,6 @@
 /**
  * Evidence for tests of what is made of an outcome (reports, responses, logs). Production code
- * gets evidence only from lib/atlas/evidence.ts; the architecture test keeps this cast out of it.
+ * gets evidence only from lib/atlas/api/evidence.ts; the architecture test keeps this cast out of it.
  */
 import type { Evidence, EvidenceFacts, Outcome, ProvenKind } from '../../lib/outcome.ts'
 

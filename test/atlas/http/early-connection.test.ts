@@ -1,0 +1,95 @@
+/** A cold start's early connection: adopted once by the dispatcher, never a failure of its own. */
+import { createServer, type Socket } from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createAtlasDispatcher } from '../../../lib/atlas/http/dispatcher.ts'
+import {
+  openEarlyConnection,
+  takeEarlyConnection,
+} from '../../../lib/atlas/http/early-connection.ts'
+import { dispatchBuffered } from '../../../lib/atlas/transport/buffered-dispatch.ts'
+import { freePort } from '../../support/free-port.ts'
+
+const stops: (() => Promise<void>)[] = []
+afterEach(async () => {
+  await Promise.all(stops.splice(0).map((stop) => stop()))
+})
+
+/** A tiny HTTP/1.1 server that notes when each connection was accepted. */
+async function countingServer() {
+  const accepted: number[] = []
+  const sockets: Socket[] = []
+  const server = createServer((socket) => {
+    accepted.push(performance.now())
+    sockets.push(socket)
+    socket.on('data', () => {
+      socket.write('HTTP/1.1 204 No Content\r\nconnection: keep-alive\r\n\r\n')
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  stops.push(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy()
+        server.close(() => resolve())
+      }),
+  )
+  return { origin: `http://127.0.0.1:${port}`, accepted, sockets }
+}
+
+describe('the early connection', () => {
+  it('is adopted by the dispatcher as its first connection, opened before the dispatcher existed', async () => {
+    const server = await countingServer()
+    const opened = performance.now()
+    openEarlyConnection(server.origin)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    const dispatcher = createAtlasDispatcher(server.origin)
+    const created = performance.now()
+    const response = await dispatchBuffered(dispatcher, {
+      origin: server.origin,
+      path: '/a',
+      method: 'GET',
+    })
+    await dispatchBuffered(dispatcher, { origin: server.origin, path: '/b', method: 'GET' })
+    expect(response.status).toBe(204)
+    expect(server.accepted).toHaveLength(1)
+    expect(server.accepted[0]).toBeGreaterThanOrEqual(opened)
+    expect(server.accepted[0]).toBeLessThan(created)
+    await dispatcher.close()
+  })
+
+  it('is handed over once only', async () => {
+    const server = await countingServer()
+    openEarlyConnection(server.origin)
+    const first = await takeEarlyConnection(server.origin)
+    expect(first).toBeDefined()
+    expect(await takeEarlyConnection(server.origin)).toBeUndefined()
+    first?.destroy()
+  })
+
+  it('is not used when it failed: nothing listens, or the server closed it before adoption', async () => {
+    const nobody = `http://127.0.0.1:${await freePort()}`
+    openEarlyConnection(nobody)
+    expect(await takeEarlyConnection(nobody)).toBeUndefined()
+
+    const server = await countingServer()
+    openEarlyConnection(server.origin)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    for (const socket of server.sockets) socket.destroy()
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    const dispatcher = createAtlasDispatcher(server.origin)
+    const response = await dispatchBuffered(dispatcher, {
+      origin: server.origin,
+      path: '/a',
+      method: 'GET',
+    })
+    expect(response.status).toBe(204)
+    expect(server.accepted).toHaveLength(2)
+    await dispatcher.close()
+  })
+
+  it('ignores an origin it cannot parse', async () => {
+    expect(() => openEarlyConnection('not a url')).not.toThrow()
+    expect(await takeEarlyConnection('not a url')).toBeUndefined()
+  })
+})
