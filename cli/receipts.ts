@@ -3,8 +3,9 @@
  * per invitation revoked by id when no username is known): when it was asked and by whom, when
  * it settled, what was revoked with which evidence, and what the re-check sweep found since.
  */
+
+import type { RequestedBy } from '../lib/audit/revocation-log.ts'
 import type { LeaverItem, RecordedRequest } from '../lib/ledger/ledger-items.ts'
-import type { RequestedBy } from '../lib/logging/revocation-log.ts'
 import type { OutcomeKind } from '../lib/outcome.ts'
 
 export interface Receipt {

@@ -9,7 +9,7 @@
  * | a person offboarded (the sweep's worklist) | `leaver#<email>` / `leaver` | — | `leavers`, offboarded |
  * | the sweep's cursor | `sweep` / `state` | — | — |
  */
-import type { RequestedBy } from '../logging/revocation-log.ts'
+import type { RequestedBy } from '../audit/revocation-log.ts'
 import type { Evidence, OutcomeKind } from '../outcome.ts'
 import type { RevokeReport } from '../revoke/revoke-report.ts'
 

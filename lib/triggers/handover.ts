@@ -6,7 +6,7 @@
  * function's own role (`TRUSTED_HANDOVER_SENDER`); a body's own claim is never believed. Pure.
  */
 import { createHash } from 'node:crypto'
-import type { RequestedBy } from '../logging/revocation-log.ts'
+import type { RequestedBy } from '../audit/revocation-log.ts'
 import type { RevokeInput } from '../revoke/revoke-request.ts'
 
 export const HANDOVER_KIND = 'atlas-invite-revoker/revoke-request'

@@ -3,8 +3,9 @@
  * and the ledger item, written before the answer or the ack. A ledger that cannot be written
  * fails the request (LedgerUnavailableError): it is retried, never answered done unrecorded.
  */
+
+import { type Observer, type RequestedBy, recordReport } from '../audit/revocation-log.ts'
 import type { Ledger } from '../ledger/ledger.ts'
-import { type Observer, type RequestedBy, recordReport } from '../logging/revocation-log.ts'
 import type { RevokeReport } from '../revoke/revoke-report.ts'
 
 export interface RequestMeta {

@@ -4,7 +4,7 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger'
 import type { MiddlewareObj } from '@middy/core'
-import { describeError } from '../../logging/describe-error.ts'
+import { describeError } from '../../audit/describe-error.ts'
 import { refusal } from './http-responses.ts'
 
 export function httpErrorBoundary(logger: Logger): MiddlewareObj<unknown, unknown> {

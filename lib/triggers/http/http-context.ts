@@ -1,6 +1,6 @@
 /** What every HTTP route gets: the container's runtime, the logger, the invocation's clock. */
 import type { Logger } from '@aws-lambda-powertools/logger'
-import type { MetricSink } from '../../logging/revocation-metrics.ts'
+import type { MetricSink } from '../../audit/revocation-metrics.ts'
 import type { HttpRuntime } from './http-runtime.ts'
 
 export interface HttpContext {

@@ -11,8 +11,8 @@
  * a queue that refuses makes the answer a 503, which Okta retries once.
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
-import { describeError } from '../../logging/describe-error.ts'
-import { countSkipped } from '../../logging/revocation-metrics.ts'
+import { describeError } from '../../audit/describe-error.ts'
+import { countSkipped } from '../../audit/revocation-metrics.ts'
 import { distinctLeavers, LEAVER_SKIPS, readEventHookDelivery } from '../okta-events.ts'
 import type { ApiRequest } from './api-request.ts'
 import type { HttpContext } from './http-context.ts'

@@ -1,5 +1,5 @@
 /** Runs one revoke request for an HTTP route and records it (audit lines, metrics, the ledger). */
-import type { RequestedBy } from '../../logging/revocation-log.ts'
+import type { RequestedBy } from '../../audit/revocation-log.ts'
 import { revoke } from '../../revoke/revoke.ts'
 import type { RevokeReport } from '../../revoke/revoke-report.ts'
 import { invocationDeadline } from '../function-runtime.ts'

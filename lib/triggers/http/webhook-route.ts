@@ -6,9 +6,9 @@
  * depends on the sender retrying; only if the queue refuses too is the answer a 503.
  */
 import { createHash } from 'node:crypto'
+import { describeError } from '../../audit/describe-error.ts'
 import { SecretUnavailableError } from '../../credentials/secret-cache.ts'
 import { LedgerUnavailableError } from '../../ledger/ledger.ts'
-import { describeError } from '../../logging/describe-error.ts'
 import type { RevokeReport } from '../../revoke/revoke-report.ts'
 import {
   parseRevokeRequest,

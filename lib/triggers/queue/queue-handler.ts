@@ -19,17 +19,13 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware'
 import middy from '@middy/core'
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import pLimit from 'p-limit'
+import { describeError } from '../../audit/describe-error.ts'
+import { createLogger } from '../../audit/logger.ts'
+import { type Observer, warnDeprecation } from '../../audit/revocation-log.ts'
+import { countSkipped, type MetricSink, powertoolsMetrics } from '../../audit/revocation-metrics.ts'
 import { loadFunctionConfig } from '../../config/function-config.ts'
 import { ValidationError } from '../../errors.ts'
 import { LedgerUnavailableError } from '../../ledger/ledger.ts'
-import { describeError } from '../../logging/describe-error.ts'
-import { createLogger } from '../../logging/logger.ts'
-import { type Observer, warnDeprecation } from '../../logging/revocation-log.ts'
-import {
-  countSkipped,
-  type MetricSink,
-  powertoolsMetrics,
-} from '../../logging/revocation-metrics.ts'
 import { type OutcomeKind, rulesOf } from '../../outcome.ts'
 import { OrgNotAllowedError, revoke } from '../../revoke/revoke.ts'
 import {

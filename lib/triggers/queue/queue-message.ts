@@ -16,8 +16,9 @@
  * event's `source` and ids, which any sender could write) is kept as `claimedBy`, never
  * believed. Pure.
  */
+
+import type { RequestedBy } from '../../audit/revocation-log.ts'
 import { ValidationError } from '../../errors.ts'
-import type { RequestedBy } from '../../logging/revocation-log.ts'
 import { readHandOver } from '../handover.ts'
 import {
   distinctLeavers,

@@ -9,10 +9,10 @@
  * the Atlas client's to keep (its pacing and retries), as for any other request.
  */
 
+import type { Observer } from '../../audit/revocation-log.ts'
 import { type FunctionConfig, projectsWithoutInvitationsApi } from '../../config/function-config.ts'
 import { LedgerUnavailableError } from '../../ledger/ledger.ts'
 import { type LeaverItem, leaverCursor, leaverScopes } from '../../ledger/ledger-items.ts'
-import type { Observer } from '../../logging/revocation-log.ts'
 import { rulesOf } from '../../outcome.ts'
 import { revoke } from '../../revoke/revoke.ts'
 import type { RevokeReport } from '../../revoke/revoke-report.ts'

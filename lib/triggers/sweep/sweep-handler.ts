@@ -7,10 +7,10 @@ import type { Logger } from '@aws-lambda-powertools/logger'
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware'
 import middy from '@middy/core'
 import type { Context } from 'aws-lambda'
+import { createLogger } from '../../audit/logger.ts'
+import { warnDeprecation } from '../../audit/revocation-log.ts'
+import { type MetricSink, powertoolsMetrics } from '../../audit/revocation-metrics.ts'
 import { loadFunctionConfig } from '../../config/function-config.ts'
-import { createLogger } from '../../logging/logger.ts'
-import { warnDeprecation } from '../../logging/revocation-log.ts'
-import { type MetricSink, powertoolsMetrics } from '../../logging/revocation-metrics.ts'
 import {
   createFunctionRuntime,
   invocationDeadline,

@@ -7,7 +7,7 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_INVITATIONS, DEMO_ORG_ID } from '../../../dev/simulator/demo-seed.ts'
-import type { MetricSink } from '../../../lib/logging/revocation-metrics.ts'
+import type { MetricSink } from '../../../lib/audit/revocation-metrics.ts'
 import { handOverBody } from '../../../lib/triggers/handover.ts'
 import { createQueueHandler } from '../../../lib/triggers/queue/queue-handler.ts'
 import { readQueueMessage } from '../../../lib/triggers/queue/queue-message.ts'

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger'
 import { describe, expect, it } from 'vitest'
-import { recordReport } from '../../lib/logging/revocation-log.ts'
+import { recordReport } from '../../lib/audit/revocation-log.ts'
 import type { RevokeReport } from '../../lib/revoke/revoke-report.ts'
 import { revokeReport } from '../support/revoke-reports.ts'
 

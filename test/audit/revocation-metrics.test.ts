@@ -4,7 +4,7 @@ import {
   countRevocation,
   type MetricSink,
   powertoolsMetrics,
-} from '../../lib/logging/revocation-metrics.ts'
+} from '../../lib/audit/revocation-metrics.ts'
 import { revokeReport } from '../support/revoke-reports.ts'
 
 const ORG = 'a0123456789abcdef012345a'
