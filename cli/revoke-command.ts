@@ -14,12 +14,12 @@ import {
   projectsWithoutInvitationsApi,
   searchInvitationsApi,
 } from '../lib/config/function-config.ts'
-import { environmentCredentials } from '../lib/credentials/atlas-credentials.ts'
 import {
   type CredentialsSource,
+  environmentCredentials,
   fixedCredentials,
   secretCredentials,
-} from '../lib/credentials/credentials-source.ts'
+} from '../lib/credentials/credential-sources.ts'
 import { CachedSecrets, SecretUnavailableError } from '../lib/credentials/secret-cache.ts'
 import { ConfigurationError, ValidationError } from '../lib/errors.ts'
 import { Ledger, LedgerUnavailableError } from '../lib/ledger/ledger.ts'

@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest'
 import type { AtlasCall, AtlasClient, AtlasResponse } from '../../lib/atlas/http/client.ts'
 import type { BodyKind } from '../../lib/atlas/http/response-format.ts'
-import { AtlasApiKey } from '../../lib/credentials/atlas-api-key.ts'
-import { fixedCredentials } from '../../lib/credentials/credentials-source.ts'
+import { fixedCredentials } from '../../lib/credentials/credential-sources.ts'
+import { AtlasApiKey } from '../../lib/credentials/credential-types.ts'
 import { revoke } from '../../lib/revoke/revoke.ts'
 
 const ORG = 'a0123456789abcdef012345a'

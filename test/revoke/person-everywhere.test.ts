@@ -15,7 +15,7 @@ import {
   DEMO_SECOND_ORG_ID,
   DEMO_SECOND_ORG_INVITATION,
 } from '../../dev/simulator/demo-seed.ts'
-import { fixedCredentials } from '../../lib/credentials/credentials-source.ts'
+import { fixedCredentials } from '../../lib/credentials/credential-sources.ts'
 import { revoke } from '../../lib/revoke/revoke.ts'
 import { createHttpHandler } from '../../lib/triggers/http/http-handler.ts'
 import { createQueueHandler } from '../../lib/triggers/queue/queue-handler.ts'

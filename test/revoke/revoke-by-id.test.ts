@@ -6,11 +6,11 @@ import {
   DEMO_MEMBER_ORG_ID,
   DEMO_ORG_ID,
 } from '../../dev/simulator/demo-seed.ts'
-import { AtlasApiKey } from '../../lib/credentials/atlas-api-key.ts'
 import {
   type CredentialsSource,
   fixedCredentials,
-} from '../../lib/credentials/credentials-source.ts'
+} from '../../lib/credentials/credential-sources.ts'
+import { AtlasApiKey } from '../../lib/credentials/credential-types.ts'
 import { ValidationError } from '../../lib/errors.ts'
 import { revoke as revokeRequest } from '../../lib/revoke/revoke.ts'
 import { atlasClient, demoKey, startSimulator } from '../support/atlas-fixture.ts'

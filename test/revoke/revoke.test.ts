@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { AtlasSimulator } from '../../dev/simulator/atlas-simulator.ts'
 import { DEMO_INVITATIONS, DEMO_ORG_ID } from '../../dev/simulator/demo-seed.ts'
-import { fixedCredentials } from '../../lib/credentials/credentials-source.ts'
+import { fixedCredentials } from '../../lib/credentials/credential-sources.ts'
 import { ValidationError } from '../../lib/errors.ts'
 import { OrgNotAllowedError, revoke } from '../../lib/revoke/revoke.ts'
 import { atlasClient, demoKey, startSimulator } from '../support/atlas-fixture.ts'

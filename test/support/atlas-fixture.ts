@@ -7,7 +7,7 @@ import {
   type AtlasDispatcherOptions,
   createAtlasDispatcher,
 } from '../../lib/atlas/http/dispatcher.ts'
-import { AtlasApiKey } from '../../lib/credentials/atlas-api-key.ts'
+import { AtlasApiKey } from '../../lib/credentials/credential-types.ts'
 
 export const demoKey = () => new AtlasApiKey(DEMO_API_KEY.publicKey, DEMO_API_KEY.privateKey)
 

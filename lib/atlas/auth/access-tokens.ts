@@ -4,7 +4,7 @@
  * however many calls need one at the same time.
  */
 import type { Dispatcher } from 'undici'
-import type { ServiceAccount } from '../../credentials/service-account.ts'
+import type { ServiceAccount } from '../../credentials/credential-types.ts'
 import { type BufferedResponse, dispatchBuffered } from '../transport/buffered-dispatch.ts'
 
 export const TOKEN_PATH = '/api/oauth/token'

@@ -4,8 +4,8 @@
  * JSON answer.
  */
 import type { Dispatcher } from 'undici'
-import type { AtlasCredentials } from '../../credentials/atlas-credentials.ts'
-import { ServiceAccount } from '../../credentials/service-account.ts'
+import type { AtlasCredentials } from '../../credentials/credential-types.ts'
+import { ServiceAccount } from '../../credentials/credential-types.ts'
 import { AccessTokens, TokenRefusedError } from '../auth/access-tokens.ts'
 import type { DigestDispatchOptions } from '../auth/digest/digest-interceptor.ts'
 import type { AttemptLog } from '../transport/attempt-log.ts'

@@ -4,7 +4,7 @@
  * cached); all within one deadline, in one response format, their attempts counted. Network
  * failures become an `upstream_error` outcome rather than an exception.
  */
-import type { CredentialsSource } from '../../credentials/credentials-source.ts'
+import type { CredentialsSource } from '../../credentials/credential-sources.ts'
 import type { Outcome } from '../../outcome.ts'
 import { RequestFailedError } from '../transport/buffered-dispatch.ts'
 import {

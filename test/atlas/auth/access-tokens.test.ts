@@ -1,7 +1,7 @@
 import { Pool } from 'undici'
 import { afterEach, describe, expect, it } from 'vitest'
 import { AccessTokens, TokenRefusedError } from '../../../lib/atlas/auth/access-tokens.ts'
-import { ServiceAccount } from '../../../lib/credentials/service-account.ts'
+import { ServiceAccount } from '../../../lib/credentials/credential-types.ts'
 import { type LoopbackServer, startLoopbackServer } from '../../support/loopback-server.ts'
 
 const servers: LoopbackServer[] = []

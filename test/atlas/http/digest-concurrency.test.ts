@@ -10,7 +10,7 @@ import type { AtlasSimulator } from '../../../dev/simulator/atlas-simulator.ts'
 import { DEMO_ORG_ID } from '../../../dev/simulator/demo-seed.ts'
 import { UNLIMITED_RATE } from '../../../dev/simulator/rate-limiter.ts'
 import { parseAuthHeader } from '../../../lib/atlas/auth/digest/auth-header.ts'
-import { fixedCredentials } from '../../../lib/credentials/credentials-source.ts'
+import { fixedCredentials } from '../../../lib/credentials/credential-sources.ts'
 import { revoke } from '../../../lib/revoke/revoke.ts'
 import { atlasClient, demoKey, startSimulator } from '../../support/atlas-fixture.ts'
 

@@ -1,13 +1,39 @@
 /**
- * What the functions sign Atlas calls with: a programmatic API key pair (HTTP Digest) or a
- * service account (OAuth 2.0 bearer tokens), read from the Secrets Manager secret or the
- * environment. Errors name the setting and the field, never a value.
+ * Where the Atlas credentials come from: the Secrets Manager secret (an API key pair or a
+ * service account, re-read after Atlas rejects them) or the environment. Errors name the
+ * setting and the field, never a value.
  */
 import { ConfigurationError } from '../errors.ts'
-import { AtlasApiKey } from './atlas-api-key.ts'
-import { ServiceAccount } from './service-account.ts'
+import { AtlasApiKey, type AtlasCredentials, ServiceAccount } from './credential-types.ts'
+import type { SecretReader } from './secret-cache.ts'
 
-export type AtlasCredentials = AtlasApiKey | ServiceAccount
+export interface CredentialsSource {
+  /** The credentials to sign with; may come from a cache. */
+  current(): Promise<AtlasCredentials>
+  /** Reads them again past any cache, after Atlas rejected them (they may have been rotated). */
+  reload?(): Promise<AtlasCredentials>
+}
+
+export function fixedCredentials(key: AtlasCredentials): CredentialsSource {
+  return { current: async () => key }
+}
+
+/** The credentials in a Secrets Manager secret (an API key pair or a service account). */
+export function secretCredentials(
+  secrets: SecretReader,
+  secretId: string,
+  setting = 'ATLAS_SECRET_ID',
+): CredentialsSource {
+  let last: { text: string; key: AtlasCredentials } | undefined
+  const parse = (text: string): AtlasCredentials => {
+    if (last?.text !== text) last = { text, key: parseAtlasSecret(text, setting) }
+    return last.key
+  }
+  return {
+    current: async () => parse(await secrets.read(secretId, setting)),
+    reload: async () => parse(await secrets.read(secretId, setting, { fresh: true })),
+  }
+}
 
 const SHAPES =
   '{"publicKey": "...", "privateKey": "..."} or {"clientId": "...", "clientSecret": "..."}'

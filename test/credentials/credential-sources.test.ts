@@ -1,13 +1,12 @@
 import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import { AtlasApiKey } from '../../lib/credentials/atlas-api-key.ts'
 import {
   environmentCredentials,
   parseAtlasSecret,
-} from '../../lib/credentials/atlas-credentials.ts'
-import { secretCredentials } from '../../lib/credentials/credentials-source.ts'
+  secretCredentials,
+} from '../../lib/credentials/credential-sources.ts'
+import { AtlasApiKey, ServiceAccount } from '../../lib/credentials/credential-types.ts'
 import type { SecretReader } from '../../lib/credentials/secret-cache.ts'
-import { ServiceAccount } from '../../lib/credentials/service-account.ts'
 
 const PRIVATE = 'a1b2c3d4-private-e5f6'
 
