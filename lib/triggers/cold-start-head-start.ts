@@ -18,7 +18,7 @@ import { atlasOrigin } from '../atlas/http/base-url.ts'
 import { closeEarlyConnection, openEarlyConnection } from '../atlas/http/early-connection.ts'
 import type { FunctionConfig } from '../config/function-config.ts'
 import type { SecretReader } from '../credentials/secret-cache.ts'
-import type { RuntimeOverrides, Tables } from './function-runtime.ts'
+import type { ContainerOverrides, Tables } from './container.ts'
 
 /** INIT waits at most this long for the head start (Lambda allows INIT 10 s). */
 export const HEAD_START_WAIT_MS = 2_000
@@ -28,7 +28,7 @@ export interface HeadStart {
    * For the handler: the secrets cache the head start filled, and the ledger and repeat check
    * it warmed (empty if it could not start).
    */
-  readonly overrides: Pick<RuntimeOverrides, 'secrets' | 'tables'>
+  readonly overrides: Pick<ContainerOverrides, 'secrets' | 'tables'>
   /** Resolves when the challenge and the secrets are in, or after `waitMs`; never rejects. */
   settled(waitMs?: number): Promise<void>
 }
@@ -120,7 +120,7 @@ async function warmTables(
 ): Promise<{ tables: Tables; warming: Promise<void>[] } | undefined> {
   if (!config.ledgerTable && !config.idempotencyTable) return undefined
   try {
-    const { tablesFor } = await import('./function-runtime.ts')
+    const { tablesFor } = await import('./container.ts')
     const tables = tablesFor(config)
     return {
       tables,

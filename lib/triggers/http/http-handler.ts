@@ -2,29 +2,29 @@
  * The HTTP function: routes API Gateway (or Function URL) requests to
  * `POST /revocations` (Standard Webhooks signed, for HR systems),
  * `DELETE /orgs/{orgId}/invites/{invitationId}` (IAM-authorized, for AWS automation) and
- * `GET|POST /okta/events` (Okta Event Hooks), each a thin adapter to the revoke use case; and
- * maps the errors a route may raise to answers.
+ * `GET|POST /okta/events` (Okta Event Hooks), each a thin adapter to the revoke use case run
+ * and recorded here; whatever a route raises becomes an answer in `error-answers.ts`.
  */
 import type { Logger } from '@aws-lambda-powertools/logger'
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware'
 import middy from '@middy/core'
 import type { Context } from 'aws-lambda'
-import { describeError } from '../../audit/describe-error.ts'
 import { createLogger } from '../../audit/logger.ts'
-import { warnDeprecation } from '../../audit/revocation-log.ts'
+import { type RequestedBy, warnDeprecation } from '../../audit/revocation-log.ts'
 import { type MetricSink, powertoolsMetrics } from '../../audit/revocation-metrics.ts'
 import { loadFunctionConfig } from '../../config/function-config.ts'
-import { SecretUnavailableError } from '../../credentials/secret-cache.ts'
-import { ValidationError } from '../../errors.ts'
-import { LedgerUnavailableError } from '../../ledger/ledger.ts'
-import { OrgNotAllowedError } from '../../revoke/revoke.ts'
-import { onFirstUse } from '../function-runtime.ts'
-import { RepeatInProgressError, RepeatMismatchError, RepeatsUnavailableError } from '../repeats.ts'
+import { revoke } from '../../revoke/revoke.ts'
+import type { RevokeReport } from '../../revoke/revoke-report.ts'
+import { invocationDeadline, onFirstUse } from '../container.ts'
+import { recordRequest } from '../record-request.ts'
 import { type ApiRequest, readApiRequest } from './api-request.ts'
-import { httpErrorBoundary } from './error-boundary.ts'
-import type { HttpContext } from './http-context.ts'
-import { DEFAULT_RETRY_AFTER_SECONDS, type HttpResult, refusal } from './http-responses.ts'
-import { createHttpRuntime, type HttpRuntimeOverrides } from './http-runtime.ts'
+import { errorAnswer } from './error-answers.ts'
+import {
+  createHttpContainer,
+  type HttpContainer,
+  type HttpContainerOverrides,
+} from './http-container.ts'
+import { type HttpResult, refusal } from './http-responses.ts'
 import { iamRevocation } from './iam-route.ts'
 import { oktaEvents } from './okta-route.ts'
 import { webhookRevocation } from './webhook-route.ts'
@@ -36,7 +36,7 @@ const REVOCATIONS_ROUTE = /^(?:\/[^/]+)?\/revocations\/?$/
 const INVITATION_ROUTE = /^(?:\/[^/]+)?\/orgs\/([^/]+)\/invites\/([^/]+)\/?$/
 const OKTA_ROUTE = /^(?:\/[^/]+)?\/okta\/events\/?$/
 
-export interface HttpHandlerOptions extends HttpRuntimeOverrides {
+export interface HttpHandlerOptions extends HttpContainerOverrides {
   readonly logger?: Logger
   readonly metrics?: MetricSink
 }
@@ -52,46 +52,91 @@ export function createHttpHandler(
 ) {
   const logger = options.logger ?? createLogger()
   const metrics = options.metrics ?? powertoolsMetrics(env)
-  const runtime = onFirstUse(() =>
-    createHttpRuntime(loadFunctionConfig(env, 'http'), {
+  const container = onFirstUse(() =>
+    createHttpContainer(loadFunctionConfig(env, 'http'), {
       ...options,
       onDeprecation: warnDeprecation({ logger, metrics }),
     }),
   )
-  const handle = (event: unknown, context: Context): Promise<HttpResult> => {
-    const request = readApiRequest(event)
-    return handleHttpRequest(request, {
-      runtime,
-      logger,
-      metrics,
-      remainingMs: () => context.getRemainingTimeInMillis(),
-      requestId: request.requestId || context.awsRequestId,
-    })
+  const handle = async (event: unknown, context: Context): Promise<HttpResult> => {
+    let requestId = context.awsRequestId
+    try {
+      const request = readApiRequest(event)
+      requestId = request.requestId || requestId
+      return await handleHttpRequest(
+        request,
+        routeContext(container, logger, metrics, context, requestId),
+      )
+    } catch (error) {
+      return errorAnswer(error, requestId, logger)
+    }
   }
-  return middy(handle)
-    .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
-    .use(httpErrorBoundary(logger))
+  return middy(handle).use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
+}
+
+/** What every route gets: the container, the audit trail, the invocation's clock and id. */
+export interface RouteContext {
+  readonly container: () => HttpContainer
+  readonly logger: Logger
+  readonly metrics: MetricSink
+  /** What Lambda leaves of the invocation, in milliseconds. */
+  readonly remainingMs: () => number
+  /** API Gateway's request id, or Lambda's when the event has none. */
+  readonly requestId: string
+  /** Runs one revoke request and records it (audit lines, metrics, the ledger). */
+  readonly revoke: (input: unknown, requestedBy: RequestedBy) => Promise<RevokeReport>
+}
+
+function routeContext(
+  container: () => HttpContainer,
+  logger: Logger,
+  metrics: MetricSink,
+  lambda: Context,
+  requestId: string,
+): RouteContext {
+  const remainingMs = () => lambda.getRemainingTimeInMillis()
+  const context: RouteContext = {
+    container,
+    logger,
+    metrics,
+    remainingMs,
+    requestId,
+    async revoke(input, requestedBy) {
+      const receivedAt = new Date()
+      const { revokeSettings, ledger, config } = container()
+      const report = await revoke(input, revokeSettings, invocationDeadline(remainingMs()))
+      await recordRequest(
+        context,
+        ledger,
+        { includeProjects: config.includeProjects, retentionDays: config.ledgerRetentionDays },
+        report,
+        { requestedBy: { ...requestedBy, requestId }, receivedAt },
+      )
+      return report
+    },
+  }
+  return context
 }
 
 export async function handleHttpRequest(
   request: ApiRequest,
-  context: HttpContext,
+  context: RouteContext,
 ): Promise<HttpResult> {
   const { method, path } = request
   const notAllowed = (allow: string, where: string) =>
     refusal(405, 'method_not_allowed', `use ${allow} on ${where}`, context.requestId, {}, { allow })
   if (REVOCATIONS_ROUTE.test(path)) {
     if (method !== 'POST') return notAllowed('POST', '/revocations')
-    return respond(context, () => webhookRevocation(request, context))
+    return webhookRevocation(request, context)
   }
   const match = INVITATION_ROUTE.exec(path)
   if (match) {
     if (method !== 'DELETE') return notAllowed('DELETE', 'this path')
-    return respond(context, () => iamRevocation(request, context, match[1] ?? '', match[2] ?? ''))
+    return iamRevocation(request, context, match[1] ?? '', match[2] ?? '')
   }
   if (OKTA_ROUTE.test(path)) {
     if (method !== 'GET' && method !== 'POST') return notAllowed('GET, POST', '/okta/events')
-    return respond(context, () => oktaEvents(request, context))
+    return oktaEvents(request, context)
   }
   return refusal(
     404,
@@ -99,65 +144,4 @@ export async function handleHttpRequest(
     'routes: POST /revocations, DELETE /orgs/{orgId}/invites/{invitationId}, GET|POST /okta/events',
     context.requestId,
   )
-}
-
-/** Maps the errors a route can raise to answers; anything else goes to the error boundary. */
-async function respond(
-  context: HttpContext,
-  route: () => Promise<HttpResult>,
-): Promise<HttpResult> {
-  const { requestId } = context
-  try {
-    return await route()
-  } catch (error) {
-    if (error instanceof ValidationError) {
-      return refusal(400, 'invalid_request', error.message, requestId, { field: error.field })
-    }
-    if (error instanceof OrgNotAllowedError) {
-      return refusal(
-        403,
-        'org_not_allowed',
-        'this deployment does not revoke invitations of that organization',
-        requestId,
-        { orgId: error.orgId },
-      )
-    }
-    if (error instanceof SecretUnavailableError) {
-      context.logger.error('secret unavailable', { error: describeError(error) })
-      return refusal(
-        503,
-        'unavailable',
-        'credentials could not be read; try again later',
-        requestId,
-        {},
-        { 'retry-after': String(DEFAULT_RETRY_AFTER_SECONDS) },
-      )
-    }
-    // Not recorded is not done: the caller tries again, and the retry finds what was done.
-    if (error instanceof LedgerUnavailableError || error instanceof RepeatsUnavailableError) {
-      context.logger.error('ledger unavailable: the request is not recorded', {
-        error: describeError(error),
-      })
-      return refusal(
-        503,
-        'unavailable',
-        'the revocation could not be recorded; try again later',
-        requestId,
-        {},
-        { 'retry-after': String(DEFAULT_RETRY_AFTER_SECONDS) },
-      )
-    }
-    if (error instanceof RepeatInProgressError)
-      return refusal(
-        503,
-        'in_progress',
-        'the same delivery is being handled; try again shortly',
-        requestId,
-        {},
-        { 'retry-after': '5' },
-      )
-    if (error instanceof RepeatMismatchError)
-      return refusal(409, 'conflict', error.message, requestId)
-    throw error
-  }
 }

@@ -1,18 +1,17 @@
 /** `DELETE /orgs/{orgId}/invites/{invitationId}`: AWS automation, signed with SigV4 (IAM authorizer). */
 import { ValidationError } from '../../errors.ts'
 import type { ApiRequest } from './api-request.ts'
-import type { HttpContext } from './http-context.ts'
+import type { RouteContext } from './http-handler.ts'
 import { type HttpResult, refusal, reportResponse } from './http-responses.ts'
-import { revokeForRoute } from './revoke-route.ts'
 
 export async function iamRevocation(
   request: ApiRequest,
-  context: HttpContext,
+  context: RouteContext,
   orgId: string,
   invitationId: string,
 ): Promise<HttpResult> {
-  const runtime = context.runtime()
-  if (!request.iamCaller && !runtime.config.allowUnauthenticatedDelete) {
+  const container = context.container()
+  if (!request.iamCaller && !container.config.allowUnauthenticatedDelete) {
     return refusal(
       403,
       'iam_required',
@@ -24,7 +23,7 @@ export async function iamRevocation(
     orgId: decodeSegment(orgId, 'orgId'),
     invitationId: decodeSegment(invitationId, 'invitationId'),
   }
-  const report = await revokeForRoute(input, context, {
+  const report = await context.revoke(input, {
     trigger: 'iam',
     iamCaller: request.iamCaller,
   })

@@ -15,21 +15,21 @@ import { describeError } from '../../audit/describe-error.ts'
 import { countSkipped } from '../../audit/revocation-metrics.ts'
 import { distinctLeavers, LEAVER_SKIPS, readEventHookDelivery } from '../okta-events.ts'
 import type { ApiRequest } from './api-request.ts'
-import type { HttpContext } from './http-context.ts'
+import type { RouteContext } from './http-handler.ts'
 import { DEFAULT_RETRY_AFTER_SECONDS, type HttpResult, json, refusal } from './http-responses.ts'
 import { EnqueueFailedError } from './revoke-queue.ts'
 
-export async function oktaEvents(request: ApiRequest, context: HttpContext): Promise<HttpResult> {
+export async function oktaEvents(request: ApiRequest, context: RouteContext): Promise<HttpResult> {
   const { requestId, logger } = context
-  const runtime = context.runtime()
-  if (!runtime.config.oktaSecretId || !runtime.revokeQueue)
+  const container = context.container()
+  if (!container.config.oktaSecretId || !container.revokeQueue)
     return refusal(
       404,
       'not_found',
       'Okta event hooks are not configured (OKTA_SECRET_ID)',
       requestId,
     )
-  const secrets = (await runtime.oktaSecret()).split(/\r?\n/).filter((line) => line.trim())
+  const secrets = (await container.oktaSecret()).split(/\r?\n/).filter((line) => line.trim())
   if (!secrets.some((secret) => sameSecret(request.headers.authorization, secret))) {
     logger.warn('okta event hook refused: Authorization does not match')
     return refusal(
@@ -64,7 +64,7 @@ export async function oktaEvents(request: ApiRequest, context: HttpContext): Pro
     countSkipped(context.metrics, read.skipped, LEAVER_SKIPS, 'okta')
   }
   try {
-    await runtime.revokeQueue.send(
+    await container.revokeQueue.send(
       leavers.map((leaver) => ({
         request: { username: leaver.username, dryRun: false },
         requestedBy: { trigger: 'okta', oktaEventId: leaver.oktaEventId, requestId },

@@ -16,20 +16,19 @@ import {
   toRevokeInput,
 } from '../../revoke/revoke-request.ts'
 import type { ApiRequest } from './api-request.ts'
-import type { HttpContext } from './http-context.ts'
+import type { RouteContext } from './http-handler.ts'
 import { type HttpResult, json, keptAnswer, refusal, reportResponse } from './http-responses.ts'
 import { EnqueueFailedError } from './revoke-queue.ts'
-import { revokeForRoute } from './revoke-route.ts'
 import { WebhookSignatureError } from './webhook-signature.ts'
 
 export const MAX_BODY_BYTES = 16 * 1024
 
 export async function webhookRevocation(
   request: ApiRequest,
-  context: HttpContext,
+  context: RouteContext,
 ): Promise<HttpResult> {
   const { requestId, logger } = context
-  const runtime = context.runtime()
+  const container = context.container()
   if (request.body.length > MAX_BODY_BYTES) {
     return refusal(
       413,
@@ -38,7 +37,7 @@ export async function webhookRevocation(
       requestId,
     )
   }
-  const verify = await runtime.webhookVerifier()
+  const verify = await container.webhookVerifier()
   let webhookId: string
   try {
     webhookId = verify(request.headers, request.body)
@@ -52,7 +51,7 @@ export async function webhookRevocation(
   }
   // A replay reaching this container joins or repeats the first answer; one reaching another
   // container is recognized there too (IDEMPOTENCY_TABLE).
-  const { answer, replayed } = await runtime.webhookReplays.answer(webhookId, request.body, () =>
+  const { answer, replayed } = await container.webhookReplays.answer(webhookId, request.body, () =>
     acrossContainers(request.body, webhookId, context),
   )
   if (replayed) logger.info('webhook replay answered from the first delivery', { webhookId })
@@ -63,9 +62,9 @@ export async function webhookRevocation(
 async function acrossContainers(
   rawBody: Buffer,
   webhookId: string,
-  context: HttpContext,
+  context: RouteContext,
 ): Promise<HttpResult> {
-  const { repeats } = context.runtime()
+  const { repeats } = context.container()
   if (!repeats) return revokeOrHandOver(rawBody, webhookId, context)
   const digest = createHash('sha256').update(rawBody).digest('base64')
   const { result, repeated } = await repeats.once(
@@ -85,7 +84,7 @@ async function acrossContainers(
 async function revokeOrHandOver(
   rawBody: Buffer,
   webhookId: string,
-  context: HttpContext,
+  context: RouteContext,
 ): Promise<HttpResult> {
   let body: unknown
   try {
@@ -97,7 +96,7 @@ async function revokeOrHandOver(
   }
   let report: RevokeReport
   try {
-    report = await revokeForRoute(body, context, { trigger: 'webhook', webhookId })
+    report = await context.revoke(body, { trigger: 'webhook', webhookId })
   } catch (error) {
     // The Atlas key could not be read, or the ledger not written: the request is valid, and
     // the queue can do (or find done, and record) it later.
@@ -128,10 +127,10 @@ async function revokeOrHandOver(
 async function handOver(
   request: RevokeRequest,
   webhookId: string,
-  context: HttpContext,
+  context: RouteContext,
   why: string,
 ): Promise<HttpResult | undefined> {
-  const queue = context.runtime().revokeQueue
+  const queue = context.container().revokeQueue
   if (!queue) return undefined
   const { requestId } = context
   try {

@@ -29,12 +29,12 @@ import { LedgerUnavailableError } from '../../ledger/ledger.ts'
 import { type OutcomeKind, rulesOf } from '../../outcome.ts'
 import { OrgNotAllowedError, revoke } from '../../revoke/revoke.ts'
 import {
-  createFunctionRuntime,
-  type FunctionRuntime,
+  type Container,
+  type ContainerOverrides,
+  createContainer,
   invocationDeadline,
   onFirstUse,
-  type RuntimeOverrides,
-} from '../function-runtime.ts'
+} from '../container.ts'
 import { REQUESTED_BY_ATTRIBUTE } from '../handover.ts'
 import { LEAVER_SKIPS } from '../okta-events.ts'
 import { recordRequest } from '../record-request.ts'
@@ -47,7 +47,7 @@ import {
 } from './batch-failure-policy.ts'
 import { type QueueMessage, readQueueMessage } from './queue-message.ts'
 
-export interface QueueHandlerOptions extends RuntimeOverrides {
+export interface QueueHandlerOptions extends ContainerOverrides {
   readonly logger?: Logger
   readonly metrics?: MetricSink
 }
@@ -66,21 +66,21 @@ export function createQueueHandler(
     metrics: options.metrics ?? powertoolsMetrics(env),
   }
   const { logger } = observer
-  const runtime = onFirstUse(() =>
-    createFunctionRuntime(loadFunctionConfig(env, 'queue'), {
+  const container = onFirstUse(() =>
+    createContainer(loadFunctionConfig(env, 'queue'), {
       ...options,
       onDeprecation: warnDeprecation(observer),
     }),
   )
   const handle = (event: SQSEvent, context: Context) =>
-    handleQueueBatch(event, context, runtime(), observer)
+    handleQueueBatch(event, context, container(), observer)
   return middy(handle).use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
 }
 
 export async function handleQueueBatch(
   event: SQSEvent,
   context: Context,
-  runtime: FunctionRuntime,
+  container: Container,
   observer: Observer,
 ): Promise<SQSBatchResponse> {
   const { logger } = observer
@@ -91,8 +91,8 @@ export async function handleQueueBatch(
 
   const handleRecord = async (record: SQSRecord) => {
     try {
-      await onceAcrossContainers(record, runtime, context, () =>
-        revokeRecord(record, runtime, observer, deadline),
+      await onceAcrossContainers(record, container, context, () =>
+        revokeRecord(record, container, observer, deadline),
       )
     } catch (error) {
       const cause = error instanceof RecordNotSettledError ? error.failureCause : 'environment'
@@ -120,7 +120,7 @@ export async function handleQueueBatch(
       },
     )
   } else {
-    const limit = pLimit(runtime.config.queueConcurrency)
+    const limit = pLimit(container.config.queueConcurrency)
     response = await processPartialResponse(
       event,
       (record: SQSRecord) => limit(() => handleRecord(record)),
@@ -145,13 +145,13 @@ export async function handleQueueBatch(
  */
 async function onceAcrossContainers(
   record: SQSRecord,
-  runtime: FunctionRuntime,
+  container: Container,
   context: Context,
   work: () => Promise<void>,
 ): Promise<void> {
-  const { repeats } = runtime
+  const { repeats } = container
   if (!repeats) return work()
-  const message = messageOf(record, runtime)
+  const message = messageOf(record, container)
   const digest = createHash('sha256').update(record.body).digest('base64')
   const key =
     message.deliveryId === undefined
@@ -181,14 +181,14 @@ async function onceAcrossContainers(
 
 async function revokeRecord(
   record: SQSRecord,
-  runtime: FunctionRuntime,
+  container: Container,
   observer: Observer,
   deadline: number,
 ): Promise<void> {
   const receivedAt = new Date()
   if (Date.now() >= deadline)
     throw new RecordNotSettledError('deadline reached before the record started', 'environment')
-  const message = messageOf(record, runtime)
+  const message = messageOf(record, container)
   if (message.skipped.length > 0) {
     observer.logger[message.requests.length > 0 ? 'info' : 'warn']('record events skipped', {
       messageId: record.messageId,
@@ -206,7 +206,7 @@ async function revokeRecord(
   for (const request of message.requests) {
     let report: Awaited<ReturnType<typeof revoke>>
     try {
-      report = await revoke(request, runtime.revokeSettings, deadline)
+      report = await revoke(request, container.revokeSettings, deadline)
     } catch (error) {
       // Malformed, or for an organization this deployment does not serve: the message's fault.
       if (error instanceof ValidationError || error instanceof OrgNotAllowedError)
@@ -216,10 +216,10 @@ async function revokeRecord(
     try {
       await recordRequest(
         observer,
-        runtime.ledger,
+        container.ledger,
         {
-          includeProjects: runtime.config.includeProjects,
-          retentionDays: runtime.config.ledgerRetentionDays,
+          includeProjects: container.config.includeProjects,
+          retentionDays: container.config.ledgerRetentionDays,
         },
         report,
         {
@@ -242,12 +242,12 @@ async function revokeRecord(
     throw new RecordNotSettledError(`outcome ${worst}`, rules.sqsFailure ?? 'environment')
 }
 
-function messageOf(record: SQSRecord, runtime: FunctionRuntime): QueueMessage {
+function messageOf(record: SQSRecord, container: Container): QueueMessage {
   try {
     return readQueueMessage(record.body, {
       senderId: record.attributes?.SenderId,
       requestedByAttribute: record.messageAttributes?.[REQUESTED_BY_ATTRIBUTE]?.stringValue,
-      trustedSender: runtime.config.trustedHandoverSender,
+      trustedSender: container.config.trustedHandoverSender,
     })
   } catch (error) {
     if (error instanceof ValidationError) throw new RecordNotSettledError(error.message, 'message')

@@ -16,7 +16,7 @@ import { type LeaverItem, leaverCursor, leaverScopes } from '../../ledger/ledger
 import { rulesOf } from '../../outcome.ts'
 import { revoke } from '../../revoke/revoke.ts'
 import type { RevokeReport } from '../../revoke/revoke-report.ts'
-import type { FunctionRuntime } from '../function-runtime.ts'
+import type { Container } from '../container.ts'
 import { recordRequest } from '../record-request.ts'
 
 /** Leavers checked at the same time. */
@@ -45,7 +45,7 @@ export class SweepIncompleteError extends Error {
 }
 
 export async function runRecheckSweep(
-  runtime: FunctionRuntime,
+  runtime: Container,
   observer: Observer,
   deadline: number,
   now = new Date(),
@@ -109,7 +109,7 @@ export async function runRecheckSweep(
 /** One leaver looked for again; what was pending again is revoked and recorded. */
 async function recheck(
   leaver: LeaverItem,
-  runtime: FunctionRuntime,
+  runtime: Container,
   observer: Observer,
   deadline: number,
 ): Promise<{ readonly reappeared: number; readonly settled: boolean }> {

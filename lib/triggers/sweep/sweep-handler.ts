@@ -12,14 +12,14 @@ import { warnDeprecation } from '../../audit/revocation-log.ts'
 import { type MetricSink, powertoolsMetrics } from '../../audit/revocation-metrics.ts'
 import { loadFunctionConfig } from '../../config/function-config.ts'
 import {
-  createFunctionRuntime,
+  type ContainerOverrides,
+  createContainer,
   invocationDeadline,
   onFirstUse,
-  type RuntimeOverrides,
-} from '../function-runtime.ts'
+} from '../container.ts'
 import { runRecheckSweep, SweepIncompleteError, type SweepSummary } from './recheck-sweep.ts'
 
-export interface SweepHandlerOptions extends RuntimeOverrides {
+export interface SweepHandlerOptions extends ContainerOverrides {
   readonly logger?: Logger
   readonly metrics?: MetricSink
   /** The sweep's clock (tests move it); default the real one. */
@@ -39,15 +39,15 @@ export function createSweepHandler(
     logger: options.logger ?? createLogger(),
     metrics: options.metrics ?? powertoolsMetrics(env),
   }
-  const runtime = onFirstUse(() =>
-    createFunctionRuntime(loadFunctionConfig(env, 'sweep'), {
+  const container = onFirstUse(() =>
+    createContainer(loadFunctionConfig(env, 'sweep'), {
       ...options,
       onDeprecation: warnDeprecation(observer),
     }),
   )
   const handle = async (_event: unknown, context: Context): Promise<SweepSummary> => {
     const deadline = invocationDeadline(context.getRemainingTimeInMillis())
-    const summary = await runRecheckSweep(runtime(), observer, deadline, options.now?.())
+    const summary = await runRecheckSweep(container(), observer, deadline, options.now?.())
     if (summary.failed > 0)
       throw new SweepIncompleteError(
         `${summary.failed} of ${summary.checked} leavers could not be re-checked; the next pass tries again`,

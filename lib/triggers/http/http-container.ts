@@ -1,20 +1,16 @@
 /**
- * The HTTP function's container state: the shared runtime, plus the verifier for the current
+ * The HTTP function's container state: what every function keeps, plus the verifier for the current
  * webhook secret, the answers to webhooks this container saw (for replays), the Okta event hook
  * secret and the revoke queue requests are handed to.
  */
 import type { FunctionConfig } from '../../config/function-config.ts'
-import {
-  createFunctionRuntime,
-  type FunctionRuntime,
-  type RuntimeOverrides,
-} from '../function-runtime.ts'
+import { type Container, type ContainerOverrides, createContainer } from '../container.ts'
 import { type HttpResult, keptAnswer } from './http-responses.ts'
 import { type RevokeQueue, sqsRevokeQueue } from './revoke-queue.ts'
 import { WebhookReplays } from './webhook-replays.ts'
 import { TOLERANCE_SECONDS, type WebhookVerifier, webhookVerifier } from './webhook-signature.ts'
 
-export interface HttpRuntime extends FunctionRuntime {
+export interface HttpContainer extends Container {
   /** The verifier for the current webhook secret (read through the secrets cache). */
   webhookVerifier(): Promise<WebhookVerifier>
   /** Answers to signed webhooks this container saw within the signature's tolerance window. */
@@ -25,20 +21,20 @@ export interface HttpRuntime extends FunctionRuntime {
   readonly revokeQueue: RevokeQueue | undefined
 }
 
-export interface HttpRuntimeOverrides extends RuntimeOverrides {
+export interface HttpContainerOverrides extends ContainerOverrides {
   /** Default: SQS at REVOKE_QUEUE_URL. */
   readonly revokeQueue?: RevokeQueue
 }
 
-export function createHttpRuntime(
+export function createHttpContainer(
   config: FunctionConfig,
-  overrides: HttpRuntimeOverrides = {},
-): HttpRuntime {
-  const runtime = createFunctionRuntime(config, overrides)
+  overrides: HttpContainerOverrides = {},
+): HttpContainer {
+  const container = createContainer(config, overrides)
   let verifier: { secret: string; verify: WebhookVerifier } | undefined
   const queueUrl = config.revokeQueueUrl
   return {
-    ...runtime,
+    ...container,
     webhookReplays: new WebhookReplays<HttpResult>({
       // A delivery stays valid while its timestamp is within the tolerance either way.
       ttlMs: 2 * TOLERANCE_SECONDS * 1000,
@@ -46,11 +42,11 @@ export function createHttpRuntime(
       keep: keptAnswer,
     }),
     async webhookVerifier() {
-      const secret = await runtime.secrets.read(config.webhookSecretId ?? '', 'WEBHOOK_SECRET_ID')
+      const secret = await container.secrets.read(config.webhookSecretId ?? '', 'WEBHOOK_SECRET_ID')
       if (verifier?.secret !== secret) verifier = { secret, verify: webhookVerifier(secret) }
       return verifier.verify
     },
-    oktaSecret: () => runtime.secrets.read(config.oktaSecretId ?? '', 'OKTA_SECRET_ID'),
+    oktaSecret: () => container.secrets.read(config.oktaSecretId ?? '', 'OKTA_SECRET_ID'),
     revokeQueue: overrides.revokeQueue ?? (queueUrl ? sqsRevokeQueue(queueUrl) : undefined),
   }
 }

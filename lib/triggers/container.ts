@@ -17,7 +17,7 @@ import { dynamoDbRepeats, type Repeats } from './repeats.ts'
 /** How long a delivery is remembered across containers: a day of SQS and Okta redeliveries. */
 export const REPEAT_WINDOW_SECONDS = 24 * 60 * 60
 
-export interface FunctionRuntime {
+export interface Container {
   readonly config: FunctionConfig
   readonly revokeSettings: RevokeSettings
   /** Secrets Manager values, cached for SECRET_TTL_SECONDS. */
@@ -28,7 +28,7 @@ export interface FunctionRuntime {
   readonly repeats: Repeats | undefined
 }
 
-export interface RuntimeOverrides {
+export interface ContainerOverrides {
   /** Default: Secrets Manager through the AWS SDK, cached for SECRET_TTL_SECONDS. */
   readonly secrets?: SecretReader
   /** Default: the process-wide dispatcher for the Atlas origin. */
@@ -58,10 +58,10 @@ export function tablesFor(
   }
 }
 
-export function createFunctionRuntime(
+export function createContainer(
   config: FunctionConfig,
-  overrides: RuntimeOverrides = {},
-): FunctionRuntime {
+  overrides: ContainerOverrides = {},
+): Container {
   const secrets = overrides.secrets ?? new CachedSecrets({ ttlSeconds: config.secretTtlSeconds })
   const atlas = new AtlasClient({
     origin: config.atlasOrigin,

@@ -1,0 +1,52 @@
+/**
+ * The one mapping from an error a route raised to the answer the caller gets. Errors that
+ * describe the request or a passing outage get their own status; anything else is a 500 with
+ * no internals in the body, and the log gets the error's name and message (ours never carry
+ * secrets), never the event.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger'
+import { describeError } from '../../audit/describe-error.ts'
+import { SecretUnavailableError } from '../../credentials/secret-cache.ts'
+import { ValidationError } from '../../errors.ts'
+import { LedgerUnavailableError } from '../../ledger/ledger.ts'
+import { OrgNotAllowedError } from '../../revoke/revoke.ts'
+import { RepeatInProgressError, RepeatMismatchError, RepeatsUnavailableError } from '../repeats.ts'
+import { DEFAULT_RETRY_AFTER_SECONDS, type HttpResult, refusal } from './http-responses.ts'
+
+const TRY_AGAIN_LATER = { 'retry-after': String(DEFAULT_RETRY_AFTER_SECONDS) }
+
+export function errorAnswer(error: unknown, requestId: string, logger: Logger): HttpResult {
+  if (error instanceof ValidationError) {
+    return refusal(400, 'invalid_request', error.message, requestId, { field: error.field })
+  }
+  if (error instanceof OrgNotAllowedError) {
+    return refusal(
+      403,
+      'org_not_allowed',
+      'this deployment does not revoke invitations of that organization',
+      requestId,
+      { orgId: error.orgId },
+    )
+  }
+  if (error instanceof SecretUnavailableError) {
+    logger.error('secret unavailable', { error: describeError(error) })
+    const message = 'credentials could not be read; try again later'
+    return refusal(503, 'unavailable', message, requestId, {}, TRY_AGAIN_LATER)
+  }
+  // Not recorded is not done: the caller tries again, and the retry finds what was done.
+  if (error instanceof LedgerUnavailableError || error instanceof RepeatsUnavailableError) {
+    logger.error('ledger unavailable: the request is not recorded', {
+      error: describeError(error),
+    })
+    const message = 'the revocation could not be recorded; try again later'
+    return refusal(503, 'unavailable', message, requestId, {}, TRY_AGAIN_LATER)
+  }
+  if (error instanceof RepeatInProgressError) {
+    const message = 'the same delivery is being handled; try again shortly'
+    return refusal(503, 'in_progress', message, requestId, {}, { 'retry-after': '5' })
+  }
+  if (error instanceof RepeatMismatchError)
+    return refusal(409, 'conflict', error.message, requestId)
+  logger.error('request failed', { error: describeError(error) })
+  return refusal(500, 'internal_error', 'the request could not be completed', requestId)
+}
