@@ -62,6 +62,7 @@ export async function runRevokeCommand(io: CommandIO): Promise<number> {
     const atlas = new AtlasClient({
       origin: atlasOrigin(io.env.ATLAS_BASE_URL),
       ...(io.dispatcher ? { dispatcher: io.dispatcher } : {}),
+      format: { pretty: plan.pretty, envelope: plan.envelope },
       onDeprecation: firstNoticeOnly((notice) =>
         io.stderr(
           `revoke: warning: Atlas marks ${notice.path} deprecated (Deprecation: ${notice.deprecation ?? '-'}, Sunset: ${notice.sunset ?? '-'}); see --api`,
@@ -85,7 +86,6 @@ export async function runRevokeCommand(io: CommandIO): Promise<number> {
       allowedOrgIds: loadAllowedOrgIds(io.env.ALLOWED_ORG_IDS),
       includeProjects: plan.includeProjects,
       searchInvitationsApi: searchesInvitationsApi,
-      format: { pretty: plan.pretty, envelope: plan.envelope },
       ...(book ? { revokedBefore: (orgId, id) => book.revokedBefore(orgId, id) } : {}),
     }
   } catch (error) {

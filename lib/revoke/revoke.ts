@@ -11,7 +11,6 @@ import pLimit from 'p-limit'
 import type { AtlasAdapter, Revocation, Scope } from '../atlas/api/adapter.ts'
 import { type AtlasApi, atlasAdapter } from '../atlas/api/api-mode.ts'
 import { goneAsRecorded } from '../atlas/api/evidence.ts'
-import type { ResponseFormat } from '../atlas/http/response-format.ts'
 import { type AtlasDependencies, AtlasSession } from '../atlas/http/session.ts'
 import type { Outcome } from '../outcome.ts'
 import { type RevokeReport, type SearchRecord, summarize } from './revoke-report.ts'
@@ -37,8 +36,6 @@ export interface RevokeSettings {
   ) => Promise<{ readonly requestId: string } | undefined>
   /** Organizations and projects listed or searched at the same time. Default 4. */
   readonly concurrency?: number
-  /** Atlas's `pretty` / `envelope` (the operator CLI's options). */
-  readonly format?: ResponseFormat
 }
 
 const NONCE_REUSE_STOPPED =
@@ -79,10 +76,7 @@ export async function revoke(
   )
   if (outside !== undefined) throw new OrgNotAllowedError(outside)
   const started = performance.now()
-  const session = new AtlasSession(settings.dependencies, {
-    deadline,
-    ...(settings.format ? { format: settings.format } : {}),
-  })
+  const session = new AtlasSession(settings.dependencies, { deadline })
   const adapter = atlasAdapter(settings.api ?? 'v1', {
     searchInvitationsApi: settings.searchInvitationsApi ?? true,
   })

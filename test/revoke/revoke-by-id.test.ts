@@ -39,10 +39,13 @@ const revoke = async (
     input,
     {
       dependencies: {
-        atlas: atlasClient(url, { connection: { headersTimeoutMs: 300 } }),
+        atlas: atlasClient(
+          url,
+          { connection: { headersTimeoutMs: 300 } },
+          { pretty: options.pretty ?? false, envelope: options.envelope ?? false },
+        ),
         credentials: options.credentials ?? fixedCredentials(demoKey()),
       },
-      format: { pretty: options.pretty ?? false, envelope: options.envelope ?? false },
     },
     Date.now() + (options.deadlineMs ?? 5_000),
   )

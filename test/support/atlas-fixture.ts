@@ -7,6 +7,7 @@ import {
   type AtlasDispatcherOptions,
   createAtlasDispatcher,
 } from '../../lib/atlas/http/dispatcher.ts'
+import type { ResponseFormat } from '../../lib/atlas/http/response-format.ts'
 import { AtlasApiKey } from '../../lib/credentials/credential-types.ts'
 
 export const demoKey = () => new AtlasApiKey(DEMO_API_KEY.publicKey, DEMO_API_KEY.privateKey)
@@ -17,9 +18,14 @@ export async function startSimulator(options: AtlasSimulatorOptions = {}) {
   return { simulator, url }
 }
 
-export function atlasClient(url: string, options: AtlasDispatcherOptions = {}) {
+export function atlasClient(
+  url: string,
+  options: AtlasDispatcherOptions = {},
+  format?: ResponseFormat,
+) {
   return new AtlasClient({
     origin: url,
     dispatcher: createAtlasDispatcher(url, { random: () => 0, ...options }),
+    ...(format ? { format } : {}),
   })
 }

@@ -5,6 +5,7 @@
  * organization, pinned to 2025-02-19 (the first that lists pending users, filters by `username`
  * and `orgMembershipStatuses`, and removes a pending user; older versions list ACTIVE users only).
  */
+import { rateLimitScope } from '../http/rate-limit-pacing.ts'
 import type { CallShape } from '../http/session.ts'
 import type { Scope } from './scope.ts'
 
@@ -32,6 +33,20 @@ function invitesPath(version: InvitationsVersion, scope: Scope): string {
   return `${apiBase(version)}/${owner}/invites`
 }
 
+/** An organization and each of its projects have rate limits of their own. */
+function scopeLimit(scope: Scope): { rateLimitScope: string } {
+  return {
+    rateLimitScope:
+      scope.groupId === undefined
+        ? rateLimitScope('orgs', scope.orgId)
+        : rateLimitScope('groups', scope.groupId),
+  }
+}
+
+function orgLimit(orgId: string): { rateLimitScope: string } {
+  return { rateLimitScope: rateLimitScope('orgs', orgId) }
+}
+
 export function deleteInvitationCall(
   version: InvitationsVersion,
   scope: Scope,
@@ -41,6 +56,7 @@ export function deleteInvitationCall(
     method: 'DELETE',
     path: `${invitesPath(version, scope)}/${encodeURIComponent(invitationId)}`,
     ...versionAccept(version),
+    ...scopeLimit(scope),
   }
 }
 
@@ -54,6 +70,7 @@ export function getInvitationCall(
     method: 'GET',
     path: `${invitesPath(version, scope)}/${encodeURIComponent(invitationId)}`,
     ...versionAccept(version),
+    ...scopeLimit(scope),
   }
 }
 
@@ -62,7 +79,12 @@ export function getInvitationCall(
  * `username`: how that filter compares is not published, so entries are matched here.
  */
 export function listInvitationsCall(version: InvitationsVersion, scope: Scope): CallShape {
-  return { method: 'GET', path: invitesPath(version, scope), ...versionAccept(version) }
+  return {
+    method: 'GET',
+    path: invitesPath(version, scope),
+    ...versionAccept(version),
+    ...scopeLimit(scope),
+  }
 }
 
 // ---- organizations and projects, a page at a time ----
@@ -93,6 +115,7 @@ export function listProjectsCall(
     path: `${apiBase(version)}/orgs/${encodeURIComponent(orgId)}/groups`,
     query: page(pageNum),
     ...versionAccept(version),
+    ...orgLimit(orgId),
   }
 }
 
@@ -116,7 +139,7 @@ export function listOrgUsersCall(
   for (const status of filter.statuses ?? []) query.append('orgMembershipStatuses', status)
   query.set('itemsPerPage', String(PAGE_SIZE))
   query.set('pageNum', String(pageNum))
-  return { method: 'GET', path: usersPath(orgId), query, accept: USERS_ACCEPT }
+  return { method: 'GET', path: usersPath(orgId), query, accept: USERS_ACCEPT, ...orgLimit(orgId) }
 }
 
 /** `GET …/users/{userId}`: one user, pending or active (from 2025-02-19 on). */
@@ -125,6 +148,7 @@ export function getOrgUserCall(orgId: string, userId: string): CallShape {
     method: 'GET',
     path: `${usersPath(orgId)}/${encodeURIComponent(userId)}`,
     accept: USERS_ACCEPT,
+    ...orgLimit(orgId),
   }
 }
 
@@ -133,5 +157,6 @@ export function removeOrgUserCall(orgId: string, userId: string): CallShape {
     method: 'DELETE',
     path: `${usersPath(orgId)}/${encodeURIComponent(userId)}`,
     accept: USERS_ACCEPT,
+    ...orgLimit(orgId),
   }
 }

@@ -33,8 +33,8 @@ export interface AtlasCall {
   /** Query parameters; a URLSearchParams keeps repeated names. */
   readonly query?: Readonly<Record<string, string | undefined>> | URLSearchParams
   readonly accept?: string
-  /** `pretty` / `envelope`; the answer comes back unwrapped either way. */
-  readonly format?: ResponseFormat
+  /** The organization or project whose rate limit it spends (`rateLimitScope`); none: global. */
+  readonly rateLimitScope?: string
   /** A deprecated resource called on purpose: its `Deprecation` headers are not reported. */
   readonly knownDeprecated?: boolean
   readonly credentials: AtlasCredentials
@@ -82,6 +82,8 @@ export interface AtlasClientOptions {
   readonly dispatcher?: Dispatcher
   /** Told when Atlas marks a resource deprecated (`Deprecation` / `Sunset` headers). */
   readonly onDeprecation?: (notice: DeprecationNotice) => void
+  /** Atlas's `pretty` / `envelope` on every call (the operator CLI's options); answers come back unwrapped either way. */
+  readonly format?: ResponseFormat
 }
 
 export class AtlasClient {
@@ -89,12 +91,14 @@ export class AtlasClient {
   readonly #dispatcher: Dispatcher
   readonly #tokens: AccessTokens
   readonly #onDeprecation: ((notice: DeprecationNotice) => void) | undefined
+  readonly #format: ResponseFormat | undefined
 
   constructor(options: AtlasClientOptions = {}) {
     this.origin = options.origin ?? DEFAULT_ATLAS_BASE_URL
     this.#dispatcher = options.dispatcher ?? sharedAtlasDispatcher(this.origin)
     this.#tokens = new AccessTokens({ dispatcher: this.#dispatcher, origin: this.origin })
     this.#onDeprecation = options.onDeprecation
+    this.#format = options.format
   }
 
   /**
@@ -117,7 +121,7 @@ export class AtlasClient {
         return await this.#sendWithBearer(call, credentials, deadline.signal, log)
       const digest = { username: credentials.publicKey, password: credentials.privateKey }
       const response = await this.#dispatch(call, {}, deadline.signal, log, { digest })
-      return answer(call, response, response.attempts, log)
+      return answer(response, response.attempts, log, this.#format?.envelope === true)
     } catch (error) {
       if (error instanceof RequestFailedError) error.attemptLog = log
       throw error
@@ -156,7 +160,7 @@ export class AtlasClient {
       this.#tokens.invalidate(account)
       result = await attempt()
     }
-    return answer(call, result.response, attempts, log)
+    return answer(result.response, attempts, log, this.#format?.envelope === true)
   }
 
   async #dispatch(
@@ -169,9 +173,10 @@ export class AtlasClient {
     const options = {
       origin: this.origin,
       method: call.method,
-      path: requestTarget(call.path, call.query, formatQuery(call.format)),
+      path: requestTarget(call.path, call.query, formatQuery(this.#format)),
       headers: { accept: call.accept ?? ATLAS_JSON, ...headers },
       deadline: call.deadline,
+      ...(call.rateLimitScope ? { rateLimitScope: call.rateLimitScope } : {}),
       attemptLog,
       ...extra,
     }
@@ -188,13 +193,13 @@ export class AtlasClient {
 }
 
 function answer(
-  call: AtlasCall,
   response: BufferedResponse,
   attempts: number,
   log: AttemptLog,
+  enveloped: boolean,
 ): AtlasResponse {
   const { body, kind } = parseBody(response.body)
-  const unwrapped = unwrapEnvelope(response.status, body, kind, call.format?.envelope === true)
+  const unwrapped = unwrapEnvelope(response.status, body, kind, enveloped)
   return {
     ...unwrapped,
     headers: response.headers,

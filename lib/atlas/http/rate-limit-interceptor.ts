@@ -21,7 +21,6 @@ import {
   type PacingSettings,
   pacingAfter,
   RATE_LIMIT_WAIT,
-  rateLimitScope,
   unpaced,
 } from './rate-limit-pacing.ts'
 import {
@@ -31,6 +30,11 @@ import {
 } from './retry-policy.ts'
 
 type Headers = Record<string, string | string[] | undefined>
+
+/** What the endpoint builder said the request spends (see `rateLimitScope`). */
+export interface PacedDispatchOptions extends DigestDispatchOptions {
+  readonly rateLimitScope?: string
+}
 
 /** Atlas's rate limit would hold the request past its deadline: no request was sent. */
 export class RateLimitWaitError extends Error {
@@ -106,7 +110,7 @@ export function rateLimitPacing(
   return (dispatch) =>
     function rateLimitInterceptor(opts, handler) {
       if ((opts as DigestDispatchOptions).digestChallengeOnly) return dispatch(opts, handler)
-      const key = `${String(opts.origin)} ${rateLimitScope(opts.path)}`
+      const key = `${String(opts.origin)} ${(opts as PacedDispatchOptions).rateLimitScope ?? 'global'}`
       let scope = scopes.get(key)
       if (!scope) {
         scope = new Scope(unpaced(settings), minAttemptMs)

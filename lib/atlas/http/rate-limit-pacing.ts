@@ -121,10 +121,12 @@ export function pacingAfter(
   return { ...pacing, delayMs, scaleMs, adjustedAt }
 }
 
-/** The rate-limit scope of a request path: the organization or project it names, if any. */
-export function rateLimitScope(path: string): string {
-  const match = /\/(orgs|groups)\/([0-9a-fA-F]{24})(?:[/?]|$)/.exec(path)
-  return match ? `${match[1]}/${match[2]?.toLowerCase()}` : 'global'
+/**
+ * The rate-limit scope a call spends, set by the endpoint that builds it: Atlas limits each
+ * organization and each project apart. Calls without one share the key's global scope.
+ */
+export function rateLimitScope(owner: 'orgs' | 'groups', id: string): string {
+  return `${owner}/${id.toLowerCase()}`
 }
 
 /** A `RateLimit-*` header as a number, if it is one. */

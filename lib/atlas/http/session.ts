@@ -1,7 +1,7 @@
 /**
  * The Atlas calls of one revoke request: each signed with the current credentials and re-signed
  * once with re-read ones when Atlas answers 401 (the key may have been rotated since it was
- * cached); all within one deadline, in one response format, their attempts counted. Network
+ * cached); all within one deadline, their attempts counted. Network
  * failures become an `upstream_error` outcome rather than an exception.
  */
 import type { CredentialsSource } from '../../credentials/credential-sources.ts'
@@ -14,15 +14,14 @@ import {
   TokenUnavailableError,
 } from './client.ts'
 import { outcomeOfFailure, outcomeOfTokenRefusal } from './failure-outcome.ts'
-import type { ResponseFormat } from './response-format.ts'
 
 export interface AtlasDependencies {
   readonly atlas: AtlasClient
   readonly credentials: CredentialsSource
 }
 
-/** A request to Atlas, before credentials, deadline and format are added. */
-export type CallShape = Pick<AtlasCall, 'method' | 'path' | 'query' | 'accept'>
+/** A request to Atlas as an endpoint builds it, before credentials and the deadline are added. */
+export type CallShape = Pick<AtlasCall, 'method' | 'path' | 'query' | 'accept' | 'rateLimitScope'>
 
 export type CallResult =
   | {
@@ -36,7 +35,6 @@ export type CallResult =
 export interface SessionOptions {
   /** Absolute deadline, epoch milliseconds, for every call and retry of the session. */
   readonly deadline: number
-  readonly format?: ResponseFormat
 }
 
 interface Counted {
@@ -91,13 +89,12 @@ export class AtlasSession {
   }
 
   async #send(shape: CallShape, credentials: AtlasCall['credentials']): Promise<CallResult> {
-    const { deadline, format } = this.#options
+    const { deadline } = this.#options
     try {
       const response = await this.#dependencies.atlas.send({
         ...shape,
         credentials,
         deadline,
-        ...(format ? { format } : {}),
         ...(this.#knownDeprecated ? { knownDeprecated: true } : {}),
       })
       this.#counted.attempts += response.attempts

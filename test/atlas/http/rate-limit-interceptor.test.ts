@@ -3,6 +3,7 @@
  * without spending requests, other scopes go on, throttled retries do not use up a call's
  * attempts, and a pause never outlasts the call's deadline.
  */
+
 import type { Dispatcher } from 'undici'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { AtlasSimulator } from '../../../dev/simulator/atlas-simulator.ts'
@@ -11,6 +12,7 @@ import {
   DEMO_ORG_ID,
   DEMO_SECOND_ORG_ID,
 } from '../../../dev/simulator/demo-seed.ts'
+import { deleteInvitationCall, listInvitationsCall } from '../../../lib/atlas/api/endpoints.ts'
 import type { AtlasClient } from '../../../lib/atlas/http/client.ts'
 import { rateLimitPacing } from '../../../lib/atlas/http/rate-limit-interceptor.ts'
 import { abandoned } from '../../../lib/atlas/transport/abandoned-controller.ts'
@@ -30,16 +32,14 @@ async function setUp() {
 
 const list = (client: AtlasClient, orgId: string, deadlineMs = 10_000) =>
   client.send({
-    method: 'GET',
-    path: `/api/atlas/v1.0/orgs/${orgId}/invites`,
+    ...listInvitationsCall('v1', { orgId }),
     credentials: demoKey(),
     deadline: Date.now() + deadlineMs,
   })
 
 const revoke = (client: AtlasClient, invitationId: string) =>
   client.send({
-    method: 'DELETE',
-    path: `/api/atlas/v1.0/orgs/${DEMO_ORG_ID}/invites/${invitationId}`,
+    ...deleteInvitationCall('v1', { orgId: DEMO_ORG_ID }, invitationId),
     credentials: demoKey(),
     deadline: Date.now() + 10_000,
   })
@@ -124,8 +124,7 @@ describe('rate-limit pacing, against a scripted downstream', () => {
       paced(
         {
           origin: 'https://cloud.example',
-          path: `/api/atlas/v1.0/orgs/${DEMO_ORG_ID}/invites`,
-          method: 'GET',
+          ...listInvitationsCall('v1', { orgId: DEMO_ORG_ID }),
           deadline: Date.now() + deadlineMs,
         } as Dispatcher.DispatchOptions,
         {

@@ -4,7 +4,6 @@ import {
   headerNumber,
   pacingAfter,
   type RateLimitAnswer,
-  rateLimitScope,
   unpaced,
 } from '../../../lib/atlas/http/rate-limit-pacing.ts'
 
@@ -86,18 +85,6 @@ describe('pacingAfter', () => {
     expect(next.delayMs).toBeCloseTo(throttled.delayMs * 0.9)
     expect(next.scaleMs).toBeCloseTo(throttled.scaleMs * 0.9)
     expect(pacingAfter({ ...fresh, delayMs: 4 }, answer({})).delayMs).toBe(0)
-  })
-})
-
-describe('rateLimitScope', () => {
-  it('is the organization or project the path names', () => {
-    expect(rateLimitScope('/api/atlas/v1.0/orgs/A0123456789ABCDEF012345A/invites/x')).toBe(
-      'orgs/a0123456789abcdef012345a',
-    )
-    expect(rateLimitScope('/api/atlas/v2/groups/6a793f89c0eb9e7a177165b6/invites?x=1')).toBe(
-      'groups/6a793f89c0eb9e7a177165b6',
-    )
-    expect(rateLimitScope('/api/atlas/v2/orgs?itemsPerPage=500')).toBe('global')
   })
 })
 
