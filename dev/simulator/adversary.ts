@@ -3,8 +3,10 @@
  * answer in Atlas's place, before or after Atlas carried the request out. The oracle test draws
  * these from its catalogue of ways Atlas may answer; a single test scripts one.
  */
+import type { IncomingMessage } from 'node:http'
+import { TOKEN_PATH } from '../../lib/atlas/auth/access-tokens.ts'
 import type { Fault } from './fault-injector.ts'
-import type { Route } from './simulated-routes.ts'
+import { matchRoute, type Route } from './simulated-routes.ts'
 
 /** What an adversary sees of one request. */
 export interface ObservedRequest {
@@ -31,3 +33,16 @@ export interface Interference {
 }
 
 export type Adversary = (request: ObservedRequest) => Interference | undefined
+
+/** What an adversary sees of a request (`target` as received). */
+export function observe(request: IncomingMessage, target: string): ObservedRequest {
+  const url = new URL(target, 'http://simulator')
+  return {
+    method: request.method ?? 'GET',
+    path: url.pathname,
+    query: url.searchParams,
+    route: matchRoute(url.pathname),
+    token: url.pathname === TOKEN_PATH,
+    authorization: request.headers.authorization,
+  }
+}

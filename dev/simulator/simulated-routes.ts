@@ -1,7 +1,10 @@
 /**
  * The Atlas Administration API paths the simulator serves, and the `X-Java-Method` each answers
- * with (as recorded where a recording exists, e.g. `ApiOrganizationUsersResource::getOrganizationUsers`).
+ * with (as recorded where a recording exists, e.g. `ApiOrganizationUsersResource::getOrganizationUsers`),
+ * and how a request to one is answered: in which version, deprecated or not, pretty or enveloped.
  */
+import type { RateDecision } from './rate-limiter.ts'
+import type { ResponseContext } from './simulated-responses.ts'
 
 export type Resource = 'orgs' | 'orgGroups' | 'orgInvites' | 'orgUsers' | 'groupInvites'
 
@@ -93,4 +96,34 @@ export function javaMethod(route: Route | undefined, method: string): string {
   const [list, get, del] = JAVA_METHODS[route.resource]
   if (route.id === undefined) return list
   return method === 'DELETE' ? del : get
+}
+
+/** What a v2 request without a versioned Accept header gets. */
+const DEFAULT_VERSION = '2023-01-01'
+
+/** How a request to `route` (or to no route) at `url` is answered. */
+export function routeContext(
+  route: Route | undefined,
+  request: { readonly method: string; readonly url: URL; readonly accept: string | undefined },
+  rate: RateDecision,
+  namesMissing: boolean,
+): ResponseContext {
+  const { method, url } = request
+  return {
+    versionDate:
+      route?.version === 'v1.0' || !route
+        ? undefined
+        : (acceptedVersion(request.accept) ?? DEFAULT_VERSION),
+    deprecated: isInvitations(route) && route?.version === 'v2',
+    javaMethod: javaMethod(route, method),
+    rate,
+    pretty: url.searchParams.get('pretty') === 'true',
+    envelope: url.searchParams.get('envelope') === 'true',
+    namesMissing,
+  }
+}
+
+/** The date in `Accept: application/vnd.atlas.YYYY-MM-DD+json`, if any. */
+function acceptedVersion(accept: string | undefined): string | undefined {
+  return /application\/vnd\.atlas\.(\d{4}-\d{2}-\d{2})\+json/.exec(accept ?? '')?.[1]
 }
