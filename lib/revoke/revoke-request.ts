@@ -11,14 +11,14 @@
  */
 
 import { atlasId, type InvitationRef } from '../atlas/api/invitation-ref.ts'
-import { normalizeUsername } from '../atlas/api/lists.ts'
+import { normalizeUsername, type Username } from '../atlas/api/username.ts'
 import { ValidationError } from '../errors.ts'
 
 export type RevokeRequest =
   | ({ readonly kind: 'invitation'; readonly dryRun: boolean } & InvitationRef)
   | {
       readonly kind: 'username'
-      readonly username: string
+      readonly username: Username
       /** The organizations to search; absent: every one the deployment may look in. */
       readonly orgIds?: readonly string[]
       readonly dryRun: boolean
@@ -68,7 +68,7 @@ export function parseRevokeRequest(input: unknown): RevokeRequest {
   }
 }
 
-function username(value: unknown): string {
+function username(value: unknown): Username {
   if (typeof value !== 'string')
     throw new ValidationError('username', `must be a string (got ${typeof value})`)
   const address = emailAddress(value)
@@ -88,7 +88,7 @@ function username(value: unknown): string {
  * emailAddress(' Leaver@Example.com ') // → 'leaver@example.com'
  * emailAddress('jdoe')                 // → undefined
  */
-export function emailAddress(value: string): string | undefined {
+export function emailAddress(value: string): Username | undefined {
   const trimmed = normalizeUsername(value)
   return trimmed.length > 0 &&
     trimmed.length <= MAX_USERNAME_LENGTH &&

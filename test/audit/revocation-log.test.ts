@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger'
 import { describe, expect, it } from 'vitest'
+import { normalizeUsername } from '../../lib/atlas/api/username.ts'
 import { recordReport } from '../../lib/audit/revocation-log.ts'
 import type { RevokeReport } from '../../lib/revoke/revoke-report.ts'
 import { revokeReport } from '../support/revoke-reports.ts'
@@ -28,7 +29,7 @@ describe("a request's summary line", () => {
     expect(
       summaryOf({
         outcome: 'would_revoke',
-        request: { kind: 'username', username: 'a@b.c', dryRun: true },
+        request: { kind: 'username', username: normalizeUsername('a@b.c'), dryRun: true },
       }),
     ).toBe('dry run settled: nothing revoked')
     expect(summaryOf({ outcome: 'not_found' })).toMatch(/^not found: .*nothing revoked$/)

@@ -1,4 +1,5 @@
 /** What the ledger keeps of a revoke report: pure, and only ids, usernames, outcomes and times. */
+import { normalizeUsername } from '../../lib/atlas/api/username.ts'
 import { describe, expect, it } from 'vitest'
 import {
   itemsOf,
@@ -29,7 +30,7 @@ const revoked = { orgId: ORG, invitationId: 'inv-1', outcome: 'revoked' as const
 describe('itemsOf', () => {
   it('a person offboarded: the request, a marker per revoked id, the leaver to re-check', () => {
     const report = revokeReport({
-      request: { kind: 'username', username: 'x@example.com', orgIds: [ORG], dryRun: false },
+      request: { kind: 'username', username: normalizeUsername('x@example.com'), orgIds: [ORG], dryRun: false },
       searched: [{ orgId: ORG, found: 1 }],
       revocations: [
         part({ ...revoked, userId: 'user-1', detail: 'Atlas said 204', atlasDetail: 'secret-ish' }),
@@ -76,7 +77,7 @@ describe('itemsOf', () => {
 
   it('a search everywhere leaves a leaver without organizations: looked for everywhere again', () => {
     const report = revokeReport({
-      request: { kind: 'username', username: 'x@example.com', dryRun: false },
+      request: { kind: 'username', username: normalizeUsername('x@example.com'), dryRun: false },
       outcome: 'already_gone',
     })
     expect(itemsOf(report, meta).leaver).not.toHaveProperty('orgIds')
@@ -84,14 +85,14 @@ describe('itemsOf', () => {
 
   it('a dry run, a failure or an id: recorded, but no marker and no leaver', () => {
     const dry = revokeReport({
-      request: { kind: 'username', username: 'x@example.com', dryRun: true },
+      request: { kind: 'username', username: normalizeUsername('x@example.com'), dryRun: true },
       outcome: 'would_revoke',
       revocations: [part({ ...revoked, outcome: 'would_revoke' })],
     })
     expect(itemsOf(dry, meta)).toMatchObject({ markers: [], request: { dryRun: true } })
     expect(itemsOf(dry, meta).leaver).toBeUndefined()
     const failed = revokeReport({
-      request: { kind: 'username', username: 'x@example.com', dryRun: false },
+      request: { kind: 'username', username: normalizeUsername('x@example.com'), dryRun: false },
       outcome: 'forbidden',
       revocations: [
         part(revoked),

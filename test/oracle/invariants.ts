@@ -4,7 +4,7 @@
  * answer; a broken rule is a violation, printed with the case's seed.
  */
 import type { SimulatedAtlasState } from '../../dev/simulator/simulated-atlas-state.ts'
-import { normalizeUsername } from '../../lib/atlas/api/lists.ts'
+import { normalizeUsername } from '../../lib/atlas/api/username.ts'
 import { DONE_OUTCOMES, OUTCOME_TABLE, type OutcomeKind } from '../../lib/outcome.ts'
 import { allowedOrgIds, type OracleCase, type ResolvedRequest } from './oracle-case.ts'
 import type { World } from './world.ts'

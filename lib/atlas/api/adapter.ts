@@ -9,6 +9,7 @@ import type { AtlasSession } from '../http/session.ts'
 import type { InvitationRef } from './invitation-ref.ts'
 import type { ListedEntry } from './lists.ts'
 import type { Scope } from './scope.ts'
+import type { Username } from './username.ts'
 
 export type { Scope } from './scope.ts'
 
@@ -52,7 +53,7 @@ export interface AtlasAdapter {
    * Pending invitations (users mode: pending or active users) of `username` in a scope, from
    * the scope's whole list, matched trimmed and case-insensitive.
    */
-  findPending(session: AtlasSession, scope: Scope, username: string): Promise<Search>
+  findPending(session: AtlasSession, scope: Scope, username: Username): Promise<Search>
   /** Revokes one entry {@link findPending} returned (a dry run only reports it). */
   revokeEntry(
     session: AtlasSession,

@@ -14,11 +14,13 @@
  * A 404 naming the organization or project is `invalid`; one naming nothing, or a 2xx in an
  * undocumented shape, proves nothing until a fresh look at the scope decides.
  */
+
 import type { Evidence, EvidenceFacts, Outcome, UnprovenOutcome } from '../../outcome.ts'
 import type { AtlasSession, CallShape } from '../http/session.ts'
 import { type AtlasAnswer, atlasError, outcomeOfRefusal } from './answer-outcome.ts'
 import { missingThing } from './not-found-evidence.ts'
 import { containersOf, type Scope } from './scope.ts'
+import type { Username } from './username.ts'
 
 /** What an answer is about: its id, what it is, and the scope holding it. */
 export interface Target {
@@ -30,10 +32,10 @@ export interface Target {
 
 /** What a fresh look at the scope found of the target. */
 export type Relisted =
-  | { readonly found: 'pending'; readonly username?: string }
+  | { readonly found: 'pending'; readonly username?: Username }
   | { readonly found: 'absent'; readonly by: 'named_404' | 'unlisted' }
   /** The person accepted meanwhile: an active member now (Cloud Users API). */
-  | { readonly found: 'active'; readonly username?: string }
+  | { readonly found: 'active'; readonly username?: Username }
   | { readonly found: 'unknown'; readonly outcome: Outcome }
 
 /** What shows the target was pending before this answer; without it, absence is `not_found`. */
@@ -46,13 +48,15 @@ export interface AskOptions {
   /** A fresh look at the scope, for answers that prove nothing alone. */
   readonly relist: () => Promise<Relisted>
   /** `read`: the target as a 2xx body shows it (its username), or `undefined` when it does not. */
-  readonly shows?: (body: unknown) => { readonly id: string; readonly username: string } | undefined
+  readonly shows?: (
+    body: unknown,
+  ) => { readonly id: string; readonly username: Username } | undefined
 }
 
 /** The outcome, and for a read that found the target pending, whose it is. */
 export interface Answered {
   readonly outcome: Outcome
-  readonly username?: string
+  readonly username?: Username
 }
 
 /**

@@ -28,6 +28,7 @@ import {
 } from './lists.ts'
 import { readAllPages } from './paged-list.ts'
 import { type Scope, whereOf } from './scope.ts'
+import type { Username } from './username.ts'
 
 /** After the sunset Atlas answers 410 `VERSION_GONE`: say what to change, not just "invalid". */
 const SUNSET_ADVICE =
@@ -115,7 +116,7 @@ export async function findInvitations(
   version: InvitationsVersion,
   session: AtlasSession,
   scope: Scope,
-  username: string,
+  username: Username,
 ): Promise<Search> {
   const all = await listInvitations(version, session, scope)
   if (all.kind === 'failed') return all

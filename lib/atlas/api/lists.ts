@@ -11,11 +11,13 @@ import { containerNotFound } from './evidence.ts'
 import { ATLAS_ID_PATTERN } from './invitation-ref.ts'
 import { missingThing } from './not-found-evidence.ts'
 import { containersOf, type Scope } from './scope.ts'
+import { normalizeUsername, type Username } from './username.ts'
 
 export interface ListedEntry {
   /** The invitation id, or the user id in the Cloud Users API. */
   readonly id: string
-  readonly username: string
+  /** As Atlas showed it, normalized where it was read. */
+  readonly username: Username
   /** `PENDING` for an invitation; the `orgMembershipStatus` of a user. */
   readonly status: string
   /** Which API listed it, so the same one removes it. */
@@ -29,11 +31,6 @@ export interface ListedPage<T> {
   readonly totalCount: number | undefined
 }
 
-/** Usernames are emails: compared and sent trimmed and in lower case. */
-export function normalizeUsername(username: string): string {
-  return username.trim().toLowerCase()
-}
-
 /** `GET …/invites`: a JSON array of invitations, each with an Atlas id and a username. */
 export function readInvitationList(body: unknown): ListedEntry[] | undefined {
   if (!Array.isArray(body)) return undefined
@@ -45,7 +42,12 @@ export function readInvitationList(body: unknown): ListedEntry[] | undefined {
 export function readInvitation(body: unknown): ListedEntry | undefined {
   const fields = fieldsOf(body)
   if (!fields || !isAtlasId(fields.id) || typeof fields.username !== 'string') return undefined
-  return { id: fields.id, username: fields.username, status: 'PENDING', via: 'invitations' }
+  return {
+    id: fields.id,
+    username: normalizeUsername(fields.username),
+    status: 'PENDING',
+    via: 'invitations',
+  }
 }
 
 /** One user of `GET …/users`: an id, a username and a membership status. */
@@ -55,7 +57,7 @@ export function readUser(item: unknown): ListedEntry | undefined {
   if (typeof fields.orgMembershipStatus !== 'string') return undefined
   return {
     id: fields.id,
-    username: fields.username,
+    username: normalizeUsername(fields.username),
     status: fields.orgMembershipStatus,
     via: 'users',
   }
@@ -86,13 +88,11 @@ export function readPage<T>(
 /** Splits entries into those of `username` and the rest (which a filtered list should not hold). */
 export function partitionByUsername(
   entries: readonly ListedEntry[],
-  username: string,
+  username: Username,
 ): { readonly matching: ListedEntry[]; readonly others: ListedEntry[] } {
-  const wanted = normalizeUsername(username)
   const matching: ListedEntry[] = []
   const others: ListedEntry[] = []
-  for (const entry of entries)
-    (normalizeUsername(entry.username) === wanted ? matching : others).push(entry)
+  for (const entry of entries) (entry.username === username ? matching : others).push(entry)
   return { matching, others }
 }
 

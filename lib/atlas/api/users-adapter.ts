@@ -29,6 +29,7 @@ import { type ListedEntry, partitionByUsername, readInvitation, readUser } from 
 import { missingThing } from './not-found-evidence.ts'
 import { readAllPages } from './paged-list.ts'
 import { type Scope, whereOf } from './scope.ts'
+import { normalizeUsername, type Username } from './username.ts'
 
 export interface UsersAdapterOptions {
   /**
@@ -136,7 +137,7 @@ export function usersAdapter(options: UsersAdapterOptions): AtlasAdapter {
   const revokeLegacy = (
     session: AtlasSession,
     ref: InvitationRef,
-    username: string,
+    username: Username,
     revokeOptions: RevokeOptions,
     userRemoved: boolean,
   ): Promise<Revocation> =>
@@ -236,7 +237,7 @@ export function usersAdapter(options: UsersAdapterOptions): AtlasAdapter {
         const status = user.found === 'pending' ? 'PENDING' : 'ACTIVE'
         const entry = {
           id: ref.invitationId,
-          username: user.username ?? '',
+          username: user.username ?? normalizeUsername(''),
           status,
           via: 'users',
         } as const
@@ -253,7 +254,7 @@ export function usersAdapter(options: UsersAdapterOptions): AtlasAdapter {
   async function searchLegacy(
     session: AtlasSession,
     scope: Scope,
-    username: string,
+    username: Username,
   ): Promise<Search> {
     const search = await findInvitations('v2', session.knowingItIsDeprecated(), scope, username)
     if (search.kind === 'failed' && isSunset(search.outcome))
@@ -268,7 +269,11 @@ export function usersAdapter(options: UsersAdapterOptions): AtlasAdapter {
  * matched here too: the `username` filter may compare case-sensitively). A user is one or the
  * other in an organization. A match in a status MongoDB does not document proves nothing.
  */
-async function findUsers(session: AtlasSession, orgId: string, username: string): Promise<Search> {
+async function findUsers(
+  session: AtlasSession,
+  orgId: string,
+  username: Username,
+): Promise<Search> {
   const pending = await listUsers(session, orgId, { statuses: ['PENDING'] })
   if (pending.kind === 'failed') return pending
   const pendingMatches = partitionByUsername(pending.users, username).matching
@@ -353,7 +358,7 @@ async function lookAtUser(session: AtlasSession, orgId: string, userId: string):
 async function readInvitationUsername(
   session: AtlasSession,
   ref: InvitationRef,
-): Promise<{ readonly username: string } | Outcome> {
+): Promise<{ readonly username: Username } | Outcome> {
   const scope = { orgId: ref.orgId }
   const invitationsApi = session.knowingItIsDeprecated()
   const { outcome, username } = await askAbout(

@@ -2,8 +2,10 @@
  * The evidence ladder, answer by answer, through a scripted session: what each Atlas answer to a
  * removal or a read proves, and what a second look at the scope must add.
  */
+
 import { describe, expect, it } from 'vitest'
 import { askAbout, type Relisted, sumOfProvenParts } from '../../../lib/atlas/api/evidence.ts'
+import { normalizeUsername } from '../../../lib/atlas/api/username.ts'
 import type { AtlasResponse } from '../../../lib/atlas/http/client.ts'
 import type { AtlasSession, CallResult } from '../../../lib/atlas/http/session.ts'
 import { OUTCOME_TABLE, type Outcome } from '../../../lib/outcome.ts'
@@ -52,7 +54,10 @@ async function ask(
       relisted += 1
       return options.again ?? { found: 'absent', by: 'unlisted' }
     },
-    shows: (body) => body as { id: string; username: string },
+    shows: (body) => {
+      const { id, username } = body as { id: string; username: string }
+      return { id, username: normalizeUsername(username) }
+    },
   })
   return { outcome, username, relisted }
 }
@@ -159,8 +164,12 @@ describe('a read (dry run, or whose invitation it is)', () => {
     const other = answered(200, { id: 'ffffffffffffffffffffffff', username: 'a@b.c' })
     expect((await ask(other, { purpose: 'read' })).outcome.outcome).toBe('not_found')
     expect(
-      (await ask(other, { purpose: 'read', again: { found: 'pending', username: 'a@b.c' } }))
-        .outcome,
+      (
+        await ask(other, {
+          purpose: 'read',
+          again: { found: 'pending', username: normalizeUsername('a@b.c') },
+        })
+      ).outcome,
     ).toMatchObject({ outcome: 'would_revoke', evidence: { by: 'listed' } })
   })
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
 import {
-  normalizeUsername,
   partitionByUsername,
   readInvitation,
   readInvitationList,
@@ -8,6 +7,7 @@ import {
   readScopeId,
   readUser,
 } from '../../../lib/atlas/api/lists.ts'
+import { normalizeUsername } from '../../../lib/atlas/api/username.ts'
 import { recording } from '../../support/recordings.ts'
 
 const INVITE = '6a793f89c0eb9e7a177165b6'
@@ -80,23 +80,25 @@ describe('readPage of users', () => {
 })
 
 describe('usernames', () => {
-  it('are compared trimmed and case-insensitively', () => {
+  it('are compared trimmed and case-insensitively, as Atlas shows them and as asked', () => {
     expect(normalizeUsername('  Leaver@Example.COM ')).toBe('leaver@example.com')
-    const entries = [
-      {
-        id: INVITE,
-        username: 'Leaver@example.com',
-        status: 'PENDING',
-        via: 'invitations' as const,
-      },
-      {
-        id: 'a'.repeat(24),
-        username: 'colleague@example.com',
-        status: 'PENDING',
-        via: 'invitations' as const,
-      },
-    ]
-    expect(partitionByUsername(entries, 'leaver@EXAMPLE.com')).toEqual({
+    // Atlas's usernames are normalized where its answer is read, whatever case it shows.
+    const shown = readInvitationList([
+      { id: INVITE, username: ' Leaver@example.com' },
+      { id: 'a'.repeat(24), username: 'colleague@example.com' },
+    ])
+    expect(shown?.map((entry) => entry.username)).toEqual([
+      'leaver@example.com',
+      'colleague@example.com',
+    ])
+    const user = readUser({
+      id: INVITE,
+      username: 'LEAVER@example.com',
+      orgMembershipStatus: 'PENDING',
+    })
+    expect(user?.username).toBe('leaver@example.com')
+    const entries = shown ?? []
+    expect(partitionByUsername(entries, normalizeUsername('leaver@EXAMPLE.com'))).toEqual({
       matching: [entries[0]],
       others: [entries[1]],
     })

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { normalizeUsername } from '../../../lib/atlas/api/username.ts'
 import type { RevokeReport } from '../../../lib/revoke/revoke-report.ts'
 import {
   HTTP_STATUS_OF_OUTCOME,
@@ -64,7 +65,12 @@ describe('reportResponse', () => {
   it('lists every search and every invitation for a username request', () => {
     const response = reportResponse(
       report({
-        request: { kind: 'username', orgIds: [ORG], username: 'a@b.c', dryRun: false },
+        request: {
+          kind: 'username',
+          orgIds: [ORG],
+          username: normalizeUsername('a@b.c'),
+          dryRun: false,
+        },
         searched: [{ orgId: ORG, found: 1 }],
         revocations: [{ orgId: ORG, invitationId: INVITE, ...proven('revoked', { status: 204 }) }],
       }),
