@@ -6,7 +6,7 @@
  */
 import type { APIGatewayProxyResult, SQSBatchResponse } from 'aws-lambda'
 import { DEMO_ORG_ID } from '../dev/simulator/demo-seed.ts'
-import { createAtlasDispatcher } from '../lib/atlas/http/dispatcher.ts'
+import { createAtlasDispatcher } from '../lib/atlas/http/index.ts'
 import { createHttpHandler } from '../lib/triggers/http/http-handler.ts'
 import { createQueueHandler } from '../lib/triggers/queue/queue-handler.ts'
 import { httpApiEvent, lambdaContext, sqsEvent } from '../test/support/lambda-events.ts'

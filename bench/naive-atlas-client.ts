@@ -5,8 +5,7 @@
  * `newConnectionEach` opens a second connection for the answer (the cold-start baseline).
  */
 import { Client } from 'undici'
-import { parseDigestChallenge } from '../lib/atlas/auth/digest/challenge.ts'
-import { digestAuthorization } from '../lib/atlas/auth/digest/response.ts'
+import { digestAuthorization, parseDigestChallenge } from '../lib/atlas/auth/index.ts'
 
 export async function naiveDelete(
   origin: string,

@@ -7,8 +7,13 @@
  * - `--stdin`: lines of `orgId,invitationId`, `orgId,email` or `email` (a CSV header is skipped).
  */
 import { parseArgs } from 'node:util'
-import { type AtlasApi, parseAtlasApi } from '../lib/atlas/api/api-mode.ts'
-import { ATLAS_ID_PATTERN, atlasId, invitationRef } from '../lib/atlas/api/invitation-ref.ts'
+import {
+  ATLAS_ID_PATTERN,
+  type AtlasApi,
+  atlasId,
+  invitationRef,
+  parseAtlasApi,
+} from '../lib/atlas/api/index.ts'
 import { ConfigurationError, ValidationError } from '../lib/errors.ts'
 
 /** One revoke request, in the schema every entry point accepts. */

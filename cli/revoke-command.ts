@@ -5,9 +5,7 @@
  */
 import { userInfo } from 'node:os'
 import type { Dispatcher } from 'undici'
-import { atlasOrigin } from '../lib/atlas/http/base-url.ts'
-import { AtlasClient } from '../lib/atlas/http/client.ts'
-import { firstNoticeOnly } from '../lib/atlas/http/deprecation-notice.ts'
+import { AtlasClient, atlasOrigin, firstNoticeOnly } from '../lib/atlas/http/index.ts'
 import {
   ledgerRetentionDays,
   loadAllowedOrgIds,

@@ -199,6 +199,28 @@ describe('architecture', () => {
     expect(loops).toEqual([])
   })
 
+  it("enters each of Atlas's rooms through its face, index.ts", () => {
+    const roomOf = (file: string) => /^lib\/atlas\/(api|http|auth|transport)\//.exec(file)?.[1]
+    // The INIT head start loads its few pieces before anything else, on purpose: a face would
+    // load the whole room before the first byte goes out.
+    const HEAD_START = [
+      'lib/triggers/cold-start-head-start.ts',
+      'lib/atlas/http/challenge-prefetch.ts',
+      'lib/atlas/http/early-connection.ts',
+    ]
+    const behind = FILES.filter((file) => !HEAD_START.includes(file)).flatMap((file) =>
+      importsOf(file)
+        .filter((target) => {
+          const room = roomOf(target)
+          return room && room !== roomOf(file) && target !== `lib/atlas/${room}/index.ts`
+        })
+        .map((target) => `${file} → ${target}`),
+    )
+    expect(behind).toEqual([])
+    for (const room of ['api', 'http', 'auth', 'transport'])
+      expect(FILES).toContain(`lib/atlas/${room}/index.ts`)
+  })
+
   it('makes evidence in lib/atlas/api/evidence.ts only: no other code can settle', () => {
     const EVIDENCE_MAKER = 'lib/atlas/api/evidence.ts'
     const forged = FILES.filter((file) => file !== EVIDENCE_MAKER).filter((file) =>

@@ -7,7 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import type { SQSBatchResponse } from 'aws-lambda'
-import { createAtlasDispatcher } from '../../lib/atlas/http/dispatcher.ts'
+import { createAtlasDispatcher } from '../../lib/atlas/http/index.ts'
 import { createQueueHandler } from '../../lib/triggers/queue/queue-handler.ts'
 import { lambdaContext, sqsEvent } from '../../test/support/lambda-events.ts'
 import type { ReceivedMessage } from './queue-model.ts'

@@ -4,8 +4,7 @@
  */
 
 import { DEMO_API_KEY, DEMO_ORG_ID } from '../../dev/simulator/demo-seed.ts'
-import { AtlasClient } from '../../lib/atlas/http/client.ts'
-import { createAtlasDispatcher } from '../../lib/atlas/http/dispatcher.ts'
+import { AtlasClient, createAtlasDispatcher } from '../../lib/atlas/http/index.ts'
 import { fixedCredentials } from '../../lib/credentials/credential-sources.ts'
 import { AtlasApiKey } from '../../lib/credentials/credential-types.ts'
 import { revoke } from '../../lib/revoke/revoke.ts'

@@ -1,7 +1,7 @@
 /** Measure 3: Secrets Manager calls over many warm invocations of the queue handler. */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda'
 import { DEMO_ORG_ID } from '../../dev/simulator/demo-seed.ts'
-import { createAtlasDispatcher } from '../../lib/atlas/http/dispatcher.ts'
+import { createAtlasDispatcher } from '../../lib/atlas/http/index.ts'
 import { CachedSecrets } from '../../lib/credentials/secret-cache.ts'
 import { createQueueHandler } from '../../lib/triggers/queue/queue-handler.ts'
 import { lambdaContext, sqsEvent } from '../../test/support/lambda-events.ts'

@@ -5,7 +5,7 @@
  */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda'
 import { DEMO_ORG_ID } from '../../dev/simulator/demo-seed.ts'
-import { createAtlasDispatcher } from '../../lib/atlas/http/dispatcher.ts'
+import { createAtlasDispatcher } from '../../lib/atlas/http/index.ts'
 import { createQueueHandler } from '../../lib/triggers/queue/queue-handler.ts'
 import { lambdaContext, sqsEvent } from '../../test/support/lambda-events.ts'
 import { functionEnv, startAtlasProcess, startSecrets } from '../bench-fixture.ts'

@@ -7,7 +7,7 @@
  */
 import type { APIGatewayProxyResult } from 'aws-lambda'
 import { DEMO_ORG_ID } from '../../dev/simulator/demo-seed.ts'
-import { createAtlasDispatcher } from '../../lib/atlas/http/dispatcher.ts'
+import { createAtlasDispatcher } from '../../lib/atlas/http/index.ts'
 import { createHttpHandler } from '../../lib/triggers/http/http-handler.ts'
 import { httpApiEvent, lambdaContext } from '../../test/support/lambda-events.ts'
 import { functionEnv, signedWebhook, startSecrets } from '../bench-fixture.ts'

@@ -4,7 +4,7 @@
  * these from its catalogue of ways Atlas may answer; a single test scripts one.
  */
 import type { IncomingMessage } from 'node:http'
-import { TOKEN_PATH } from '../../lib/atlas/auth/access-tokens.ts'
+import { TOKEN_PATH } from '../../lib/atlas/auth/index.ts'
 import type { Fault } from './fault-injector.ts'
 import { matchRoute, type Route } from './simulated-routes.ts'
 

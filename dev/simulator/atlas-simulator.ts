@@ -7,7 +7,7 @@
  * (simulated-invitations.ts, simulated-users.ts, simulated-orgs.ts, simulator-admin.ts, …).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import { TOKEN_PATH } from '../../lib/atlas/auth/access-tokens.ts'
+import { TOKEN_PATH } from '../../lib/atlas/auth/index.ts'
 import { type Adversary, observe } from './adversary.ts'
 import { demoSeed } from './demo-seed.ts'
 import { faultEffect } from './fault-answers.ts'

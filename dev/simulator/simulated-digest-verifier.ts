@@ -3,8 +3,7 @@
  * MD5, qop `auth`, a nonce we issued and have not expired, a nonce count not seen before.
  */
 import { timingSafeEqual } from 'node:crypto'
-import { parseAuthHeader } from '../../lib/atlas/auth/digest/auth-header.ts'
-import { digestResponse } from '../../lib/atlas/auth/digest/response.ts'
+import { digestResponse, parseAuthHeader } from '../../lib/atlas/auth/index.ts'
 import type { NonceRegistry, NonceReuse } from './nonce-registry.ts'
 import type { SimulatedApiKey } from './simulated-atlas-state.ts'
 

@@ -5,7 +5,7 @@
  * `filter username = "leaver@example.com"` (docs/operate.md, "Audit trail").
  */
 import type { Logger } from '@aws-lambda-powertools/logger'
-import type { DeprecationNotice } from '../atlas/http/deprecation-notice.ts'
+import type { DeprecationNotice } from '../atlas/http/index.ts'
 import { OUTCOME_TABLE, type OutcomeKind } from '../outcome.ts'
 import type { RevokeReport } from '../revoke/revoke-report.ts'
 import { countDeprecation, countRevocation, type MetricSink } from './revocation-metrics.ts'

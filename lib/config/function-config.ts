@@ -2,9 +2,13 @@
  * The Lambda functions' settings, read from the environment once per cold start. Every problem
  * is reported in one error that names each setting and what it must be.
  */
-import { type AtlasApi, parseAtlasApi } from '../atlas/api/api-mode.ts'
-import { ATLAS_ID_PATTERN, ATLAS_ID_RULE } from '../atlas/api/invitation-ref.ts'
-import { atlasOrigin } from '../atlas/http/base-url.ts'
+import {
+  ATLAS_ID_PATTERN,
+  ATLAS_ID_RULE,
+  type AtlasApi,
+  parseAtlasApi,
+} from '../atlas/api/index.ts'
+import { atlasOrigin } from '../atlas/http/index.ts'
 import { ConfigurationError } from '../errors.ts'
 
 export interface FunctionConfig {

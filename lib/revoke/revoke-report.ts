@@ -4,12 +4,12 @@
  * (and every search succeeded); otherwise the most telling failure speaks, by the outcome
  * table's precedence.
  */
-import type { Revocation } from '../atlas/api/adapter.ts'
-import { sumOfProvenParts } from '../atlas/api/evidence.ts'
+import type { Revocation } from '../atlas/api/index.ts'
+import { sumOfProvenParts } from '../atlas/api/index.ts'
 import { DONE_OUTCOMES, OUTCOME_TABLE, type Outcome } from '../outcome.ts'
 import type { RevokeRequest } from './revoke-request.ts'
 
-export type { Revocation } from '../atlas/api/adapter.ts'
+export type { Revocation } from '../atlas/api/index.ts'
 
 /** One organization or project searched for a person: how many pending entries, or why not. */
 export interface SearchRecord {

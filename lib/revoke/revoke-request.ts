@@ -10,8 +10,12 @@
  * are ignored; a username is trimmed and lower-cased, the form in which it is compared and sent.
  */
 
-import { atlasId, type InvitationRef } from '../atlas/api/invitation-ref.ts'
-import { normalizeUsername, type Username } from '../atlas/api/username.ts'
+import {
+  atlasId,
+  type InvitationRef,
+  normalizeUsername,
+  type Username,
+} from '../atlas/api/index.ts'
 import { ValidationError } from '../errors.ts'
 
 export type RevokeRequest =

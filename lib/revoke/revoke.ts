@@ -8,10 +8,9 @@
  * May import: atlas, outcome, errors. Knows no trigger, no Atlas path or status.
  */
 import pLimit from 'p-limit'
-import type { AtlasAdapter, Revocation, Scope } from '../atlas/api/adapter.ts'
-import { type AtlasApi, atlasAdapter } from '../atlas/api/api-mode.ts'
-import { goneAsRecorded } from '../atlas/api/evidence.ts'
-import { type AtlasDependencies, AtlasSession } from '../atlas/http/session.ts'
+import type { AtlasAdapter, Revocation, Scope } from '../atlas/api/index.ts'
+import { type AtlasApi, atlasAdapter, goneAsRecorded } from '../atlas/api/index.ts'
+import { type AtlasDependencies, AtlasSession } from '../atlas/http/index.ts'
 import type { Outcome } from '../outcome.ts'
 import { type RevokeReport, type SearchRecord, summarize } from './revoke-report.ts'
 import { parseRevokeRequest, type RevokeRequest } from './revoke-request.ts'

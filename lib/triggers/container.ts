@@ -4,8 +4,7 @@
  * origin, the credentials behind the secrets cache, the API in use, the allowlist).
  */
 import type { Dispatcher } from 'undici'
-import { AtlasClient } from '../atlas/http/client.ts'
-import { type DeprecationNotice, firstNoticeOnly } from '../atlas/http/deprecation-notice.ts'
+import { AtlasClient, type DeprecationNotice, firstNoticeOnly } from '../atlas/http/index.ts'
 import type { FunctionConfig } from '../config/function-config.ts'
 import { secretCredentials } from '../credentials/credential-sources.ts'
 import { CachedSecrets, type SecretReader } from '../credentials/secret-cache.ts'

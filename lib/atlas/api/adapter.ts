@@ -5,7 +5,7 @@
  * come from its whole list, matched here (lists.ts), never from Atlas's filters alone.
  */
 import type { Outcome } from '../../outcome.ts'
-import type { AtlasSession } from '../http/session.ts'
+import type { AtlasSession } from '../http/index.ts'
 import type { InvitationRef } from './invitation-ref.ts'
 import type { ListedEntry } from './lists.ts'
 import type { Scope } from './scope.ts'

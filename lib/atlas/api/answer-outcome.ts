@@ -4,7 +4,7 @@
  * what it names (see not-found-evidence.ts), which the API adapters decide.
  */
 import type { UnprovenOutcome } from '../../outcome.ts'
-import { parseRetryAfter } from '../http/retry-policy.ts'
+import { parseRetryAfter } from '../http/index.ts'
 
 const UNAUTHORIZED =
   'Atlas refused the credentials: check the key pair (or service account), that it belongs to the organization, and its IP access list'

@@ -5,8 +5,9 @@
  * organization, pinned to 2025-02-19 (the first that lists pending users, filters by `username`
  * and `orgMembershipStatuses`, and removes a pending user; older versions list ACTIVE users only).
  */
-import { rateLimitScope } from '../http/rate-limit-pacing.ts'
-import type { CallShape } from '../http/session.ts'
+
+import type { CallShape } from '../http/index.ts'
+import { rateLimitScope } from '../http/index.ts'
 import type { Scope } from './scope.ts'
 
 // ---- invitations (v1.0, v2) ----

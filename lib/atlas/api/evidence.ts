@@ -16,7 +16,7 @@
  */
 
 import type { Evidence, EvidenceFacts, Outcome, UnprovenOutcome } from '../../outcome.ts'
-import type { AtlasSession, CallShape } from '../http/session.ts'
+import type { AtlasSession, CallShape } from '../http/index.ts'
 import { type AtlasAnswer, atlasError, outcomeOfRefusal } from './answer-outcome.ts'
 import { missingThing } from './not-found-evidence.ts'
 import { containersOf, type Scope } from './scope.ts'

@@ -6,7 +6,7 @@
  * compares, and a filter that is case-sensitive would hide a `Leaver@` behind a `leaver@`.
  */
 import type { Outcome } from '../../outcome.ts'
-import type { AtlasSession } from '../http/session.ts'
+import type { AtlasSession } from '../http/index.ts'
 import type { AtlasAdapter, Listing, Revocation, RevokeOptions, Search } from './adapter.ts'
 import {
   deleteInvitationCall,

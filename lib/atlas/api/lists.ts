@@ -5,7 +5,7 @@
  * here, trimmed and case-insensitive, never left to Atlas's filters. Pure.
  */
 import type { Outcome } from '../../outcome.ts'
-import type { CallResult } from '../http/session.ts'
+import type { CallResult } from '../http/index.ts'
 import { outcomeOfRefusal, unexpectedAnswer } from './answer-outcome.ts'
 import { containerNotFound } from './evidence.ts'
 import { ATLAS_ID_PATTERN } from './invitation-ref.ts'

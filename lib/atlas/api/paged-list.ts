@@ -6,7 +6,7 @@
  */
 
 import type { Outcome } from '../../outcome.ts'
-import type { AtlasSession, CallShape } from '../http/session.ts'
+import type { AtlasSession, CallShape } from '../http/index.ts'
 import { PAGE_SIZE } from './endpoints.ts'
 import { type ListedPage, readListResult, readPage } from './lists.ts'
 import type { Scope } from './scope.ts'

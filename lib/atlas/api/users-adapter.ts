@@ -13,7 +13,7 @@
  * operator turns it off and accepts what it can no longer see.
  */
 import type { Outcome } from '../../outcome.ts'
-import type { AtlasSession } from '../http/session.ts'
+import type { AtlasSession } from '../http/index.ts'
 import type { AtlasAdapter, Revocation, RevokeOptions, Search } from './adapter.ts'
 import { outcomeOfRefusal, unexpectedAnswer } from './answer-outcome.ts'
 import {

@@ -5,7 +5,7 @@
  */
 import type { Dispatcher } from 'undici'
 import type { ServiceAccount } from '../../credentials/credential-types.ts'
-import { type BufferedResponse, dispatchBuffered } from '../transport/buffered-dispatch.ts'
+import { type BufferedResponse, dispatchBuffered } from '../transport/index.ts'
 
 export const TOKEN_PATH = '/api/oauth/token'
 

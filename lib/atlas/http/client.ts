@@ -6,14 +6,10 @@
 import type { Dispatcher } from 'undici'
 import type { AtlasCredentials } from '../../credentials/credential-types.ts'
 import { ServiceAccount } from '../../credentials/credential-types.ts'
-import { AccessTokens, TokenRefusedError } from '../auth/access-tokens.ts'
-import type { DigestDispatchOptions } from '../auth/digest/digest-interceptor.ts'
-import type { AttemptLog } from '../transport/attempt-log.ts'
-import {
-  type BufferedResponse,
-  dispatchBuffered,
-  RequestFailedError,
-} from '../transport/buffered-dispatch.ts'
+import type { DigestDispatchOptions } from '../auth/index.ts'
+import { AccessTokens, TokenRefusedError } from '../auth/index.ts'
+import type { AttemptLog } from '../transport/index.ts'
+import { type BufferedResponse, dispatchBuffered, RequestFailedError } from '../transport/index.ts'
 import { DEFAULT_ATLAS_BASE_URL } from './base-url.ts'
 import { type DeprecationNotice, deprecationNotice } from './deprecation-notice.ts'
 import { sharedAtlasDispatcher } from './dispatcher.ts'

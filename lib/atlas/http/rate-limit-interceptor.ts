@@ -11,9 +11,8 @@
  * Challenge-only requests (a cold start's prefetch) pass straight through.
  */
 import type { Dispatcher } from 'undici'
-import type { DigestDispatchOptions } from '../auth/digest/digest-interceptor.ts'
-import { abandoned } from '../transport/abandoned-controller.ts'
-import { ForwardingHandler } from '../transport/forwarding-handler.ts'
+import type { DigestDispatchOptions } from '../auth/index.ts'
+import { abandoned, ForwardingHandler } from '../transport/index.ts'
 import {
   DEFAULT_PACING,
   headerNumber,

@@ -4,7 +4,7 @@
  * undici's retry interceptor, which does the re-dispatching.
  */
 import type { RetryHandler } from 'undici'
-import type { AttemptLog } from '../transport/attempt-log.ts'
+import type { AttemptLog } from '../transport/index.ts'
 
 export interface RetrySettings {
   /** Attempts in all, the first included, not counting those Atlas answered 429. */

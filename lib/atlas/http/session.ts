@@ -6,7 +6,7 @@
  */
 import type { CredentialsSource } from '../../credentials/credential-sources.ts'
 import type { Outcome } from '../../outcome.ts'
-import { RequestFailedError } from '../transport/buffered-dispatch.ts'
+import { RequestFailedError } from '../transport/index.ts'
 import {
   type AtlasCall,
   type AtlasClient,

@@ -5,7 +5,7 @@
  * requests waiting for a first challenge wait for this one instead of fetching their own.
  */
 import type { Dispatcher } from 'undici'
-import { ForwardingHandler } from '../../transport/forwarding-handler.ts'
+import { ForwardingHandler } from '../../transport/index.ts'
 import { parseDigestChallenge } from './challenge.ts'
 import type { NonceCache } from './nonce-cache.ts'
 

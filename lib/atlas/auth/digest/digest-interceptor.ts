@@ -14,10 +14,8 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { Dispatcher } from 'undici'
-import { abandoned } from '../../transport/abandoned-controller.ts'
-import { afterConnectionRelease } from '../../transport/after-connection-release.ts'
-import type { AttemptLog } from '../../transport/attempt-log.ts'
-import { ForwardingHandler } from '../../transport/forwarding-handler.ts'
+import type { AttemptLog } from '../../transport/index.ts'
+import { abandoned, afterConnectionRelease, ForwardingHandler } from '../../transport/index.ts'
 import { type DigestChallenge, parseDigestChallenge } from './challenge.ts'
 import { ChallengeFetchHandler } from './challenge-fetch.ts'
 import { NonceCache } from './nonce-cache.ts'
