@@ -72,7 +72,7 @@ export interface RevokedMarker {
 export interface LeaverUpdate {
   readonly key: { readonly pk: string; readonly sk: 'leaver' }
   readonly username: string
-  /** When the last settled, non-dry-run request for the person settled. */
+  /** When the last settled, non-dry-run request for the person settled (the sweep's excepted). */
   readonly offboardedAt: string
   readonly requestId: string
   /** The organizations the request named; absent: it searched everywhere allowed. */
@@ -220,8 +220,11 @@ export function itemsOf(
             .map((id) => marker(`${revocation.orgId}#${id}`)),
         )
   const settled = report.outcome === 'revoked' || report.outcome === 'already_gone'
+  // The sweep's own find re-checks an offboarding and is not one: the leaver keeps its time (its
+  // place in the sweep's list, so a pass meets it once, and its RECHECK_DAYS) and its request.
+  const offboarding = meta.requestedBy.trigger !== 'sweep'
   const leaver: LeaverUpdate | undefined =
-    request.kind === 'username' && settled && !request.dryRun
+    request.kind === 'username' && settled && !request.dryRun && offboarding
       ? {
           key: leaverKey(request.username),
           username: request.username,

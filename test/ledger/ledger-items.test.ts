@@ -1,6 +1,7 @@
 /** What the ledger keeps of a revoke report: pure, and only ids, usernames, outcomes and times. */
-import { normalizeUsername } from '../../lib/atlas/api/username.ts'
+
 import { describe, expect, it } from 'vitest'
+import { normalizeUsername } from '../../lib/atlas/api/username.ts'
 import {
   itemsOf,
   type LeaverItem,
@@ -30,7 +31,12 @@ const revoked = { orgId: ORG, invitationId: 'inv-1', outcome: 'revoked' as const
 describe('itemsOf', () => {
   it('a person offboarded: the request, a marker per revoked id, the leaver to re-check', () => {
     const report = revokeReport({
-      request: { kind: 'username', username: normalizeUsername('x@example.com'), orgIds: [ORG], dryRun: false },
+      request: {
+        kind: 'username',
+        username: normalizeUsername('x@example.com'),
+        orgIds: [ORG],
+        dryRun: false,
+      },
       searched: [{ orgId: ORG, found: 1 }],
       revocations: [
         part({ ...revoked, userId: 'user-1', detail: 'Atlas said 204', atlasDetail: 'secret-ish' }),
@@ -113,6 +119,28 @@ describe('itemsOf', () => {
     expect(
       itemsOf(revokeReport({ ...byId, revocations: [part(revoked)] }), meta).request.gsi1pk,
     ).toBe(`invitation#${ORG}#inv-1`)
+  })
+
+  it("the sweep's own find: recorded and marked, but the leaver keeps its offboarding", () => {
+    const found = revokeReport({
+      request: {
+        kind: 'username',
+        username: normalizeUsername('x@example.com'),
+        orgIds: [ORG],
+        dryRun: false,
+      },
+      searched: [{ orgId: ORG, found: 1 }],
+      revocations: [part(revoked)],
+    })
+    const items = itemsOf(found, {
+      ...meta,
+      requestedBy: { trigger: 'sweep', offboardedBy: 'req-0' },
+    })
+    expect(items.request).toMatchObject({ trigger: 'sweep', outcome: 'revoked' })
+    expect(items.markers).toHaveLength(1)
+    // A new offboarding time would move the person to the end of the sweep's list (met again in
+    // the same pass), stretch RECHECK_DAYS and name the sweep as the offboarding.
+    expect(items.leaver).toBeUndefined()
   })
 })
 

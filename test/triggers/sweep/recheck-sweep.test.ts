@@ -3,10 +3,12 @@
  * simulator: a leaver invited again is revoked by the next run, in the scopes the offboarding
  * named; quiet checks are noted on the leaver; a run is bounded, resumable and fails loudly.
  */
+
 import { Logger } from '@aws-lambda-powertools/logger'
 import type { APIGatewayProxyResult } from 'aws-lambda'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { DEMO_ORG_ID, DEMO_SECOND_ORG_ID } from '../../../dev/simulator/demo-seed.ts'
+import { normalizeUsername } from '../../../lib/atlas/api/username.ts'
 import type { MetricSink } from '../../../lib/audit/revocation-metrics.ts'
 import { Ledger } from '../../../lib/ledger/ledger.ts'
 import { createHttpHandler } from '../../../lib/triggers/http/http-handler.ts'
@@ -15,6 +17,7 @@ import { createSweepHandler } from '../../../lib/triggers/sweep/sweep-handler.ts
 import { type FunctionFixture, startFunctionFixture } from '../../support/function-fixture.ts'
 import { httpApiEvent, lambdaContext } from '../../support/lambda-events.ts'
 import { startLocalLedger, TEST_TABLES } from '../../support/local-aws.ts'
+import { revokeReport } from '../../support/revoke-reports.ts'
 
 let fixture: FunctionFixture
 let local: Awaited<ReturnType<typeof startLocalLedger>>
@@ -207,6 +210,58 @@ describe('a run is bounded and resumable', () => {
     for (const username of people)
       expect((await ledger.leaver(username))?.lastCheckedAt).toEqual(expect.any(String))
     expect(await run()).toMatchObject({ checked: 2, passComplete: false })
+  })
+
+  it('meets a leaver it found again once a pass: the find leaves the offboarding as it was', async () => {
+    const people = ['first', 'second', 'third'].map((name) => `${name}-found@example.com`)
+    for (const username of people) {
+      invite(username)
+      await offboard(username)
+    }
+    const [first] = people as [string]
+    const offboarding = await ledger.leaver(first)
+    invite(first)
+    const { run } = sweeper({ env: { SWEEP_BATCH: '2' } })
+    expect(await run()).toMatchObject({ checked: 2, reappeared: 1, passComplete: false })
+    // The rest of the pass is the third leaver, not the first once more at the end of the list.
+    expect(await run()).toMatchObject({ checked: 1, reappeared: 0, passComplete: true })
+    // Still offboarded when and by whom it was: RECHECK_DAYS runs from there, not from the find.
+    expect(await ledger.leaver(first)).toMatchObject({
+      offboardedAt: offboarding?.offboardedAt,
+      gsi2sk: offboarding?.gsi2sk,
+      requestId: offboarding?.requestId,
+      expiresAt: offboarding?.expiresAt,
+      reappeared: 1,
+    })
+  })
+
+  it('goes over more than a page in one run, each leaver once', async () => {
+    // One more than the sweep's page of 50; the first is invited again.
+    const people = Array.from({ length: 51 }, (_, i) => `page-${i}@example.com`)
+    for (const username of people)
+      await ledger.record(
+        revokeReport({
+          request: {
+            kind: 'username',
+            username: normalizeUsername(username),
+            orgIds: [DEMO_ORG_ID],
+            dryRun: false,
+          },
+          outcome: 'already_gone',
+          searched: [{ orgId: DEMO_ORG_ID, found: 0 }],
+        }),
+        {
+          receivedAt: new Date(),
+          settledAt: new Date(),
+          requestedBy: { trigger: 'webhook', webhookId: 'seed' },
+          includeProjects: false,
+          retentionDays: 400,
+        },
+      )
+    invite(people[0] as string)
+    const { run, metrics } = sweeper()
+    expect(await run()).toMatchObject({ checked: 51, reappeared: 1, passComplete: true })
+    expect(metrics).toMatchObject({ SweepChecked: 51, Reappeared: 1 })
   })
 
   it('starts no check without time for it, and keeps its place', async () => {
