@@ -1,23 +1,30 @@
 /**
- * `npm run bench -- --quick` still runs end to end and writes its table and JSON. The counted
- * measures (requests, connections, Secrets Manager calls) are exact, so they are checked too;
- * timings are reported by the benchmark, never asserted here.
+ * `npm run bench -- --quick` still runs end to end, writes its table and JSON, and exits by
+ * itself once done (issue #20). The counted measures (requests, connections, Secrets Manager
+ * calls) are exact, so they are checked too; timings are reported by the benchmark, never
+ * asserted here.
  */
-import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
+import { runNpmScript } from '../scripts/run-to-exit.ts'
 
-const run = promisify(execFile)
 const out = mkdtempSync(join(tmpdir(), 'bench-quick-'))
 afterAll(() => rmSync(out, { recursive: true, force: true }))
 
 describe('npm run bench -- --quick', () => {
   it('measures every row; warm revocations cost one request on one connection, secrets are read once', async () => {
-    const { stdout } = await run('npm', ['run', '-s', 'bench', '--', '--quick', '--out', out], {
-      timeout: 420_000,
+    const bench = await runNpmScript('bench', ['--quick', '--out', out], {
+      done: /^bench: done in /m,
+      timeoutMs: 400_000,
+    })
+    // Exited 0 by itself: nothing (a server, socket, timer, worker or child) kept it running.
+    expect(bench, bench.stderr).toMatchObject({
+      code: 0,
+      signal: null,
+      lingered: false,
+      timedOut: false,
     })
     const report = JSON.parse(readFileSync(join(out, 'quick.json'), 'utf8')) as {
       rows: { id: string; met: boolean | undefined; data: Record<string, unknown> }[]
@@ -70,6 +77,6 @@ describe('npm run bench -- --quick', () => {
       expect(run).toMatchObject({ revocations: 40, deadLettered: 0, notRevoked: 0 })
       expect(run.atlasRequests).toBeGreaterThanOrEqual(run.revocations * run.requestsNeeded)
     }
-    expect(readFileSync(join(out, 'quick.md'), 'utf8')).toBe(`${stdout}`)
+    expect(readFileSync(join(out, 'quick.md'), 'utf8')).toBe(bench.stdout)
   }, 420_000)
 })
