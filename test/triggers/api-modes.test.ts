@@ -114,14 +114,11 @@ for (const api of MODES) {
           status: 200,
           body: {
             outcome: 'revoked',
-            // Users mode also asks the invitations API while it exists: the same invitation
-            // is then already gone there.
+            // Users mode also asks the invitations API while it exists: the pending user and
+            // its invitation are one access, reported once (the invitation went with its user).
             invitations:
               api === 'users'
-                ? [
-                    { userId: third.userId, outcome: 'revoked' },
-                    { invitationId: third.id, outcome: 'already_gone' },
-                  ]
+                ? [{ userId: third.userId, invitationId: third.id, outcome: 'revoked' }]
                 : [{ invitationId: third.id, outcome: 'revoked' }],
           },
         })

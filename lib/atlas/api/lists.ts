@@ -22,6 +22,11 @@ export interface ListedEntry {
   readonly status: string
   /** Which API listed it, so the same one removes it. */
   readonly via: 'invitations' | 'users'
+  /**
+   * Users mode: the invitations API's ids of this pending user's invitation. The user and its
+   * invitation are one pending access, revoked together and counted once.
+   */
+  readonly invitationIds?: readonly string[]
 }
 
 /** One page of `{links, results, totalCount}`. */

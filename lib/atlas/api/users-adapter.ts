@@ -12,7 +12,7 @@
  * 410: a search that needs it fails rather than reading "gone" as "nothing there", until the
  * operator turns it off and accepts what it can no longer see.
  */
-import type { Outcome } from '../../outcome.ts'
+import { OUTCOME_TABLE, type Outcome } from '../../outcome.ts'
 import type { AtlasSession } from '../http/index.ts'
 import type { AtlasAdapter, Revocation, RevokeOptions, Search } from './adapter.ts'
 import { outcomeOfRefusal, unexpectedAnswer } from './answer-outcome.ts'
@@ -84,6 +84,37 @@ export function usersAdapter(options: UsersAdapterOptions): AtlasAdapter {
       },
     )
     return { ...target, ...outcome }
+  }
+
+  /**
+   * A person's pending access in an organization: the pending user and its invitations, one
+   * revocation. The user goes first; each invitation must then be gone too (normally it went
+   * with its user: Atlas says so, or a stray invitation is removed now). The most telling part
+   * speaks for all, so the access is settled only when every part is. A dry run reads the user.
+   */
+  const revokeAccess = async (
+    session: AtlasSession,
+    orgId: string,
+    user: ListedEntry,
+    invitationIds: readonly string[],
+    revokeOptions: RevokeOptions,
+  ): Promise<Revocation> => {
+    const removed = await revokeUser(session, { orgId }, user, revokeOptions)
+    const [invitationId] = invitationIds
+    if (invitationId === undefined) return removed
+    const parts: [Revocation, ...Revocation[]] = [removed]
+    if (!revokeOptions.dryRun)
+      for (const invitationId of invitationIds)
+        parts.push(
+          await revokeLegacy(
+            session,
+            { orgId, invitationId },
+            user.username,
+            revokeOptions,
+            removed.outcome === 'revoked',
+          ),
+        )
+    return { ...mostTelling(parts), userId: user.id, invitationId }
   }
 
   /**
@@ -168,7 +199,7 @@ export function usersAdapter(options: UsersAdapterOptions): AtlasAdapter {
       if (invitations.kind === 'failed') return invitations
       return {
         kind: 'found',
-        entries: [...users.entries, ...invitations.entries],
+        entries: oneEntryPerAccess(users.entries, invitations.entries),
         notes: [...(users.notes ?? []), ...(invitations.notes ?? [])],
       }
     },
@@ -176,7 +207,7 @@ export function usersAdapter(options: UsersAdapterOptions): AtlasAdapter {
     async revokeEntry(session, scope, entry, revokeOptions: RevokeOptions = {}) {
       if (entry.via === 'invitations')
         return revokeThroughInvitations(session, scope, entry, revokeOptions)
-      return revokeUser(session, scope, entry, revokeOptions)
+      return revokeAccess(session, scope.orgId, entry, entry.invitationIds ?? [], revokeOptions)
     },
 
     async revokeInvitation(session, request, revokeOptions: RevokeOptions = {}) {
@@ -195,25 +226,18 @@ export function usersAdapter(options: UsersAdapterOptions): AtlasAdapter {
       const users = await findUsers(session, ref.orgId, invitation.username)
       if (users.kind === 'failed')
         return [{ ...ref, username: invitation.username, ...users.outcome }]
-      const pending = users.entries.filter((user) => user.status === 'PENDING')
-      const revocations: Revocation[] = []
-      for (const user of pending) {
+      const [first, ...others] = users.entries.filter((user) => user.status === 'PENDING')
+      // No pending user: the invitation alone, which this request read as pending.
+      if (!first)
+        return [await revokeLegacy(session, ref, invitation.username, revokeOptions, false)]
+      // The invitation is its pending user's: one access, revoked together, counted once.
+      const revocations = [
+        await revokeAccess(session, ref.orgId, first, [ref.invitationId], revokeOptions),
+      ]
+      for (const user of others) {
         const revocation = await revokeUser(session, { orgId: ref.orgId }, user, revokeOptions)
         revocations.push({ ...revocation, invitationId: ref.invitationId })
       }
-      // The invitation itself must be gone too (normally it went with its user): Atlas says so,
-      // or a stray invitation the Users API did not show is removed now. A dry run with no
-      // pending user reports the invitation, which this request read as pending.
-      if (!revokeOptions.dryRun || pending.length === 0)
-        revocations.push(
-          await revokeLegacy(
-            session,
-            ref,
-            invitation.username,
-            revokeOptions,
-            revocations.some((revocation) => revocation.outcome === 'revoked'),
-          ),
-        )
       return revocations
     },
   }
@@ -396,4 +420,29 @@ function sendTheUsername(status: number | undefined): Outcome {
 function unique(entries: readonly ListedEntry[]): ListedEntry[] {
   const seen = new Set<string>()
   return entries.filter((entry) => !seen.has(entry.id) && seen.add(entry.id) !== undefined)
+}
+
+/**
+ * A username's pending user and its invitations in one organization are one pending access:
+ * the invitations ride on the (first) pending user, so a person is counted and reported once.
+ * Without a pending user, each invitation stands alone (the invitations API's, or a member's).
+ */
+export function oneEntryPerAccess(
+  users: readonly ListedEntry[],
+  invitations: readonly ListedEntry[],
+): ListedEntry[] {
+  const pendingUser = users.findIndex((user) => user.status === 'PENDING')
+  if (pendingUser < 0 || invitations.length === 0) return [...users, ...invitations]
+  return users.map((user, index) =>
+    index === pendingUser ? { ...user, invitationIds: invitations.map(({ id }) => id) } : user,
+  )
+}
+
+/** The part whose outcome speaks for several (the outcome table's precedence; the first on a tie). */
+export function mostTelling(parts: readonly [Revocation, ...Revocation[]]): Revocation {
+  return parts.reduce((telling, part) =>
+    OUTCOME_TABLE[part.outcome].precedence < OUTCOME_TABLE[telling.outcome].precedence
+      ? part
+      : telling,
+  )
 }

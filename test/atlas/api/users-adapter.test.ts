@@ -1,0 +1,135 @@
+/**
+ * Users mode: a person's pending user and its invitation (which the invitations API still lists
+ * until the sunset) are one pending access. It is revoked in both APIs, but counted and reported
+ * once, and it is settled only when both parts are.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import type { AtlasSimulator } from '../../../dev/simulator/atlas-simulator.ts'
+import { DEMO_INVITATIONS, DEMO_ORG_ID } from '../../../dev/simulator/demo-seed.ts'
+import type { ListedEntry } from '../../../lib/atlas/api/lists.ts'
+import { normalizeUsername } from '../../../lib/atlas/api/username.ts'
+import { mostTelling, oneEntryPerAccess } from '../../../lib/atlas/api/users-adapter.ts'
+import { fixedCredentials } from '../../../lib/credentials/credential-sources.ts'
+import { revoke } from '../../../lib/revoke/revoke.ts'
+import { atlasClient, demoKey, startSimulator } from '../../support/atlas-fixture.ts'
+
+const [leaver] = DEMO_INVITATIONS
+const username = normalizeUsername('leaver@example.com')
+const entry = (id: string, via: ListedEntry['via'], status = 'PENDING'): ListedEntry => ({
+  id,
+  username,
+  status,
+  via,
+})
+
+describe('oneEntryPerAccess', () => {
+  it('rides the invitations on the pending user', () => {
+    const user = entry('u'.repeat(24), 'users')
+    const invitations = [entry('i'.repeat(24), 'invitations'), entry('j'.repeat(24), 'invitations')]
+    expect(oneEntryPerAccess([user], invitations)).toEqual([
+      { ...user, invitationIds: ['i'.repeat(24), 'j'.repeat(24)] },
+    ])
+  })
+
+  it('leaves invitations alone without a pending user (a member, or no user at all)', () => {
+    const member = entry('m'.repeat(24), 'users', 'ACTIVE')
+    const invitation = entry('i'.repeat(24), 'invitations')
+    expect(oneEntryPerAccess([member], [invitation])).toEqual([member, invitation])
+    expect(oneEntryPerAccess([], [invitation])).toEqual([invitation])
+  })
+})
+
+describe('mostTelling', () => {
+  const where = { orgId: DEMO_ORG_ID, retryable: false } as const
+  it('lets a part that is not settled speak for the access', () => {
+    const failed = { ...where, outcome: 'upstream_error', retryable: true } as const
+    const gone = { ...where, outcome: 'already_gone' } as never
+    expect(mostTelling([gone, failed])).toBe(failed)
+    expect(mostTelling([failed, gone])).toBe(failed)
+  })
+})
+
+describe('a pending user and its invitation, against the simulator', () => {
+  let simulator: AtlasSimulator | undefined
+  afterEach(async () => simulator?.stop())
+
+  async function revokeLeaver(dryRun: boolean) {
+    const started = await startSimulator()
+    simulator = started.simulator
+    const report = await revoke(
+      { orgId: DEMO_ORG_ID, username: leaver.username, dryRun },
+      {
+        dependencies: {
+          atlas: atlasClient(started.url),
+          credentials: fixedCredentials(demoKey()),
+        },
+        api: 'users',
+      },
+      Date.now() + 5_000,
+    )
+    return { report, simulator: started.simulator }
+  }
+
+  it('counts the person once in a dry run, and sends nothing', async () => {
+    const { report, simulator } = await revokeLeaver(true)
+    expect(report.outcome).toBe('would_revoke')
+    expect(report.revocations).toEqual([
+      expect.objectContaining({
+        userId: leaver.userId,
+        invitationId: leaver.id,
+        outcome: 'would_revoke',
+      }),
+    ])
+    expect(report.searched).toEqual([expect.objectContaining({ orgId: DEMO_ORG_ID, found: 1 })])
+    expect(simulator.requests().filter((request) => request.method === 'DELETE')).toEqual([])
+  })
+
+  it('revokes both parts and reports one revocation', async () => {
+    const { report, simulator } = await revokeLeaver(false)
+    expect(report.outcome).toBe('revoked')
+    expect(report.revocations).toEqual([
+      expect.objectContaining({
+        userId: leaver.userId,
+        invitationId: leaver.id,
+        outcome: 'revoked',
+      }),
+    ])
+    expect(simulator.state.pendingInvitation(DEMO_ORG_ID, leaver.id)).toBeUndefined()
+    const deletes = simulator.requests().filter((request) => request.method === 'DELETE')
+    expect(deletes.map((request) => request.target)).toEqual([
+      `/api/atlas/v2/orgs/${DEMO_ORG_ID}/users/${leaver.userId}`,
+      `/api/atlas/v2/orgs/${DEMO_ORG_ID}/invites/${leaver.id}`,
+    ])
+  })
+
+  it('is not settled while its invitation part is not: the failure speaks for the access', async () => {
+    const started = await startSimulator()
+    simulator = started.simulator
+    // Every answer about the invitation fails; the pending user's removal succeeds.
+    for (let i = 0; i < 8; i++)
+      started.simulator.faults.enqueue({
+        kind: 'status',
+        status: 503,
+        when: { method: 'DELETE', path: `/invites/${leaver.id}` },
+      })
+    const report = await revoke(
+      { orgId: DEMO_ORG_ID, username: leaver.username, dryRun: false },
+      {
+        dependencies: {
+          atlas: atlasClient(started.url),
+          credentials: fixedCredentials(demoKey()),
+        },
+        api: 'users',
+      },
+      Date.now() + 5_000,
+    )
+    expect(report.outcome).toBe('upstream_error')
+    expect(report.revocations).toEqual([
+      expect.objectContaining({
+        userId: leaver.userId,
+        invitationId: leaver.id,
+        outcome: 'upstream_error',
+      }),
+    ])
+  })
+})
