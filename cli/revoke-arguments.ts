@@ -166,7 +166,7 @@ export function parseStdinRequests(text: string, dryRun = false): RevokeInput[] 
     const parts = content.split(',').map((part) => part.trim())
     if (contentLines === 1 && isHeader(parts)) return
     try {
-      requests.push({ ...stdinRequest(parts), ...dry })
+      requests.push({ ...stdinRequest(content, parts), ...dry })
     } catch (error) {
       if (!(error instanceof ValidationError) && !(error instanceof UsageError)) throw error
       problems.push(`stdin line ${index + 1}: ${error.message}`)
@@ -182,7 +182,11 @@ export function parseStdinRequests(text: string, dryRun = false): RevokeInput[] 
   })
 }
 
-function stdinRequest(parts: readonly string[]): RevokeInput {
+function stdinRequest(content: string, parts: readonly string[]): RevokeInput {
+  if (/^[[{]/.test(content))
+    throw new UsageError(
+      'is JSON; stdin takes one orgId,invitationId, orgId,email or email per line (a JSON request goes to the functions, not the CLI)',
+    )
   if (parts.length === 1 && parts[0]?.includes('@'))
     return { username: email(parts[0], 'username') }
   if (parts.length !== 2) throw new UsageError('expected orgId,invitationId, orgId,email or email')
@@ -197,9 +201,14 @@ function isHeader(parts: readonly string[]): boolean {
   return parts.every((part) => !part.includes('@') && !ATLAS_ID_PATTERN.test(part))
 }
 
+/**
+ * An email address, trimmed and lower-cased. Characters no unquoted address holds (quotes,
+ * brackets, braces, `:` `;` `<>` `\\`) are refused, so a pasted JSON or CSV fragment is never
+ * taken for one and searched for in Atlas.
+ */
 export function email(value: string | undefined, name: string): string {
   const trimmed = (value ?? '').trim().toLowerCase()
-  if (!/^[^\s@,]+@[^\s@,]+$/.test(trimmed) || trimmed.length > 254)
+  if (!/^[^\s@,"(){}[\]<>;:\\]+@[^\s@,"(){}[\]<>;:\\]+$/.test(trimmed) || trimmed.length > 254)
     throw new ValidationError(name, 'must be an email address')
   return trimmed
 }

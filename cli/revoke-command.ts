@@ -221,6 +221,15 @@ function cliUser(env: CommandIO['env']): string {
 }
 
 /** One line on stderr, no stack trace; usage and configuration errors exit 2. */
+const NO_REGION =
+  'no AWS region is set: ATLAS_SECRET_ID is read from Secrets Manager, which lives in a region. Set AWS_REGION (export AWS_REGION=eu-west-1) or a region in your AWS profile (aws configure set region eu-west-1)'
+
+/** The AWS SDK's refusal to call a service before it knows the region. */
+export function isMissingRegion(error: unknown): boolean {
+  const message = (error as { message?: unknown } | undefined)?.message
+  return typeof message === 'string' && /region is missing/i.test(message)
+}
+
 function report(io: CommandIO, error: unknown): number {
   if (
     error instanceof UsageError ||
@@ -236,6 +245,10 @@ function report(io: CommandIO, error: unknown): number {
     return EXIT.failed
   }
   if (error instanceof SecretUnavailableError) {
+    if (isMissingRegion(error.cause)) {
+      io.stderr(`revoke: ${NO_REGION}`)
+      return EXIT.usage
+    }
     io.stderr(`revoke: ${error.message}`)
     return EXIT.failed
   }

@@ -133,4 +133,19 @@ describe('parseStdinRequests', () => {
       'stdin held no orgId,invitationId, orgId,email or email lines',
     )
   })
+
+  it('never takes a JSON object or a quoted fragment for an email address', () => {
+    const parse = () =>
+      parseStdinRequests(
+        `{"username":"leaver@example.com"}\n{"orgId":"${ORG}","username":"leaver@example.com"}\n"leaver@example.com"\n${ORG},<leaver@example.com>\n`,
+      )
+    expect(parse).toThrow(
+      [
+        'stdin line 1: is JSON; stdin takes one orgId,invitationId, orgId,email or email per line (a JSON request goes to the functions, not the CLI)',
+        'stdin line 2: is JSON; stdin takes one orgId,invitationId, orgId,email or email per line (a JSON request goes to the functions, not the CLI)',
+        'stdin line 3: username must be an email address',
+        'stdin line 4: username must be an email address',
+      ].join('\n'),
+    )
+  })
 })

@@ -319,13 +319,41 @@ ${DEMO_ORG_ID},dddddddddddddddddddddddd
       },
       'revoke: ATLAS_SECRET_ID secret has no privateKey string',
     ],
+    [
+      ['--stdin'],
+      {},
+      'revoke: stdin line 1: is JSON; stdin takes one orgId,invitationId, orgId,email or email per line',
+    ],
   ])('exits 2 without calling Atlas for %j %j', async (argv, env, message) => {
-    const result = await run(argv, { ...keyEnv(), ...env })
+    const result = await run(argv, { ...keyEnv(), ...env }, '{"username":"leaver@example.com"}\n')
     expect(result.code).toBe(2)
     expect(result.stderr).toHaveLength(1)
     expect(result.stderr[0]).toContain(message)
     expect(result.stdout).toEqual([])
     expect(simulator.counters().requests).toBe(0)
+  })
+
+  it('says that no AWS region is set, and how to set one, rather than a bare SDK error', async () => {
+    // The AWS SDK reads the region from the process's environment and AWS config files.
+    const saved = { ...process.env }
+    for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE']) delete process.env[name]
+    process.env.AWS_CONFIG_FILE = '/nonexistent/aws-config'
+    process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/aws-credentials'
+    try {
+      const { ATLAS_PUBLIC_KEY: _public, ATLAS_PRIVATE_KEY: _private, ...env } = process.env
+      const result = await run(['--org', DEMO_ORG_ID, '--invite', first.id], {
+        ...env,
+        ATLAS_BASE_URL: url,
+        ATLAS_SECRET_ID: 'atlas/demo',
+      })
+      expect(result.code).toBe(2)
+      expect(result.stderr).toEqual([
+        'revoke: no AWS region is set: ATLAS_SECRET_ID is read from Secrets Manager, which lives in a region. Set AWS_REGION (export AWS_REGION=eu-west-1) or a region in your AWS profile (aws configure set region eu-west-1)',
+      ])
+      expect(simulator.counters().requests).toBe(0)
+    } finally {
+      process.env = saved
+    }
   })
 
   it('validates every stdin line before the first revocation', async () => {
