@@ -1,15 +1,19 @@
 /**
  * Metrics, as CloudWatch Embedded Metric Format lines through Powertools Metrics (namespace
- * `AtlasInviteRevoker`, dimension `service`): every revoke request counted per trigger and
- * outcome, its Atlas requests and duration, a refused key (what the `KeyRefused` alarm watches:
- * every offboarding fails until the key is fixed) and Atlas's deprecation notices (the
- * `DeprecationNotice` alarm).
+ * `AtlasInviteRevoker`, dimensions `service` and `stage` on every metric): every revoke request
+ * counted per trigger and outcome, its Atlas requests and duration, a refused key (what the
+ * `KeyRefused` alarm watches: every offboarding fails until the key is fixed) and Atlas's
+ * deprecation notices (the `DeprecationNotice` alarm). The alarms in serverless.yml filter on
+ * `stage`, so two stages never share one.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics'
 import type { RevokeReport } from '../revoke/revoke-report.ts'
 import { SERVICE_NAME } from './logger.ts'
 
 export const METRICS_NAMESPACE = 'AtlasInviteRevoker'
+
+/** The `stage` dimension when `STAGE` is not set (serverless.yml always sets it). */
+const UNSET_STAGE = 'unset'
 
 /** Where metrics go; tests record them, Lambda prints EMF. */
 export interface MetricSink {
@@ -21,13 +25,17 @@ export interface MetricSink {
   ): void
 }
 
-/** Powertools Metrics: each metric its own EMF line, with its own dimensions. */
+/**
+ * Powertools Metrics: each metric its own EMF line, with its own dimensions and, on every one,
+ * `service` and `stage` (`STAGE`, the osls stage serverless.yml deploys).
+ */
 export function powertoolsMetrics(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): MetricSink {
   const metrics = new Metrics({
     namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
     serviceName: SERVICE_NAME,
+    defaultDimensions: { stage: env.STAGE?.trim() || UNSET_STAGE },
   })
   return {
     emit(name, unit, value, dimensions = {}) {

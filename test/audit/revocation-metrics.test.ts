@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   countDeprecation,
   countRevocation,
+  countSkipped,
   type MetricSink,
   powertoolsMetrics,
 } from '../../lib/audit/revocation-metrics.ts'
@@ -17,6 +18,32 @@ function recorder() {
 }
 
 afterEach(() => vi.restoreAllMocks())
+
+/** The EMF lines `emitting` prints to stdout. */
+function emfLines(emitting: () => void): Record<string, unknown>[] {
+  const written: string[] = []
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    written.push(String(chunk))
+    return true
+  })
+  try {
+    emitting()
+  } finally {
+    vi.restoreAllMocks()
+  }
+  return written
+    .flatMap((chunk) => chunk.split('\n'))
+    .filter((line) => line.startsWith('{"_aws"'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+}
+
+type EmfLine = {
+  _aws: { CloudWatchMetrics: { Dimensions: string[][]; Metrics: { Name: string }[] }[] }
+}
+const metricName = (line: Record<string, unknown>) =>
+  (line as EmfLine)._aws.CloudWatchMetrics[0]?.Metrics[0]?.Name
+const dimensionSets = (line: Record<string, unknown>) =>
+  (line as EmfLine)._aws.CloudWatchMetrics.flatMap((metrics) => metrics.Dimensions)
 
 describe('revocation metrics', () => {
   it('count every request per trigger and outcome, with its Atlas requests and duration', () => {
@@ -56,36 +83,103 @@ describe('revocation metrics', () => {
     expect(emitted).toEqual([['DeprecationNotice', 'Count', 1]])
   })
 
-  it('reach CloudWatch as EMF lines: namespace, service dimension, each metric its own dimensions', () => {
-    const written: string[] = []
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      written.push(String(chunk))
-      return true
+  it('reach CloudWatch as EMF lines: namespace, service and stage dimensions, each metric its own dimensions', () => {
+    const sink = powertoolsMetrics({
+      POWERTOOLS_METRICS_NAMESPACE: 'AtlasInviteRevoker',
+      STAGE: 'prod',
     })
-    const sink = powertoolsMetrics({ POWERTOOLS_METRICS_NAMESPACE: 'AtlasInviteRevoker' })
-    countRevocation(sink, report({ outcome: 'unauthorized' }), 'okta')
-    vi.restoreAllMocks()
-    const lines = written
-      .flatMap((chunk) => chunk.split('\n'))
-      .filter((line) => line.startsWith('{"_aws"'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>)
+    const lines = emfLines(() => countRevocation(sink, report({ outcome: 'unauthorized' }), 'okta'))
     expect(lines.find((line) => 'KeyRefused' in line)).toMatchObject({
       _aws: {
         CloudWatchMetrics: [
           {
             Namespace: 'AtlasInviteRevoker',
-            Dimensions: [['service']],
+            Dimensions: [['service', 'stage']],
             Metrics: [{ Name: 'KeyRefused', Unit: 'Count' }],
           },
         ],
       },
       service: 'atlas-invite-revoker',
+      stage: 'prod',
       KeyRefused: 1,
     })
     expect(lines.find((line) => 'Revocations' in line)).toMatchObject({
       trigger: 'okta',
       outcome: 'unauthorized',
+      stage: 'prod',
       Revocations: 1,
     })
+  })
+
+  it("put the stage on every metric emitted, so the stage's alarms (service + stage) see exactly their own", () => {
+    const sink = powertoolsMetrics({ STAGE: 'staging' })
+    const lines = emfLines(() => {
+      countRevocation(sink, report({ outcome: 'unauthorized', nonceReuseStopped: true }), 'webhook')
+      countRevocation(sink, report({ outcome: 'not_found' }), 'iam')
+      countDeprecation(sink)
+      countSkipped(
+        sink,
+        [{ reason: 'not_a_leaver' }, { reason: 'outcome_not_success' }],
+        new Set(['outcome_not_success']),
+        'okta',
+      )
+      // What lib/triggers emits itself (refusals, the Okta route, the sweep).
+      sink.emit('Refused', 'Count', 1, { reason: 'bad_signature' })
+      sink.emit('LeaverNotQueued', 'Count', 2)
+      for (const name of ['SweepChecked', 'Reappeared', 'SweepFailed']) sink.emit(name, 'Count', 1)
+    })
+    expect(lines.map(metricName).sort()).toEqual(
+      [
+        'AtlasAttempts',
+        'AtlasAttempts',
+        'DeprecationNotice',
+        'Ignored',
+        'Ignored',
+        'KeyRefused',
+        'LeaverNotQueued',
+        'LeaverSkipped',
+        'NonceReuseStopped',
+        'NotFound',
+        'Reappeared',
+        'Refused',
+        'RevocationDuration',
+        'RevocationDuration',
+        'Revocations',
+        'Revocations',
+        'SweepChecked',
+        'SweepFailed',
+      ].sort(),
+    )
+    for (const line of lines) {
+      expect(line.stage, metricName(line)).toBe('staging')
+      for (const dimensions of dimensionSets(line))
+        expect(dimensions, metricName(line)).toEqual(expect.arrayContaining(['service', 'stage']))
+    }
+    // The alarmed metrics: exactly service and stage, the dimensions their alarms name.
+    for (const name of [
+      'KeyRefused',
+      'NotFound',
+      'DeprecationNotice',
+      'LeaverSkipped',
+      'LeaverNotQueued',
+      'Reappeared',
+    ])
+      expect(dimensionSets(lines.find((line) => metricName(line) === name) ?? {}), name).toEqual([
+        ['service', 'stage'],
+      ])
+    // Refused: per reason; its alarm sums every reason of the stage.
+    const refused = lines.find((line) => metricName(line) === 'Refused') ?? {}
+    expect(dimensionSets(refused).map((set) => [...set].sort())).toEqual([
+      ['reason', 'service', 'stage'],
+    ])
+    expect(refused).toMatchObject({ reason: 'bad_signature', Refused: 1 })
+  })
+
+  it('name the stage "unset" rather than leave it off when STAGE is not set', () => {
+    for (const env of [{}, { STAGE: ' ' }]) {
+      const lines = emfLines(() => countDeprecation(powertoolsMetrics(env)))
+      expect(lines).toEqual([expect.objectContaining({ stage: 'unset', DeprecationNotice: 1 })])
+      expect(dimensionSets(lines[0] ?? {})).toEqual([['service', 'stage']])
+    }
   })
 })
