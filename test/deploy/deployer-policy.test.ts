@@ -6,7 +6,9 @@
  * CloudFormation calls, with the deployer's credentials, the permissions its resource provider
  * schema lists (handlers create/update/delete/read), less those for properties the template
  * never sets; osls itself calls CloudFormation, S3 and Lambda. Every such call must be
- * allowed on the resource's own ARN, and calls on anything else must not be.
+ * allowed on the resource's own ARN, and calls on anything else must not be. The HTTP API itself
+ * is told apart by its tag (`atlas-invite-revoker:stack`), the one scope API Gateway offers for
+ * an API whose id is random; its routes, integrations and stages by nothing.
  */
 import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -23,6 +25,8 @@ const REGION = 'eu-west-1'
 const ACCOUNT = '210987654321'
 const STACK = `atlas-invite-revoker-${STAGE}`
 const API_ID = 'k2l9x4d1qa'
+/** The tag serverless.yml puts on the HTTP API (provider.tags), and its value for this stack. */
+const STACK_TAG = 'atlas-invite-revoker:stack'
 const SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:prod/atlas-api-key-Ab12Cd`
 
 type Strings = string | readonly string[]
@@ -247,6 +251,14 @@ function needsOf(id: string, template: Template): Need[] {
     'apigateway:PATCH',
     'apigateway:DELETE',
   ]
+  /** The API's tags as the template sets them: in CreateApi's request, then on the API. */
+  const apiTags = (tags: unknown, kind: 'RequestTag' | 'ResourceTag'): RequestContext =>
+    Object.fromEntries(
+      Object.entries((tags ?? {}) as Record<string, unknown>).map(([key, value]) => [
+        `aws:${kind}/${key}`,
+        resolve(value),
+      ]),
+    )
   switch (Type) {
     case 'AWS::Lambda::Function': {
       const code = Properties.Code as { S3Bucket: unknown; S3Key: string }
@@ -501,18 +513,45 @@ function needsOf(id: string, template: Template): Need[] {
       ]
     case 'AWS::ApiGatewayV2::Api':
       return [
-        { resource: apis, actions: ['apigateway:POST'] },
-        { resource: arnOf(id), actions: verbs },
+        {
+          resource: apis,
+          actions: ['apigateway:POST'],
+          context: apiTags(Properties.Tags, 'RequestTag'),
+        },
+        {
+          resource: arnOf(id),
+          actions: ['apigateway:GET', 'apigateway:PATCH', 'apigateway:DELETE'],
+          context: apiTags(Properties.Tags, 'ResourceTag'),
+        },
         {
           resource: `arn:aws:apigateway:${REGION}::/tags/${encodeURIComponent(arnOf(id))}`,
-          actions: verbs,
+          actions: ['apigateway:GET', 'apigateway:POST', 'apigateway:DELETE'],
         },
       ]
     case 'AWS::ApiGatewayV2::Integration':
     case 'AWS::ApiGatewayV2::Route':
     case 'AWS::ApiGatewayV2::Stage': {
       const kind = Type.replace('AWS::ApiGatewayV2::', '').toLowerCase()
-      return [{ resource: `${apis}/${property(id, 'ApiId')}/${kind}s/${kind}1`, actions: verbs }]
+      const parts = `${apis}/${property(id, 'ApiId')}/${kind}s`
+      const needs: Need[] = [
+        { resource: parts, actions: ['apigateway:POST', 'apigateway:PUT'] },
+        { resource: `${parts}/${kind}1`, actions: verbs },
+      ]
+      // Access logs: API Gateway sets up CloudWatch Logs' delivery with the caller's rights.
+      if (Properties.AccessLogSettings)
+        needs.push({
+          resource: '*',
+          actions: [
+            'logs:CreateLogDelivery',
+            'logs:GetLogDelivery',
+            'logs:UpdateLogDelivery',
+            'logs:DeleteLogDelivery',
+            'logs:ListLogDeliveries',
+            'logs:PutResourcePolicy',
+            'logs:DescribeResourcePolicies',
+          ],
+        })
+      return needs
     }
     default:
       throw new Error(
@@ -580,6 +619,15 @@ const WITHOUT_RESOURCE_SCOPE = [
   'ec2:DescribeSubnets',
   'ec2:DescribeSecurityGroups',
   'ec2:DescribeNetworkInterfaces',
+  // The HTTP API's access logs: log deliveries, and the account's CloudWatch Logs resource
+  // policy that lets API Gateway write to the log group.
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
 ]
 
 describe('ops/deployer-policy.json', () => {
@@ -635,7 +683,7 @@ describe('ops/deployer-policy.json', () => {
     })
   })
 
-  it('scopes every other resource to the service’s names (API ids and mapping ids are random)', () => {
+  it('scopes every other resource to the service’s names (API ids and mapping ids are random: the API itself by its tag, its parts by nothing)', () => {
     const resources = policy.Statement.flatMap((statement) => list(statement.Resource)).filter(
       (resource) => resource !== '*',
     )
@@ -644,8 +692,21 @@ describe('ops/deployer-policy.json', () => {
     ).toEqual([
       'arn:aws:apigateway:*::/apis',
       'arn:aws:apigateway:*::/apis/*',
+      'arn:aws:apigateway:*::/apis/*/integrations*',
+      'arn:aws:apigateway:*::/apis/*/routes*',
+      'arn:aws:apigateway:*::/apis/*/stages*',
       'arn:aws:apigateway:*::/tags/*',
       'arn:aws:lambda:*:*:event-source-mapping:*',
+    ])
+    // The API itself: created, read, changed and deleted only with the service's tag.
+    const tagged = policy.Statement.filter((statement) =>
+      list(statement.Resource).some((resource) =>
+        ['arn:aws:apigateway:*::/apis', 'arn:aws:apigateway:*::/apis/*'].includes(resource),
+      ),
+    )
+    expect(tagged.map((statement) => statement.Condition)).toEqual([
+      { StringLike: { [`aws:RequestTag/${STACK_TAG}`]: 'atlas-invite-revoker-*' } },
+      { StringLike: { [`aws:ResourceTag/${STACK_TAG}`]: 'atlas-invite-revoker-*' } },
     ])
   })
 
@@ -679,13 +740,26 @@ describe('ops/deployer-policy.json', () => {
       `arn:aws:events:${REGION}:${ACCOUNT}:rule/aws.partner/okta.com/acme/leavers/atlas-invite-revoker-prod-OktaLeaversRule-k3j5x8q2m4wz`,
     )
     expect(needsOf('HttpLambdaFunction', optional).map((need) => need.resource)).toContain('*')
-    expect(needsOf('IamRoleLambdaExecution', optional).at(-1)).toEqual({
-      resource: `arn:aws:iam::${ACCOUNT}:role/atlas-invite-revoker-prod-eu-west-1-lambdaRole`,
-      actions: ['iam:AttachRolePolicy'],
-      context: {
-        'iam:PolicyARN': 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole',
-      },
-    })
+    // One role per function, each passed to its function only, none with a managed policy (the
+    // VPC's network interface actions are inline): nothing to attach.
+    const roles = Object.entries(optional.Resources).filter(
+      ([, resource]) => resource.Type === 'AWS::IAM::Role',
+    )
+    expect(roles.map(([id]) => needsOf(id, optional)[0]?.resource)).toEqual(
+      ['http', 'queue', 'sweep'].map(
+        (name) => `arn:aws:iam::${ACCOUNT}:role/atlas-invite-revoker-prod-eu-west-1-${name}`,
+      ),
+    )
+    for (const [id, role] of roles) {
+      expect(role.Properties.ManagedPolicyArns, id).toBeUndefined()
+      expect(needsOf(id, optional).flatMap((need) => need.actions)).not.toContain(
+        'iam:AttachRolePolicy',
+      )
+    }
+    for (const name of ['Http', 'Queue', 'Sweep'])
+      expect(needsOf(`${name}LambdaFunction`, optional)[1]?.resource).toBe(
+        `arn:aws:iam::${ACCOUNT}:role/atlas-invite-revoker-prod-eu-west-1-${name.toLowerCase()}`,
+      )
   })
 
   it.each([
@@ -693,14 +767,33 @@ describe('ops/deployer-policy.json', () => {
     ['iam:PutRolePolicy', `arn:aws:iam::${ACCOUNT}:role/payroll-app`, {}],
     [
       'iam:PassRole',
-      `arn:aws:iam::${ACCOUNT}:role/atlas-invite-revoker-prod-eu-west-1-lambdaRole`,
+      `arn:aws:iam::${ACCOUNT}:role/atlas-invite-revoker-prod-eu-west-1-http`,
       { 'iam:PassedToService': 'ec2.amazonaws.com' },
     ],
     [
       'iam:AttachRolePolicy',
-      `arn:aws:iam::${ACCOUNT}:role/atlas-invite-revoker-prod-eu-west-1-lambdaRole`,
+      `arn:aws:iam::${ACCOUNT}:role/atlas-invite-revoker-prod-eu-west-1-queue`,
       { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AdministratorAccess' },
     ],
+    [
+      'iam:AttachRolePolicy',
+      `arn:aws:iam::${ACCOUNT}:role/atlas-invite-revoker-prod-eu-west-1-http`,
+      { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole' },
+    ],
+    ['apigateway:POST', `arn:aws:apigateway:${REGION}::/apis`, {}],
+    [
+      'apigateway:POST',
+      `arn:aws:apigateway:${REGION}::/apis`,
+      { [`aws:RequestTag/${STACK_TAG}`]: 'payroll-prod' },
+    ],
+    ['apigateway:DELETE', `arn:aws:apigateway:${REGION}::/apis/p4yr011api`, {}],
+    [
+      'apigateway:PATCH',
+      `arn:aws:apigateway:${REGION}::/apis/p4yr011api`,
+      { [`aws:ResourceTag/${STACK_TAG}`]: 'payroll-prod' },
+    ],
+    ['apigateway:DELETE', `arn:aws:apigateway:${REGION}::/domainnames/api.example.com`, {}],
+    ['apigateway:DELETE', `arn:aws:apigateway:${REGION}::/restapis/p4yr011api`, {}],
     ['iam:CreatePolicy', '*', {}],
     ['lambda:UpdateFunctionCode', `arn:aws:lambda:${REGION}:${ACCOUNT}:function:payroll`, {}],
     [
@@ -731,6 +824,11 @@ describe('ops/deployer-policy.json', () => {
     [
       'logs:DeleteLogGroup',
       `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/payroll:*`,
+      {},
+    ],
+    [
+      'logs:DeleteLogGroup',
+      `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/http-api/payroll-prod:*`,
       {},
     ],
     [

@@ -3,7 +3,8 @@
  * assertions read the template AWS would get.
  */
 import { execFile } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -19,6 +20,7 @@ const WEBHOOK_ARN =
   'arn:aws:secretsmanager:eu-west-1:210987654321:secret:prod/webhook-secret-Ef34Gh'
 
 const OKTA_ARN = 'arn:aws:secretsmanager:eu-west-1:210987654321:secret:prod/okta-hook-Ij56Kl'
+const ALLOWED_ORG_IDS = 'a0123456789abcdef012345a,d0123456789abcdef012345d'
 
 type Resource = {
   Type: string
@@ -31,6 +33,7 @@ interface Template {
   Outputs: Record<string, unknown>
   Conditions: Record<string, unknown>
 }
+let template: Template
 let resources: Record<string, Resource>
 let outputs: Record<string, unknown>
 let outDir: string
@@ -38,7 +41,10 @@ let outDir: string
 let optional: Template
 const folders: string[] = []
 
-async function packageStack(params: readonly string[] = []): Promise<Template> {
+async function packageStack(
+  params: readonly string[] = [],
+  allowedOrgIds = ALLOWED_ORG_IDS,
+): Promise<Template> {
   const dir = mkdtempSync(join(tmpdir(), 'sls-package-'))
   folders.push(dir)
   await run('npm', ['run', '-s', 'package', '--', '--package', dir, ...params], {
@@ -48,6 +54,7 @@ async function packageStack(params: readonly string[] = []): Promise<Template> {
       REGION: 'eu-west-1',
       ATLAS_SECRET_ARN: ATLAS_ARN,
       WEBHOOK_SECRET_ARN: WEBHOOK_ARN,
+      ALLOWED_ORG_IDS: allowedOrgIds,
       ESBUILD_WORK_FOLDER: '.esbuild-package-test',
     },
     timeout: 240_000,
@@ -57,16 +64,20 @@ async function packageStack(params: readonly string[] = []): Promise<Template> {
 }
 
 beforeAll(async () => {
-  const template = await packageStack()
+  template = await packageStack()
   resources = template.Resources
   outputs = template.Outputs
-  optional = await packageStack([
-    `--param=oktaSecretArn=${OKTA_ARN}`,
-    '--param=oktaEventBusName=aws.partner/okta.com/acme/leavers',
-    '--param=vpc=on',
-    '--param=vpcSubnetIds=subnet-0a1,subnet-0b2',
-    '--param=vpcSecurityGroupIds=sg-0c3',
-  ])
+  optional = await packageStack(
+    [
+      `--param=oktaSecretArn=${OKTA_ARN}`,
+      '--param=oktaEventBusName=aws.partner/okta.com/acme/leavers',
+      '--param=vpc=on',
+      '--param=vpcSubnetIds=subnet-0a1,subnet-0b2',
+      '--param=vpcSecurityGroupIds=sg-0c3',
+    ],
+    // Every organization the key sees, said explicitly; a shell must not expand it.
+    '*',
+  )
 }, 240_000)
 afterAll(() => {
   for (const dir of folders) rmSync(dir, { recursive: true, force: true })
@@ -154,27 +165,47 @@ describe('the packaged CloudFormation template', () => {
     })
   })
 
-  it('alarms, all to the alarm topic, on HTTP function errors and 5xx answers, a refused key, a not-found id, a skipped or unqueued leaver, a reappeared leaver, a failed sweep and a deprecated API', () => {
+  it('alarms, all to the alarm topic, on HTTP function errors and 5xx answers, queue function errors and throttles, an offboarding waiting in the queue, a burst of refusals, a refused key, a not-found id, a skipped or unqueued leaver, a reappeared leaver, a failed sweep and a deprecated API', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map((alarm) => alarm.Properties)
-    expect(alarms).toHaveLength(10)
+    expect(alarms).toHaveLength(14)
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }])
-      expect(alarm).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' })
+      expect(alarm).toMatchObject({ ComparisonOperator: 'GreaterThanThreshold' })
+      expect(alarm.AlarmName).toMatch(/^atlas-invite-revoker-prod-/)
     }
+    // Any one occurrence pages, but for the queue's age and a burst of refusals.
+    expect(alarms.filter((alarm) => alarm.Threshold !== 0).map((alarm) => alarm.AlarmName)).toEqual(
+      ['atlas-invite-revoker-prod-revoke-queue-age', 'atlas-invite-revoker-prod-refused-burst'],
+    )
     const byMetric = (namespace: string, metric: string) =>
       alarms.find((alarm) => alarm.Namespace === namespace && alarm.MetricName === metric)
-    expect(
+    const lambdaAlarms = (metric: string) =>
       alarms
-        .filter((alarm) => alarm.Namespace === 'AWS/Lambda' && alarm.MetricName === 'Errors')
-        .map((alarm) => alarm.Dimensions),
-    ).toEqual([
+        .filter((alarm) => alarm.Namespace === 'AWS/Lambda' && alarm.MetricName === metric)
+        .map((alarm) => alarm.Dimensions)
+    expect(lambdaAlarms('Errors')).toEqual([
       [{ Name: 'FunctionName', Value: { Ref: 'HttpLambdaFunction' } }],
+      [{ Name: 'FunctionName', Value: { Ref: 'QueueLambdaFunction' } }],
       [{ Name: 'FunctionName', Value: { Ref: 'SweepLambdaFunction' } }],
+    ])
+    expect(lambdaAlarms('Throttles')).toEqual([
+      [{ Name: 'FunctionName', Value: { Ref: 'QueueLambdaFunction' } }],
     ])
     expect(byMetric('AWS/ApiGateway', '5xx')?.Dimensions).toEqual([
       { Name: 'ApiId', Value: { Ref: 'HttpApi' } },
     ])
-    // The functions emit these (Powertools Metrics, EMF) under the service dimension.
+  })
+
+  it('alarms on our own metrics for this stage only: the exact dimensions the functions emit, stage included', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').map((alarm) => alarm.Properties)
+    const ours = alarms.filter(
+      (alarm) =>
+        alarm.Namespace === 'AtlasInviteRevoker' ||
+        JSON.stringify(alarm.Metrics ?? []).includes('AtlasInviteRevoker'),
+    )
+    expect(ours).toHaveLength(7)
+    // Emitted without dimensions of their own (lib/audit/revocation-metrics.ts adds service and
+    // stage to every metric): a staging deploy never pages for production.
     for (const metric of [
       'KeyRefused',
       'NotFound',
@@ -182,10 +213,85 @@ describe('the packaged CloudFormation template', () => {
       'LeaverNotQueued',
       'Reappeared',
       'DeprecationNotice',
-    ])
-      expect(byMetric('AtlasInviteRevoker', metric)?.Dimensions, metric).toEqual([
+    ]) {
+      const alarm = ours.find((candidate) => candidate.MetricName === metric)
+      expect(alarm?.Dimensions, metric).toEqual([
         { Name: 'service', Value: 'atlas-invite-revoker' },
+        { Name: 'stage', Value: 'prod' },
       ])
+      expect(alarm?.Statistic, metric).toBe('Sum')
+    }
+    const refused = ours.find((alarm) => alarm.Metrics)
+    expect(JSON.stringify(refused?.Metrics)).toContain(`stage = 'prod'`)
+  })
+
+  it('alarms when an offboarding has waited in the revoke queue longer than queueAgeAlarmSeconds (5 minutes)', () => {
+    expect((resources.RevokeQueueAgeAlarm as Resource).Properties).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['RevokeQueue', 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Period: 60,
+      Threshold: 300,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    })
+  })
+
+  it('alarms on a burst of refused requests: Refused summed over every reason of this stage', () => {
+    const alarm = (resources.RefusedBurstAlarm as Resource).Properties
+    expect(alarm).toMatchObject({
+      Threshold: 20,
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+      Metrics: [
+        {
+          Id: 'refused',
+          ReturnData: true,
+          Period: 300,
+          // Metrics Insights: every series of Refused (one per reason) of this service and stage.
+          Expression: `SELECT SUM(Refused) FROM "AtlasInviteRevoker" WHERE service = 'atlas-invite-revoker' AND stage = 'prod'`,
+        },
+      ],
+    })
+    expect(alarm.MetricName).toBeUndefined()
+  })
+
+  it('throttles every route of the HTTP API (50 rps, burst 100) and logs each request as JSON, kept as long as the function logs', () => {
+    const stage = one('AWS::ApiGatewayV2::Stage').Properties
+    expect(stage.DefaultRouteSettings).toEqual({
+      ThrottlingRateLimit: 50,
+      ThrottlingBurstLimit: 100,
+    })
+    const accessLogs = stage.AccessLogSettings as { DestinationArn: unknown; Format: string }
+    expect(accessLogs.DestinationArn).toEqual({ 'Fn::GetAtt': ['HttpApiLogGroup', 'Arn'] })
+    const format = JSON.parse(accessLogs.Format) as Record<string, string>
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      ip: '$context.identity.sourceIp',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      responseLatency: '$context.responseLatency',
+      integrationLatency: '$context.integrationLatency',
+    })
+    // Values API Gateway sets itself only: a caller's user agent or an error's text could break
+    // the JSON of the line.
+    for (const value of Object.values(format)) expect(value).toMatch(/^\$context\.[A-Za-z.]+$/)
+    expect(JSON.stringify(format)).not.toMatch(/userAgent|ErrorMessage|error\.message/)
+    expect((resources.HttpApiLogGroup as Resource).Properties).toEqual({
+      LogGroupName: '/aws/http-api/atlas-invite-revoker-prod',
+      RetentionInDays: 30,
+    })
+    // The tag the deployer policy manages the API by.
+    expect(one('AWS::ApiGatewayV2::Api').Properties.Tags).toEqual({
+      'atlas-invite-revoker:stack': 'atlas-invite-revoker-prod',
+    })
+  })
+
+  it('reserves concurrency for the HTTP function (25), so a flood of webhooks starves neither the account nor the queue function', () => {
+    expect((resources.HttpLambdaFunction as Resource).Properties.ReservedConcurrentExecutions).toBe(
+      25,
+    )
   })
 
   it('outputs everything the runbook needs', () => {
@@ -214,41 +320,112 @@ describe('the packaged CloudFormation template', () => {
     })
   })
 
-  it('grants GetSecretValue on exactly the secrets named (two, three with Okta) and SQS only on the revoke queue, never on *', () => {
-    const statements = (
-      one('AWS::IAM::Role').Properties.Policies as {
-        PolicyDocument: { Statement: { Action: string[]; Resource: unknown[] }[] }
-      }[]
-    ).flatMap((policy) => policy.PolicyDocument.Statement)
-    const secrets = statements.filter((statement) =>
-      statement.Action.some((action) => action.startsWith('secretsmanager:')),
+  it('gives each function a role of its own, which Lambda alone may assume, and no role to share', () => {
+    const roles = Object.entries(resources).filter(
+      ([, resource]) => resource.Type === 'AWS::IAM::Role',
     )
-    expect(secrets).toEqual([
+    expect(roles.map(([id]) => id)).toEqual([
+      'HttpFunctionRole',
+      'QueueFunctionRole',
+      'SweepFunctionRole',
+    ])
+    expect(resources.IamRoleLambdaExecution).toBeUndefined()
+    for (const name of ['Http', 'Queue', 'Sweep']) {
+      const fn = resources[`${name}LambdaFunction`] as Resource
+      expect(fn.Properties.Role, name).toEqual({ 'Fn::GetAtt': [`${name}FunctionRole`, 'Arn'] })
+      const role = (resources[`${name}FunctionRole`] as Resource).Properties
+      expect(role.RoleName).toBe(`atlas-invite-revoker-prod-eu-west-1-${name.toLowerCase()}`)
+      expect(role.AssumeRolePolicyDocument).toEqual({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: ['lambda.amazonaws.com'] },
+            Action: ['sts:AssumeRole'],
+          },
+        ],
+      })
+      expect(role.ManagedPolicyArns).toBeUndefined()
+      // Logs: its own function's log group only.
+      expect(roleStatements(resources, `${name}FunctionRole`).always[0]).toEqual({
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: [{ 'Fn::GetAtt': [`${name}LogGroup`, 'Arn'] }],
+      })
+    }
+  })
+
+  it('grants GetSecretValue on exactly the secrets each function reads: the Atlas key to all, the webhook and Okta secrets to the HTTP function alone, never on *', () => {
+    for (const template of [resources, optional.Resources]) {
+      const secrets = (id: string) =>
+        roleStatements(template, id).always.filter((statement) =>
+          statement.Action.some((action) => action.startsWith('secretsmanager:')),
+        )
+      expect(secrets('HttpFunctionRole')).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['secretsmanager:GetSecretValue'],
+          Resource: [
+            ATLAS_ARN,
+            WEBHOOK_ARN,
+            {
+              'Fn::If': [
+                'HasOktaSecret',
+                template === resources ? '' : OKTA_ARN,
+                { Ref: 'AWS::NoValue' },
+              ],
+            },
+          ],
+        },
+      ])
+      for (const id of ['QueueFunctionRole', 'SweepFunctionRole'])
+        expect(secrets(id), id).toEqual([
+          { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [ATLAS_ARN] },
+        ])
+    }
+  })
+
+  it('lets only the HTTP function send to the revoke queue and only the queue function consume it; the sweep touches no queue', () => {
+    const sqs = (id: string) =>
+      roleStatements(resources, id).always.filter((statement) =>
+        statement.Action.some((action) => action.startsWith('sqs:')),
+      )
+    expect(sqs('HttpFunctionRole')).toEqual([
       {
         Effect: 'Allow',
-        Action: ['secretsmanager:GetSecretValue'],
-        Resource: [
-          ATLAS_ARN,
-          WEBHOOK_ARN,
-          { 'Fn::If': ['HasOktaSecret', '', { Ref: 'AWS::NoValue' }] },
-        ],
+        Action: ['sqs:SendMessage'],
+        Resource: [{ 'Fn::GetAtt': ['RevokeQueue', 'Arn'] }],
       },
     ])
-    const sqs = statements.filter((statement) =>
-      statement.Action.some((action) => action.startsWith('sqs:')),
-    )
-    // Sending (the HTTP function's hand-over) and consuming (the event source mapping).
-    expect(sqs.flatMap((statement) => statement.Action).sort()).toEqual([
-      'sqs:DeleteMessage',
-      'sqs:GetQueueAttributes',
-      'sqs:ReceiveMessage',
-      'sqs:SendMessage',
+    // What the event source mapping needs, nothing to send with.
+    expect(sqs('QueueFunctionRole')).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+        Resource: [{ 'Fn::GetAtt': ['RevokeQueue', 'Arn'] }],
+      },
     ])
-    for (const statement of sqs)
-      expect(statement.Resource).toEqual([{ 'Fn::GetAtt': ['RevokeQueue', 'Arn'] }])
-    for (const statement of [...secrets, ...sqs]) {
-      expect(statement.Resource).not.toContain('*')
-      expect(JSON.stringify(statement.Resource)).not.toMatch(/"\*"|:\*"/)
+    expect(sqs('SweepFunctionRole')).toEqual([])
+  })
+
+  it('leaves the queue role unable to read the webhook or Okta secret, or to send to the revoke queue, even with Okta configured', () => {
+    for (const template of [resources, optional.Resources]) {
+      const { always, conditional } = roleStatements(template, 'QueueFunctionRole')
+      const text = JSON.stringify([...always, ...conditional])
+      for (const secret of [WEBHOOK_ARN, OKTA_ARN, 'HasOktaSecret'])
+        expect(text).not.toContain(secret)
+      const actions = [...always, ...conditional.map(({ statement }) => statement)].flatMap(
+        (statement) => statement.Action,
+      )
+      expect(actions).not.toContain('sqs:SendMessage')
+      expect(actions.filter((action) => action.startsWith('sqs:')).sort()).toEqual([
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:ReceiveMessage',
+      ])
+      expect(actions.filter((action) => action.startsWith('secretsmanager:'))).toEqual([
+        'secretsmanager:GetSecretValue',
+      ])
     }
   })
 
@@ -265,18 +442,20 @@ describe('the packaged CloudFormation template', () => {
       SEARCH_INVITATIONS_API: 'true',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       LOCAL_DEV_ALLOW_UNAUTHENTICATED_DELETE: 'false',
+      IDEMPOTENCY_TABLE: 'atlas-invite-revoker-prod-idempotency',
     })
     const queue = (resources.QueueLambdaFunction as Resource).Properties.Environment as {
       Variables: Record<string, unknown>
     }
     // The queue function believes a hand-over's requester only from the HTTP function itself:
-    // its role's session named after it (the queue function shares the role).
+    // its own role, in the session named after it.
     expect(queue.Variables.TRUSTED_HANDOVER_SENDER).toEqual({
       'Fn::Join': [
         ':',
-        [{ 'Fn::GetAtt': ['IamRoleLambdaExecution', 'RoleId'] }, 'atlas-invite-revoker-prod-http'],
+        [{ 'Fn::GetAtt': ['HttpFunctionRole', 'RoleId'] }, 'atlas-invite-revoker-prod-http'],
       ],
     })
+    expect(queue.Variables.IDEMPOTENCY_TABLE).toBe('atlas-invite-revoker-prod-idempotency')
     for (const name of ['HttpLambdaFunction', 'QueueLambdaFunction', 'SweepLambdaFunction']) {
       const { Variables } = (resources[name] as Resource).Properties.Environment as {
         Variables: Record<string, unknown>
@@ -284,15 +463,31 @@ describe('the packaged CloudFormation template', () => {
       expect(Variables, name).toMatchObject({
         LEDGER_TABLE: 'atlas-invite-revoker-prod-ledger',
         LEDGER_RETENTION_DAYS: '400',
-        IDEMPOTENCY_TABLE: 'atlas-invite-revoker-prod-idempotency',
+        // The organizations named at packaging, passed on as they are; the metrics' stage.
+        ALLOWED_ORG_IDS,
+        STAGE: 'prod',
       })
+      const everywhere = (optional.Resources[name] as Resource).Properties.Environment as {
+        Variables: Record<string, unknown>
+      }
+      expect(everywhere.Variables.ALLOWED_ORG_IDS, name).toBe('*')
     }
     const sweep = (resources.SweepLambdaFunction as Resource).Properties.Environment as {
       Variables: Record<string, unknown>
     }
     expect(sweep.Variables).toMatchObject({ RECHECK_DAYS: '30', SWEEP_BATCH: '200' })
-    const logGroups = ofType('AWS::Logs::LogGroup').map((group) => group.Properties.RetentionInDays)
-    expect(logGroups).toEqual([30, 30, 30])
+    // The sweep has no use for the idempotency table, nor a grant on it.
+    expect(sweep.Variables.IDEMPOTENCY_TABLE).toBeUndefined()
+    const logGroups = ofType('AWS::Logs::LogGroup').map((group) => [
+      group.Properties.LogGroupName,
+      group.Properties.RetentionInDays,
+    ])
+    expect(logGroups).toEqual([
+      ['/aws/lambda/atlas-invite-revoker-prod-http', 30],
+      ['/aws/lambda/atlas-invite-revoker-prod-queue', 30],
+      ['/aws/lambda/atlas-invite-revoker-prod-sweep', 30],
+      ['/aws/http-api/atlas-invite-revoker-prod', 30],
+    ])
   })
 
   it('keeps the ledger as the code and the local stack expect it: keys, indexes, TTL, recovery, encryption, kept on delete', () => {
@@ -329,15 +524,36 @@ describe('the packaged CloudFormation template', () => {
     })
   })
 
-  it('grants the functions only the table actions they use, on the tables and the one index they query', () => {
-    const statements = (
-      one('AWS::IAM::Role').Properties.Policies as {
-        PolicyDocument: { Statement: { Action: string[]; Resource: unknown[] }[] }
-      }[]
-    )
-      .flatMap((policy) => policy.PolicyDocument.Statement)
-      .filter((statement) => statement.Action.some((action) => action.startsWith('dynamodb:')))
-    expect(statements).toEqual([
+  it('grants each function only the table actions it uses, on the tables and the one index the sweep queries', () => {
+    const tables = (id: string) =>
+      roleStatements(resources, id).always.filter((statement) =>
+        statement.Action.some((action) => action.startsWith('dynamodb:')),
+      )
+    const ledger = [{ 'Fn::GetAtt': ['LedgerTable', 'Arn'] }]
+    const idempotency = {
+      Effect: 'Allow',
+      Action: [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+      ],
+      Resource: [{ 'Fn::GetAtt': ['IdempotencyTable', 'Arn'] }],
+    }
+    // A request and its markers in a batch, the leaver updated, markers read; Powertools
+    // Idempotency's one item per delivery.
+    for (const id of ['HttpFunctionRole', 'QueueFunctionRole'])
+      expect(tables(id), id).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
+          Resource: ledger,
+        },
+        idempotency,
+      ])
+    // The sweep: its cursor put and read, its worklist queried, what it revokes recorded; no
+    // idempotency table.
+    expect(tables('SweepFunctionRole')).toEqual([
       {
         Effect: 'Allow',
         Action: [
@@ -346,7 +562,7 @@ describe('the packaged CloudFormation template', () => {
           'dynamodb:UpdateItem',
           'dynamodb:BatchWriteItem',
         ],
-        Resource: [{ 'Fn::GetAtt': ['LedgerTable', 'Arn'] }],
+        Resource: ledger,
       },
       {
         Effect: 'Allow',
@@ -355,17 +571,12 @@ describe('the packaged CloudFormation template', () => {
           { 'Fn::Join': ['/', [{ 'Fn::GetAtt': ['LedgerTable', 'Arn'] }, 'index', 'GSI2']] },
         ],
       },
-      {
-        Effect: 'Allow',
-        Action: [
-          'dynamodb:GetItem',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:DeleteItem',
-        ],
-        Resource: [{ 'Fn::GetAtt': ['IdempotencyTable', 'Arn'] }],
-      },
     ])
+    for (const id of ['HttpFunctionRole', 'QueueFunctionRole', 'SweepFunctionRole']) {
+      const actions = tables(id).flatMap((statement) => statement.Action)
+      expect(actions, id).not.toContain('dynamodb:Scan')
+      expect(JSON.stringify(roleStatements(resources, id).always)).not.toMatch(/"\*"|:\*"/)
+    }
   })
 
   it('runs the sweep hourly, one run at a time, never retried, with time to pace under the rate limit', () => {
@@ -392,6 +603,16 @@ describe('the packaged CloudFormation template', () => {
       expect.objectContaining({ Type: 'AWS::SQS::QueuePolicy', Condition: 'HasOktaEventBus' }),
     ])
     expect((resources.HttpLambdaFunction as Resource).Properties.VpcConfig).toBeUndefined()
+    // Each role's network interface statement is there only with vpc=on.
+    expect(template.Conditions.InVpc).toEqual({ 'Fn::Equals': ['off', 'on'] })
+    for (const id of ['HttpFunctionRole', 'QueueFunctionRole', 'SweepFunctionRole'])
+      expect(roleStatements(resources, id).conditional, id).toEqual([
+        {
+          condition: 'InVpc',
+          statement: VPC_STATEMENT,
+          otherwise: { Ref: 'AWS::NoValue' },
+        },
+      ])
   })
 })
 
@@ -442,8 +663,101 @@ describe('the template with every optional parameter', () => {
       Variables: Record<string, unknown>
     }
     expect(http.Variables.OKTA_SECRET_ID).toBe(OKTA_ARN)
+    // The network interfaces Lambda makes for each function, in its own role: no managed
+    // policy (AWSLambdaVPCAccessExecutionRole would allow writing to every log group).
+    expect(optional.Conditions.InVpc).toEqual({ 'Fn::Equals': ['on', 'on'] })
+    for (const id of ['HttpFunctionRole', 'QueueFunctionRole', 'SweepFunctionRole']) {
+      expect(roleStatements(optional.Resources, id).conditional[0]?.statement, id).toEqual(
+        VPC_STATEMENT,
+      )
+      expect(optional.Resources[id]?.Properties.ManagedPolicyArns, id).toBeUndefined()
+    }
   })
 })
+
+describe('packaging without allowedOrgIds', () => {
+  it('is refused, with an error that names allowedOrgIds: no organization scope is assumed', async () => {
+    const osls = createRequire(import.meta.url).resolve('osls/bin/serverless.js')
+    for (const missing of [[], ['--param=allowedOrgIds=']]) {
+      const dir = mkdtempSync(join(tmpdir(), 'sls-package-refused-'))
+      folders.push(dir)
+      // osls itself, without `npm run package` and its demo organization: it stops while it
+      // resolves serverless.yml, before anything is built.
+      const failure = await run(
+        process.execPath,
+        [
+          osls,
+          'package',
+          '--stage',
+          'prod',
+          '--region',
+          'eu-west-1',
+          '--package',
+          dir,
+          `--param=atlasSecretArn=${ATLAS_ARN}`,
+          `--param=webhookSecretArn=${WEBHOOK_ARN}`,
+          ...missing,
+        ],
+        {
+          env: {
+            ...process.env,
+            AWS_ACCESS_KEY_ID: 'AKIDPACKAGE',
+            AWS_SECRET_ACCESS_KEY: 'package-only',
+            SLS_TELEMETRY_DISABLED: '1',
+            ESBUILD_WORK_FOLDER: '.esbuild-package-test',
+          },
+          timeout: 60_000,
+        },
+      ).then(
+        () => undefined,
+        (error: { code?: number; stdout?: string; stderr?: string }) => error,
+      )
+      expect(failure?.code, missing.join(' ')).toBe(1)
+      expect(`${failure?.stdout}${failure?.stderr}`).toContain(
+        'Cannot resolve variable at "custom.allowedOrgIds"',
+      )
+      expect(existsSync(join(dir, 'cloudformation-template-update-stack.json'))).toBe(false)
+    }
+  })
+})
+
+interface Statement {
+  Effect: string
+  Action: string[]
+  Resource: unknown
+}
+
+/** A role's statements: those it always has, and those under a condition (`Fn::If`). */
+function roleStatements(template: Record<string, Resource>, id: string) {
+  const policies = (template[id] as Resource).Properties.Policies as {
+    PolicyDocument: { Statement: unknown[] }
+  }[]
+  const all = policies.flatMap((policy) => policy.PolicyDocument.Statement)
+  const always = all.filter(
+    (statement): statement is Statement => !('Fn::If' in (statement as object)),
+  )
+  const conditional = all.flatMap((statement) => {
+    const branches = (statement as { 'Fn::If'?: [string, Statement, unknown] })['Fn::If']
+    return branches
+      ? [{ condition: branches[0], statement: branches[1], otherwise: branches[2] }]
+      : []
+  })
+  return { always, conditional }
+}
+
+/** What Lambda needs in a function's role to reach a VPC (EC2 scopes these to no resource). */
+const VPC_STATEMENT = {
+  Effect: 'Allow',
+  Action: [
+    'ec2:CreateNetworkInterface',
+    'ec2:DescribeNetworkInterfaces',
+    'ec2:DescribeSubnets',
+    'ec2:DeleteNetworkInterface',
+    'ec2:AssignPrivateIpAddresses',
+    'ec2:UnassignPrivateIpAddresses',
+  ],
+  Resource: '*',
+}
 
 /** The names in a zip file, from its central directory. */
 function zipEntries(zip: Buffer): string[] {
