@@ -7,7 +7,12 @@
  *   deployment may look (HR systems know the email, not the organization).
  *
  * `"dryRun": true` asks for a report of what would be revoked, revoking nothing. Unknown fields
- * are ignored; a username is trimmed and lower-cased, the form in which it is compared and sent.
+ * are ignored, except a near miss of a known one (`userName`, `orgID`, `dry_run`, `invitationIds`),
+ * which is refused naming the field meant and the fields given: ignoring it would change what
+ * the request does (`orgID` ignored searches everywhere, `dry_run` ignored revokes). A request
+ * that names neither invitationId nor username says which fields it had, and which of them
+ * looks meant (`user`, `email`). A username is trimmed and lower-cased, the form in which it is
+ * compared and sent.
  */
 
 import {
@@ -46,6 +51,10 @@ export function parseRevokeRequest(input: unknown): RevokeRequest {
     )
   }
   const fields = input as Record<string, unknown>
+  const given = Object.keys(fields)
+  const misspelt = given.find((name) => misspelling(name) !== undefined)
+  if (misspelt !== undefined)
+    throw new UnknownFieldError(misspelt, misspelling(misspelt) as KnownField, given)
   const dryRun = flag(fields.dryRun, 'dryRun')
   const hasInvitation = fields.invitationId !== undefined
   const hasUsername = fields.username !== undefined
@@ -54,9 +63,22 @@ export function parseRevokeRequest(input: unknown): RevokeRequest {
   }
   if (fields.orgId !== undefined && fields.orgIds !== undefined)
     throw new ValidationError('orgIds', 'must not be given together with orgId')
-  if (hasInvitation || !hasUsername) {
+  if (!hasInvitation && !hasUsername) {
+    const meant = given.find((name) => {
+      const field = synonymOf(name)
+      return field === 'username' || field === 'invitationId'
+    })
+    if (meant !== undefined)
+      throw new UnknownFieldError(meant, synonymOf(meant) as KnownField, given)
+    throw new ValidationError('invitationId', `or username is required (got: ${fieldList(given)})`)
+  }
+  if (hasInvitation) {
+    if (fields.orgId === undefined) {
+      const meant = given.find((name) => synonymOf(name) === 'orgId')
+      if (meant !== undefined) throw new UnknownFieldError(meant, 'orgId', given)
+      throw new ValidationError('orgId', `is required (got: ${fieldList(given)})`)
+    }
     const orgId = atlasId(fields.orgId, 'orgId')
-    if (!hasInvitation) throw new ValidationError('invitationId', 'or username is required')
     const invitationId = atlasId(fields.invitationId, 'invitationId')
     // An organization id pasted as the invitation id: Atlas's "not found" could not tell them apart.
     if (invitationId === orgId) throw new ValidationError('invitationId', 'must differ from orgId')
@@ -126,6 +148,123 @@ function orgIdList(value: unknown): string[] | undefined {
   if (!Array.isArray(value) || value.length === 0 || value.length > MAX_ORG_IDS)
     throw new ValidationError('orgIds', `must be a list of 1 to ${MAX_ORG_IDS} organization ids`)
   return [...new Set(value.map((id, index) => atlasId(id, `orgIds[${index}]`)))]
+}
+
+/** The fields of the schema. */
+const KNOWN_FIELDS = ['orgId', 'orgIds', 'invitationId', 'username', 'dryRun'] as const
+type KnownField = (typeof KNOWN_FIELDS)[number]
+
+/**
+ * A field the schema does not have, that looks meant for one it does. `field` is the one it
+ * expected; the message names both, and every field given.
+ *
+ * @example
+ * new UnknownFieldError('userName', 'username', ['orgId', 'userName']).message
+ * // → 'unknown field "userName": did you mean "username"? (got: orgId, userName)'
+ */
+export class UnknownFieldError extends ValidationError {
+  /** The field as given. */
+  readonly unknownField: string
+
+  constructor(unknownField: string, expected: KnownField, given: readonly string[]) {
+    super(expected, `was expected: unknown field ${shown(unknownField)} looks meant for it`)
+    this.unknownField = unknownField
+    this.message = `unknown field ${shown(unknownField)}: did you mean "${expected}"? (got: ${fieldList(given)})`
+  }
+}
+
+/** Names as the schema would spell them, without case or separators: `org_ID` → `orgid`. */
+function squashed(name: string): string {
+  return name.toLowerCase().replace(/[\s_.-]/g, '')
+}
+
+/**
+ * The known field an unknown one misspells: the same but for case or separators (`userName`,
+ * `orgID`, `dry_run`), or a letter off (`usrname`, `orgIdd`; two for `invitationId`). A
+ * known field is no misspelling, nor is a name far from every known one (`source`, `note`).
+ */
+function misspelling(name: string): KnownField | undefined {
+  if ((KNOWN_FIELDS as readonly string[]).includes(name)) return undefined
+  const candidate = squashed(name)
+  if (candidate === '') return undefined
+  const exact = KNOWN_FIELDS.find((field) => squashed(field) === candidate)
+  if (exact) return exact
+  let best: { field: KnownField; distance: number } | undefined
+  for (const field of KNOWN_FIELDS) {
+    const target = squashed(field)
+    // One letter off, two for the long invitationId: `surname` is no `username`.
+    const allowed = target.length >= 10 ? 2 : 1
+    const distance = editDistance(candidate, target, allowed)
+    if (distance <= allowed && (best === undefined || distance < best.distance))
+      best = { field, distance }
+  }
+  return best?.field
+}
+
+/** Other words for a known field, offered only when the field itself is missing. */
+const SYNONYMS: Readonly<Record<string, KnownField>> = {
+  user: 'username',
+  users: 'username',
+  email: 'username',
+  emailaddress: 'username',
+  mail: 'username',
+  login: 'username',
+  useremail: 'username',
+  userlogin: 'username',
+  invitation: 'invitationId',
+  invite: 'invitationId',
+  inviteid: 'invitationId',
+  org: 'orgId',
+  organization: 'orgId',
+  organisation: 'orgId',
+  organizationid: 'orgId',
+  organisationid: 'orgId',
+}
+
+function synonymOf(name: string): KnownField | undefined {
+  return Object.hasOwn(SYNONYMS, squashed(name)) ? SYNONYMS[squashed(name)] : undefined
+}
+
+/** Optimal string alignment distance, or `limit + 1` once it is sure to exceed `limit`. */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1
+  let before: number[] = []
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      let distance = Math.min(
+        (previous[j] ?? 0) + 1,
+        (current[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + cost,
+      )
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        distance = Math.min(distance, (before[j - 2] ?? 0) + 1)
+      current.push(distance)
+    }
+    before = previous
+    previous = current
+  }
+  return previous[b.length] ?? limit + 1
+}
+
+const MAX_LISTED_FIELDS = 20
+const MAX_SHOWN_NAME = 64
+
+/** A field name as a message shows it: quoted, and cut short when long. */
+function shown(name: string): string {
+  return JSON.stringify(name.length > MAX_SHOWN_NAME ? `${name.slice(0, MAX_SHOWN_NAME)}…` : name)
+}
+
+/** The fields a body gave, for a message: `orgId, userName`, or `no fields`. */
+function fieldList(given: readonly string[]): string {
+  if (given.length === 0) return 'no fields'
+  const names = given
+    .slice(0, MAX_LISTED_FIELDS)
+    .map((name) => (name.length > MAX_SHOWN_NAME ? `${name.slice(0, MAX_SHOWN_NAME)}…` : name))
+  const more = given.length - names.length
+  return more > 0 ? `${names.join(', ')} and ${more} more` : names.join(', ')
 }
 
 function flag(value: unknown, field: string): boolean {

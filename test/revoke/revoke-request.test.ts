@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { parseRevokeRequest } from '../../lib/revoke/revoke-request.ts'
+import { ValidationError } from '../../lib/errors.ts'
+import { parseRevokeRequest, UnknownFieldError } from '../../lib/revoke/revoke-request.ts'
 
 const ORG = 'a0123456789abcdef012345a'
 const INVITE = '6a793f89c0eb9e7a177165b6'
@@ -34,8 +35,9 @@ describe('parseRevokeRequest', () => {
   it.each([
     [null, 'body must be a JSON object'],
     [[], 'body must be a JSON object'],
-    [{ invitationId: INVITE }, 'orgId is required'],
-    [{ orgId: ORG }, 'invitationId or username is required'],
+    [{ invitationId: INVITE }, 'orgId is required (got: invitationId)'],
+    [{ orgId: ORG }, 'invitationId or username is required (got: orgId)'],
+    [{}, 'invitationId or username is required (got: no fields)'],
     [
       { orgId: ORG, invitationId: INVITE, username: 'a@b.c' },
       'username must not be given together with invitationId',
@@ -56,5 +58,106 @@ describe('parseRevokeRequest', () => {
     ],
   ])('refuses %j', (input, message) => {
     expect(() => parseRevokeRequest(input)).toThrow(message)
+  })
+
+  describe('a near miss of a known field names the field meant and the fields given', () => {
+    it.each([
+      [{ orgId: ORG, userName: 'a@b.c' }, 'userName', 'username', 'orgId, userName'],
+      [{ orgId: ORG, invitationID: INVITE }, 'invitationID', 'invitationId', 'orgId, invitationID'],
+      [{ orgID: ORG, invitationId: INVITE }, 'orgID', 'orgId', 'orgID, invitationId'],
+      [{ username: 'a@b.c', org_ids: [ORG] }, 'org_ids', 'orgIds', 'username, org_ids'],
+      [
+        { orgId: ORG, invitationId: INVITE, dry_run: true },
+        'dry_run',
+        'dryRun',
+        'orgId, invitationId, dry_run',
+      ],
+      [
+        { orgId: ORG, invitationId: INVITE, DryRun: true },
+        'DryRun',
+        'dryRun',
+        'orgId, invitationId, DryRun',
+      ],
+      [{ orgId: ORG, usrname: 'a@b.c' }, 'usrname', 'username', 'orgId, usrname'],
+      [
+        { orgId: ORG, invitationIds: [INVITE] },
+        'invitationIds',
+        'invitationId',
+        'orgId, invitationIds',
+      ],
+      [{ orgId: ORG, invitaionId: INVITE }, 'invitaionId', 'invitationId', 'orgId, invitaionId'],
+      // Other words for a missing field: offered when nothing else could be meant.
+      [{ orgId: ORG, user: 'a@b.c' }, 'user', 'username', 'orgId, user'],
+      [{ orgId: ORG, email: 'a@b.c' }, 'email', 'username', 'orgId, email'],
+      [{ orgId: ORG, invite: INVITE }, 'invite', 'invitationId', 'orgId, invite'],
+      [
+        { organization: ORG, invitationId: INVITE },
+        'organization',
+        'orgId',
+        'organization, invitationId',
+      ],
+    ])('refuses %j', (input, given, expected, fields) => {
+      const refused = (() => {
+        try {
+          parseRevokeRequest(input)
+        } catch (error) {
+          return error
+        }
+        return undefined
+      })()
+      expect(refused).toBeInstanceOf(UnknownFieldError)
+      expect(refused).toBeInstanceOf(ValidationError)
+      expect(refused).toMatchObject({
+        field: expected,
+        unknownField: given,
+        message: `unknown field "${given}": did you mean "${expected}"? (got: ${fields})`,
+      })
+    })
+
+    it('is refused even when the request is otherwise whole: ignoring it would change it', () => {
+      // Ignored, `orgID` would widen the search to every organization; `dryrun` would revoke.
+      expect(() => parseRevokeRequest({ username: 'a@b.c', orgID: ORG })).toThrow(
+        'unknown field "orgID": did you mean "orgId"? (got: username, orgID)',
+      )
+      expect(() => parseRevokeRequest({ orgId: ORG, invitationId: INVITE, dryrun: true })).toThrow(
+        'did you mean "dryRun"?',
+      )
+    })
+
+    it('keeps ignoring other unknown fields, and other words for a field that is there', () => {
+      for (const extra of [
+        { source: 'hr' },
+        { note: 'x' },
+        { surname: 'Doe' },
+        { eventType: 'offboarding' },
+        { requestedBy: { trigger: 'hr' } },
+        { email: 'a@b.c', organization: 'Acme Corp' },
+      ])
+        expect(parseRevokeRequest({ orgId: ORG, username: 'a@b.c', ...extra })).toEqual({
+          kind: 'username',
+          orgIds: [ORG],
+          username: 'a@b.c',
+          dryRun: false,
+        })
+    })
+
+    it('lists at most 20 fields given, each cut short', () => {
+      const many = Object.fromEntries(
+        Array.from({ length: 25 }, (_, index) => [
+          `field${index}${'x'.repeat(index === 0 ? 80 : 0)}`,
+          1,
+        ]),
+      )
+      const message = (() => {
+        try {
+          parseRevokeRequest({ ...many, orgId: ORG })
+        } catch (error) {
+          return (error as Error).message
+        }
+        return ''
+      })()
+      expect(message).toMatch(/^invitationId or username is required \(got: field0x+…, field1, /)
+      expect(message).toContain('and 6 more)')
+    })
   })
 })
