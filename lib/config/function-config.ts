@@ -19,8 +19,11 @@ export interface FunctionConfig {
   readonly atlasOrigin: string
   /** Which Atlas API revokes: `v1` (default), `v2` or `users`. */
   readonly atlasApi: AtlasApi
-  /** When set, requests for any other organization are refused before an Atlas call. */
-  readonly allowedOrgIds: ReadonlySet<string> | undefined
+  /**
+   * Where the functions may act (ALLOWED_ORG_IDS): nowhere while it is unset, every
+   * organization the key can see for `*`, or the organizations listed.
+   */
+  readonly orgScope: OrgScope
   readonly secretTtlSeconds: number
   /** Local development only: serve the DELETE route without an IAM authorizer context. */
   readonly allowUnauthenticatedDelete: boolean
@@ -80,7 +83,7 @@ export function loadFunctionConfig(
       trigger === 'http' ? attempt(() => required('WEBHOOK_SECRET_ID'), '') : env.WEBHOOK_SECRET_ID,
     atlasOrigin: attempt(() => atlasOrigin(env.ATLAS_BASE_URL), ''),
     atlasApi: attempt(() => parseAtlasApi(env.ATLAS_API), 'v1'),
-    allowedOrgIds: attempt(() => loadAllowedOrgIds(env.ALLOWED_ORG_IDS), undefined),
+    orgScope: attempt(() => loadOrgScope(env.ALLOWED_ORG_IDS), NO_ORG_SCOPE),
     secretTtlSeconds: attempt(() => integer(env, 'SECRET_TTL_SECONDS', 300, 0, 86_400), 300),
     allowUnauthenticatedDelete: attempt(() => localOnlyFlag(env), false),
     queueConcurrency: attempt(() => integer(env, 'QUEUE_CONCURRENCY', 5, 1, 10), 5),
@@ -159,11 +162,35 @@ export function projectsWithoutInvitationsApi(settings: {
 }
 
 /**
- * `ALLOWED_ORG_IDS`: a comma list of organization ids; unset or empty allows every one. A value
- * that lists no id (`,`) is refused: it would make a person's search cover nothing.
+ * Where a deployed function may act, from `ALLOWED_ORG_IDS`:
+ *
+ * - `unset`: nowhere (unset or empty). The functions refuse to act until it is set;
+ * - `every`: `*`, every organization the Atlas key can see, said explicitly;
+ * - `listed`: the organizations of a comma list of ids, and no other.
  */
-export function loadAllowedOrgIds(value: string | undefined): ReadonlySet<string> | undefined {
-  if (value === undefined || value.trim() === '') return undefined
+export type OrgScope =
+  | { readonly kind: 'unset' }
+  | { readonly kind: 'every' }
+  | { readonly kind: 'listed'; readonly orgIds: ReadonlySet<string> }
+
+/** `ALLOWED_ORG_IDS`'s value for every organization the key can see. */
+export const EVERY_ORG = '*'
+
+const NO_ORG_SCOPE: OrgScope = { kind: 'unset' }
+
+/**
+ * `ALLOWED_ORG_IDS`: unset or empty is `unset`, `*` is `every`, a comma list of organization
+ * ids is `listed`. A value that lists no id (`,`) is refused, since it would make a person's
+ * search cover nothing, and so is `*` next to ids, which could mean either.
+ *
+ * @example
+ * loadOrgScope(undefined)                     // → { kind: 'unset' }
+ * loadOrgScope('*')                           // → { kind: 'every' }
+ * loadOrgScope('a0123456789abcdef012345a, ')  // → { kind: 'listed', orgIds: Set { 'a012…' } }
+ * loadOrgScope('*,a0123456789abcdef012345a')  // throws ConfigurationError
+ */
+export function loadOrgScope(value: string | undefined): OrgScope {
+  if (value === undefined || value.trim() === '') return NO_ORG_SCOPE
   const ids = value
     .split(',')
     .map((id) => id.trim())
@@ -171,8 +198,15 @@ export function loadAllowedOrgIds(value: string | undefined): ReadonlySet<string
   if (ids.length === 0)
     throw new ConfigurationError(
       'ALLOWED_ORG_IDS',
-      `lists no organization id (got ${JSON.stringify(value)}); leave it unset or name at least one`,
+      `lists no organization id (got ${JSON.stringify(value)}); name at least one, or ${EVERY_ORG} for every organization the key can see`,
     )
+  if (ids.includes(EVERY_ORG)) {
+    if (ids.length === 1) return { kind: 'every' }
+    throw new ConfigurationError(
+      'ALLOWED_ORG_IDS',
+      `mixes ${EVERY_ORG} with organization ids (got ${JSON.stringify(value)}); use ${EVERY_ORG} alone for every organization the key can see, or list the ids only`,
+    )
+  }
   const bad = ids.filter((id) => !ATLAS_ID_PATTERN.test(id))
   if (bad.length > 0) {
     throw new ConfigurationError(
@@ -180,7 +214,39 @@ export function loadAllowedOrgIds(value: string | undefined): ReadonlySet<string
       `entries ${ATLAS_ID_RULE.replace('must be', 'must each be')} (bad: ${bad.join(', ')})`,
     )
   }
-  return new Set(ids)
+  return { kind: 'listed', orgIds: new Set(ids) }
+}
+
+/**
+ * `ALLOWED_ORG_IDS` as the operator CLI reads it: the organizations listed, or `undefined` for
+ * every organization the key can see (unset, empty or `*`). Refuses what `loadOrgScope` does.
+ */
+export function loadAllowedOrgIds(value: string | undefined): ReadonlySet<string> | undefined {
+  const scope = loadOrgScope(value)
+  return scope.kind === 'listed' ? scope.orgIds : undefined
+}
+
+/**
+ * A deployed function asked to act while `ALLOWED_ORG_IDS` is unset: it acts in no
+ * organization, and says what to set.
+ */
+export class OrgScopeUnsetError extends ConfigurationError {
+  constructor() {
+    super(
+      'ALLOWED_ORG_IDS',
+      `is not set, so this deployment acts in no organization: set it to a comma list of organization ids, or to ${EVERY_ORG} for every organization the Atlas key can see`,
+    )
+  }
+}
+
+/**
+ * The organizations a deployed function may act in: the ids listed, or `undefined` for every
+ * one the key can see (the revoke use case's allowlist). Throws `OrgScopeUnsetError` while
+ * `ALLOWED_ORG_IDS` is unset, so nothing acts without a scope.
+ */
+export function allowlistOf(scope: OrgScope): ReadonlySet<string> | undefined {
+  if (scope.kind === 'unset') throw new OrgScopeUnsetError()
+  return scope.kind === 'listed' ? scope.orgIds : undefined
 }
 
 function integer(

@@ -42,8 +42,9 @@ export async function startHeadStart(
 ): Promise<HeadStart> {
   let config: FunctionConfig
   let challenge: Promise<unknown>
-  // Without a key there is nothing to sign with: the invocation will say what is missing.
-  if (!env.ATLAS_SECRET_ID?.trim()) return NOTHING_STARTED
+  // Without a key there is nothing to sign with, and without an organization scope
+  // (ALLOWED_ORG_IDS) nothing to act in: the invocation will say what is missing.
+  if (!env.ATLAS_SECRET_ID?.trim() || !env.ALLOWED_ORG_IDS?.trim()) return NOTHING_STARTED
   let origin: string | undefined
   try {
     origin = atlasOrigin(env.ATLAS_BASE_URL)

@@ -1,11 +1,19 @@
 /**
  * What a warm Lambda container keeps between invocations, for either trigger: validated
  * settings, the revoke settings (the Atlas client with one keep-alive pool and nonce cache per
- * origin, the credentials behind the secrets cache, the API in use, the allowlist).
+ * origin, the credentials behind the secrets cache, the API in use, the allowlist). Without an
+ * organization scope (ALLOWED_ORG_IDS unset) there are no revoke settings to have: the
+ * container acts in no organization, and says so once, at INIT.
  */
+import type { Logger } from '@aws-lambda-powertools/logger'
 import type { Dispatcher } from 'undici'
 import { AtlasClient, type DeprecationNotice, firstNoticeOnly } from '../atlas/http/index.ts'
-import type { FunctionConfig } from '../config/function-config.ts'
+import {
+  allowlistOf,
+  EVERY_ORG,
+  type FunctionConfig,
+  type OrgScope,
+} from '../config/function-config.ts'
 import { secretCredentials } from '../credentials/credential-sources.ts'
 import { CachedSecrets, type SecretReader } from '../credentials/secret-cache.ts'
 import { DynamoDb } from '../ledger/dynamodb-client.ts'
@@ -18,7 +26,11 @@ export const REPEAT_WINDOW_SECONDS = 24 * 60 * 60
 
 export interface Container {
   readonly config: FunctionConfig
-  readonly revokeSettings: RevokeSettings
+  /**
+   * The revoke settings for the organizations of ALLOWED_ORG_IDS; throws `OrgScopeUnsetError`
+   * while it is unset, so no request reaches Atlas without a scope.
+   */
+  revokeSettings(): RevokeSettings
   /** Secrets Manager values, cached for SECRET_TTL_SECONDS. */
   readonly secrets: SecretReader
   /** Every revoke request, recorded before its answer (LEDGER_TABLE); absent: none is. */
@@ -68,20 +80,60 @@ export function createContainer(
     ...(overrides.onDeprecation ? { onDeprecation: firstNoticeOnly(overrides.onDeprecation) } : {}),
   })
   const { ledger, repeats } = overrides.tables ?? tablesFor(config)
+  const settings: Omit<RevokeSettings, 'allowedOrgIds'> = {
+    dependencies: { atlas, credentials: secretCredentials(secrets, config.atlasSecretId) },
+    api: config.atlasApi,
+    includeProjects: config.includeProjects,
+    searchInvitationsApi: config.searchInvitationsApi,
+    ...(ledger ? { revokedBefore: (orgId, id) => ledger.revokedBefore(orgId, id) } : {}),
+  }
   return {
     config,
     secrets,
     ledger,
     repeats,
-    revokeSettings: {
-      dependencies: { atlas, credentials: secretCredentials(secrets, config.atlasSecretId) },
-      api: config.atlasApi,
-      allowedOrgIds: config.allowedOrgIds,
-      includeProjects: config.includeProjects,
-      searchInvitationsApi: config.searchInvitationsApi,
-      ...(ledger ? { revokedBefore: (orgId, id) => ledger.revokedBefore(orgId, id) } : {}),
-    },
+    revokeSettings: () => ({ ...settings, allowedOrgIds: allowlistOf(config.orgScope) }),
   }
+}
+
+/**
+ * Throws `OrgScopeUnsetError` while ALLOWED_ORG_IDS is unset: for work that must not start
+ * (read a queue record, page the ledger) in a container that acts in no organization.
+ */
+export function requireOrgScope(config: Pick<FunctionConfig, 'orgScope'>): void {
+  allowlistOf(config.orgScope)
+}
+
+/** What each function does instead of acting, while ALLOWED_ORG_IDS is unset. */
+const WITHOUT_SCOPE: Readonly<Record<'http' | 'queue' | 'sweep', string>> = {
+  http: 'webhook and DELETE requests are answered 503 and nothing reaches Atlas',
+  queue: 'queue records are not acked (they stay on the queue) and nothing reaches Atlas',
+  sweep: 'the sweep re-checks no one and fails',
+}
+
+/**
+ * Says once, when a container starts, where it acts: an ERROR line while ALLOWED_ORG_IDS is
+ * unset (it acts in no organization, and why), an INFO line otherwise.
+ */
+export function announceOrgScope(
+  logger: Logger,
+  scope: OrgScope,
+  trigger: 'http' | 'queue' | 'sweep',
+): void {
+  if (scope.kind === 'unset')
+    logger.error('ALLOWED_ORG_IDS is not set: this function acts in no organization', {
+      setting: 'ALLOWED_ORG_IDS',
+      consequence: WITHOUT_SCOPE[trigger],
+      fix: `set ALLOWED_ORG_IDS to a comma list of organization ids, or to ${EVERY_ORG} for every organization the key can see`,
+    })
+  else if (scope.kind === 'every')
+    logger.info(
+      `organization scope: every organization the key can see (ALLOWED_ORG_IDS=${EVERY_ORG})`,
+    )
+  else
+    logger.info('organization scope: the organizations of ALLOWED_ORG_IDS', {
+      orgIds: [...scope.orgIds],
+    })
 }
 
 /**

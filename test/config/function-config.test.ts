@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { loadFunctionConfig } from '../../lib/config/function-config.ts'
+import {
+  allowlistOf,
+  loadAllowedOrgIds,
+  loadFunctionConfig,
+  loadOrgScope,
+  OrgScopeUnsetError,
+} from '../../lib/config/function-config.ts'
+import { ConfigurationError } from '../../lib/errors.ts'
 
 const ORG = 'a0123456789abcdef012345a'
 const base = { ATLAS_SECRET_ID: 'atlas', WEBHOOK_SECRET_ID: 'webhook' }
@@ -11,7 +18,7 @@ describe('loadFunctionConfig', () => {
       webhookSecretId: 'webhook',
       atlasOrigin: 'https://cloud.mongodb.com',
       atlasApi: 'v1',
-      allowedOrgIds: undefined,
+      orgScope: { kind: 'unset' },
       secretTtlSeconds: 300,
       allowUnauthenticatedDelete: false,
       queueConcurrency: 5,
@@ -90,7 +97,10 @@ describe('loadFunctionConfig', () => {
       allowUnauthenticatedDelete: true,
       queueConcurrency: 2,
     })
-    expect([...(config.allowedOrgIds ?? [])]).toEqual([ORG, 'b0123456789abcdef012345b'])
+    expect(config.orgScope).toEqual({
+      kind: 'listed',
+      orgIds: new Set([ORG, 'b0123456789abcdef012345b']),
+    })
   })
 
   it('needs the webhook secret only for the HTTP function', () => {
@@ -137,5 +147,57 @@ describe('loadFunctionConfig', () => {
     ).toThrow(
       'configuration is invalid: ATLAS_SECRET_ID is required; WEBHOOK_SECRET_ID is required; ATLAS_BASE_URL may use plain http only for a loopback host; ALLOWED_ORG_IDS entries must each be 24 lowercase hex digits (bad: acme); SECRET_TTL_SECONDS must be a whole number from 0 to 86400 (got "-1"); LOCAL_DEV_ALLOW_UNAUTHENTICATED_DELETE must be true or false (got "yes"); QUEUE_CONCURRENCY must be a whole number from 1 to 10 (got "50")',
     )
+  })
+})
+
+describe('ALLOWED_ORG_IDS: the organization scope', () => {
+  const OTHER = 'b0123456789abcdef012345b'
+
+  it('is unset when unset or empty: the functions act nowhere, and say what to set', () => {
+    for (const value of [undefined, '', '  '])
+      expect(loadOrgScope(value), String(value)).toEqual({ kind: 'unset' })
+    expect(loadFunctionConfig(base, 'queue').orgScope).toEqual({ kind: 'unset' })
+    expect(() => allowlistOf({ kind: 'unset' })).toThrow(OrgScopeUnsetError)
+    const error = new OrgScopeUnsetError()
+    expect(error).toBeInstanceOf(ConfigurationError)
+    expect(error.setting).toBe('ALLOWED_ORG_IDS')
+    expect(error.message).toBe(
+      'ALLOWED_ORG_IDS is not set, so this deployment acts in no organization: set it to a comma list of organization ids, or to * for every organization the Atlas key can see',
+    )
+  })
+
+  it('is every organization the key can see for *, said explicitly', () => {
+    for (const value of ['*', ' * ', '*,'])
+      expect(loadOrgScope(value), value).toEqual({ kind: 'every' })
+    expect(allowlistOf({ kind: 'every' })).toBeUndefined()
+    expect(loadFunctionConfig({ ...base, ALLOWED_ORG_IDS: '*' }, 'http').orgScope).toEqual({
+      kind: 'every',
+    })
+  })
+
+  it('is the organizations listed, as before', () => {
+    const scope = loadOrgScope(`${ORG}, ${OTHER}`)
+    expect(scope).toEqual({ kind: 'listed', orgIds: new Set([ORG, OTHER]) })
+    expect(allowlistOf(scope)).toEqual(new Set([ORG, OTHER]))
+  })
+
+  it('refuses * next to ids, and a value listing no id, at load', () => {
+    for (const value of [`*,${ORG}`, `${ORG},*`, '*,*'])
+      expect(() => loadOrgScope(value), value).toThrow(
+        `ALLOWED_ORG_IDS mixes * with organization ids (got ${JSON.stringify(value)})`,
+      )
+    expect(() => loadFunctionConfig({ ...base, ALLOWED_ORG_IDS: `*,${ORG}` }, 'http')).toThrow(
+      'configuration is invalid: ALLOWED_ORG_IDS mixes * with organization ids',
+    )
+    for (const value of [',', ' , ', ',,,'])
+      expect(() => loadOrgScope(value), value).toThrow('ALLOWED_ORG_IDS lists no organization id')
+  })
+
+  it('keeps the CLI’s reading: unset (or *) is every organization the key sees', () => {
+    expect(loadAllowedOrgIds(undefined)).toBeUndefined()
+    expect(loadAllowedOrgIds('')).toBeUndefined()
+    expect(loadAllowedOrgIds('*')).toBeUndefined()
+    expect(loadAllowedOrgIds(ORG)).toEqual(new Set([ORG]))
+    expect(() => loadAllowedOrgIds(`*,${ORG}`)).toThrow('ALLOWED_ORG_IDS mixes *')
   })
 })

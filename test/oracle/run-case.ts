@@ -232,7 +232,8 @@ function functionEnv({ url, oracle, allowed }: EntryContext): Record<string, str
     ATLAS_API: oracle.api,
     INCLUDE_PROJECT_INVITATIONS: String(oracle.includeProjects),
     SEARCH_INVITATIONS_API: String(oracle.searchInvitationsApi),
-    ...(allowed ? { ALLOWED_ORG_IDS: allowed.join(',') } : {}),
+    // The functions act in no organization without a scope: unset is `*` here, every one.
+    ALLOWED_ORG_IDS: allowed ? allowed.join(',') : '*',
   }
 }
 

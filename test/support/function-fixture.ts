@@ -1,7 +1,9 @@
 /**
  * Everything a handler test needs on loopback: the Atlas simulator, the local Secrets Manager
  * (reached by the real AWS SDK through AWS_ENDPOINT_URL_SECRETS_MANAGER), the secrets, and the
- * function environment.
+ * function environment. The environment acts in every organization the key can see
+ * (`ALLOWED_ORG_IDS=*`): a deployed function acts nowhere without a scope, and most tests are
+ * about something else; a test of the scope sets its own, or drops it (`withoutOrgScope`).
  */
 import { randomBytes } from 'node:crypto'
 import type { AtlasSimulator, AtlasSimulatorOptions } from '../../dev/simulator/atlas-simulator.ts'
@@ -45,7 +47,7 @@ export async function startFunctionFixture(
     simulator,
     secretsManager,
     webhookSecret,
-    env: { ATLAS_SECRET_ID, WEBHOOK_SECRET_ID, ATLAS_BASE_URL: url },
+    env: { ATLAS_SECRET_ID, WEBHOOK_SECRET_ID, ATLAS_BASE_URL: url, ALLOWED_ORG_IDS: '*' },
     dispatcher: () =>
       createAtlasDispatcher(url, { random: () => 0, connection: { headersTimeoutMs: 300 } }),
     sign: (body, signOptions = {}) =>
@@ -76,4 +78,10 @@ export async function startFunctionFixture(
       await secretsManager.stop()
     },
   }
+}
+
+/** A function environment without ALLOWED_ORG_IDS: the functions act in no organization. */
+export function withoutOrgScope(env: Readonly<Record<string, string>>): Record<string, string> {
+  const { ALLOWED_ORG_IDS: _scope, ...rest } = env
+  return rest
 }

@@ -135,7 +135,7 @@ describe('secret hygiene across the handler scenarios', () => {
     const logs = written.join('\n')
     expect(logs).toContain('revocation settled')
     expect(logs).toContain('revocation not settled')
-    expect(logs).toContain('webhook signature rejected')
+    expect(logs).toContain('request refused')
     expect(logs).toContain('record not acked')
     expect(responses.length).toBeGreaterThan(10)
   })

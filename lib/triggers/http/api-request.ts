@@ -2,6 +2,8 @@
  * One request shape for the three HTTP events Lambda gets: API Gateway REST (payload 1.0),
  * HTTP API (payload 2.0) and Function URLs (2.0 shape). Header names are lowercased, base64
  * bodies decoded. Never throws: an unrecognisable event reads as an empty request.
+ * serverless-offline's placeholder request ids (`offlineContext_…`, the same for every request)
+ * read as none, so the handler gives each request its own.
  */
 
 export interface ApiRequest {
@@ -10,7 +12,10 @@ export interface ApiRequest {
   /** Lowercased names; repeated headers joined with `,` as API Gateway does. */
   readonly headers: Readonly<Record<string, string>>
   readonly body: Buffer
+  /** API Gateway's request id; empty when the event has none (or a placeholder). */
   readonly requestId: string
+  /** The caller's address as API Gateway saw it, when the event says. */
+  readonly sourceIp: string | undefined
   /** ARN of the IAM caller when an IAM authorizer signed the request off. */
   readonly iamCaller: string | undefined
 }
@@ -29,9 +34,22 @@ export function readApiRequest(event: unknown): ApiRequest {
     path,
     headers: headers(e.headers, e.multiValueHeaders),
     body: body(e.body, e.isBase64Encoded === true),
-    requestId: text(context?.requestId),
+    requestId: requestId(context?.requestId),
+    sourceIp: nonEmpty(isV2 ? http?.sourceIp : object(context?.identity)?.sourceIp),
     iamCaller: isV2 ? iamCallerV2(context) : iamCallerV1(context),
   }
+}
+
+/** serverless-offline's stand-in ids, such as `offlineContext_resourceId` (HTTP API events). */
+const OFFLINE_PLACEHOLDER = /^offlineContext_/
+
+function requestId(value: unknown): string {
+  const id = text(value)
+  return OFFLINE_PLACEHOLDER.test(id) ? '' : id
+}
+
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined
 }
 
 function headers(single: unknown, multi: unknown): Record<string, string> {

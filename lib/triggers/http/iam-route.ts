@@ -12,11 +12,14 @@ export async function iamRevocation(
 ): Promise<HttpResult> {
   const container = context.container()
   if (!request.iamCaller && !container.config.allowUnauthenticatedDelete) {
-    return refusal(
-      403,
+    return context.refuse(
       'iam_required',
-      'this route needs an IAM-signed request (API Gateway IAM authorizer)',
-      context.requestId,
+      refusal(
+        403,
+        'iam_required',
+        'this route needs an IAM-signed request (API Gateway IAM authorizer)',
+        context.requestId,
+      ),
     )
   }
   const input = {

@@ -8,7 +8,11 @@
  * to the revoke queue, each person once, before the answer. Okta waits 3 seconds, retries at most
  * once and never after a 4xx, so an authenticated delivery is never answered 4xx: what cannot be
  * acted on is skipped with a logged reason and counted (`LeaverSkipped` has an alarm), and only
- * a queue that refuses makes the answer a 503, which Okta retries once.
+ * a queue that refuses makes the answer a 503, which Okta retries once. A wrong Authorization
+ * is a refusal, logged and counted (`refusals.ts`). The route acts in no organization itself,
+ * so it works while ALLOWED_ORG_IDS is unset: the leavers wait on the revoke queue (and its
+ * DLQ), where the queue function leaves them until the scope is set, rather than being refused
+ * to an Okta that retries once and drops them.
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { describeError } from '../../audit/describe-error.ts'
@@ -31,22 +35,29 @@ export async function oktaEvents(request: ApiRequest, context: RouteContext): Pr
     )
   const secrets = (await container.oktaSecret()).split(/\r?\n/).filter((line) => line.trim())
   if (!secrets.some((secret) => sameSecret(request.headers.authorization, secret))) {
-    logger.warn('okta event hook refused: Authorization does not match')
-    return refusal(
-      401,
-      'unauthorized',
-      'the Authorization header does not match the event hook secret',
-      requestId,
+    return context.refuse(
+      'okta_unauthorized',
+      refusal(
+        401,
+        'unauthorized',
+        'the Authorization header does not match the event hook secret',
+        requestId,
+      ),
+      { detail: request.headers.authorization ? 'no match' : 'missing' },
     )
   }
   if (request.method === 'GET') {
     const challenge = request.headers['x-okta-verification-challenge']
     if (!challenge)
-      return refusal(
-        400,
+      return context.refuse(
         'invalid_request',
-        'X-Okta-Verification-Challenge header is required',
-        requestId,
+        refusal(
+          400,
+          'invalid_request',
+          'X-Okta-Verification-Challenge header is required',
+          requestId,
+        ),
+        { field: 'x-okta-verification-challenge' },
       )
     return json(200, { verification: challenge })
   }
@@ -93,6 +104,13 @@ export async function oktaEvents(request: ApiRequest, context: RouteContext): Pr
       },
     )
   }
+  if (container.config.orgScope.kind === 'unset' && leavers.length > 0)
+    logger.warn(
+      'okta leavers queued while ALLOWED_ORG_IDS is not set: none is revoked until it is',
+      {
+        leavers: leavers.length,
+      },
+    )
   logger.info('okta events received', {
     leavers: leavers.map((leaver) => ({
       username: leaver.username,

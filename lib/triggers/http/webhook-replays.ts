@@ -3,9 +3,12 @@
  * tolerance window get the first answer, and cost no second Atlas call: a request still running
  * is joined, a settled one is answered again. An answer that a retry could change (Atlas
  * unavailable, throttled) is forgotten once given, so the sender's retry, which Standard
- * Webhooks sends under the same id, does the work again. Per container, bounded in size.
+ * Webhooks sends under the same id, does the work again. Another body under an id still
+ * remembered is no replay but a conflict (`RepeatMismatchError`), as it is across containers.
+ * Per container, bounded in size.
  */
 import { createHash } from 'node:crypto'
+import { RepeatMismatchError } from '../repeats.ts'
 
 interface Entry<T> {
   readonly digest: string
@@ -32,6 +35,7 @@ export class WebhookReplays<T> {
 
   /**
    * `work`'s answer for a webhook seen for the first time; the first answer for a replay.
+   * Throws `RepeatMismatchError` for an id remembered with another body.
    *
    * @example
    * const { answer, replayed } = await replays.answer(webhookId, rawBody, () => revoke(request))
@@ -44,8 +48,11 @@ export class WebhookReplays<T> {
     const now = (this.#options.now ?? Date.now)()
     const digest = createHash('sha256').update(rawBody).digest('base64')
     const seen = this.#entries.get(webhookId)
-    if (seen && seen.digest === digest && seen.expiresAt > now)
+    if (seen && seen.expiresAt > now) {
+      if (seen.digest !== digest)
+        throw new RepeatMismatchError(`webhook ${webhookId} was seen before with another body`)
       return { answer: await seen.answer, replayed: true }
+    }
     this.#entries.delete(webhookId)
     this.#sweep(now)
     const entry: Entry<T> = { digest, answer: work(), expiresAt: now + this.#options.ttlMs }

@@ -3,19 +3,25 @@
  * checked on the raw bytes before anything else; a replay gets the first answer. When Atlas
  * cannot finish the revocation now (throttled, unavailable, the deadline) the request is handed
  * to the revoke queue and answered 202 `queued`, so whether the offboarding happens no longer
- * depends on the sender retrying; only if the queue refuses too is the answer a 503.
+ * depends on the sender retrying; only if the queue refuses too is the answer a 503. Every
+ * refusal (size, signature, another body under a remembered id, a body that is no request) is
+ * logged and counted (`refusals.ts`).
  */
 import { createHash } from 'node:crypto'
 import { describeError } from '../../audit/describe-error.ts'
 import { SecretUnavailableError } from '../../credentials/secret-cache.ts'
+import { ValidationError } from '../../errors.ts'
 import { LedgerUnavailableError } from '../../ledger/ledger.ts'
+import { OrgNotAllowedError } from '../../revoke/revoke.ts'
 import type { RevokeReport } from '../../revoke/revoke-report.ts'
 import {
   parseRevokeRequest,
   type RevokeRequest,
   toRevokeInput,
 } from '../../revoke/revoke-request.ts'
+import { RepeatMismatchError } from '../repeats.ts'
 import type { ApiRequest } from './api-request.ts'
+import { errorAnswer } from './error-answers.ts'
 import type { RouteContext } from './http-handler.ts'
 import { type HttpResult, json, keptAnswer, refusal, reportResponse } from './http-responses.ts'
 import { EnqueueFailedError } from './revoke-queue.ts'
@@ -30,11 +36,10 @@ export async function webhookRevocation(
   const { requestId, logger } = context
   const container = context.container()
   if (request.body.length > MAX_BODY_BYTES) {
-    return refusal(
-      413,
+    return context.refuse(
       'payload_too_large',
-      `bodies are limited to ${MAX_BODY_BYTES} bytes`,
-      requestId,
+      refusal(413, 'payload_too_large', `bodies are limited to ${MAX_BODY_BYTES} bytes`, requestId),
+      { bytes: request.body.length },
     )
   }
   const verify = await container.webhookVerifier()
@@ -43,19 +48,28 @@ export async function webhookRevocation(
     webhookId = verify(request.headers, request.body)
   } catch (error) {
     if (!(error instanceof WebhookSignatureError)) throw error
-    logger.warn('webhook signature rejected', {
-      reason: error.message,
-      webhookId: request.headers['webhook-id'],
-    })
-    return refusal(401, 'invalid_signature', error.message, requestId)
+    return context.refuse(
+      error.reason,
+      refusal(401, 'invalid_signature', error.message, requestId),
+      { detail: error.message, webhookId: request.headers['webhook-id']?.slice(0, 256) },
+    )
   }
   // A replay reaching this container joins or repeats the first answer; one reaching another
   // container is recognized there too (IDEMPOTENCY_TABLE).
-  const { answer, replayed } = await container.webhookReplays.answer(webhookId, request.body, () =>
-    acrossContainers(request.body, webhookId, context),
-  )
-  if (replayed) logger.info('webhook replay answered from the first delivery', { webhookId })
-  return answer
+  try {
+    const { answer, replayed } = await container.webhookReplays.answer(
+      webhookId,
+      request.body,
+      () => acrossContainers(request.body, webhookId, context),
+    )
+    if (replayed) logger.info('webhook replay answered from the first delivery', { webhookId })
+    return answer
+  } catch (error) {
+    if (!(error instanceof RepeatMismatchError)) throw error
+    return context.refuse('replay_mismatch', refusal(409, 'conflict', error.message, requestId), {
+      webhookId,
+    })
+  }
 }
 
 /** The first answer to this webhook id, whichever container gave it. */
@@ -90,14 +104,19 @@ async function revokeOrHandOver(
   try {
     body = JSON.parse(rawBody.toString('utf8'))
   } catch {
-    return refusal(400, 'invalid_json', 'the body is not JSON', context.requestId, {
-      field: 'body',
-    })
+    return context.refuse(
+      'invalid_request',
+      refusal(400, 'invalid_json', 'the body is not JSON', context.requestId, { field: 'body' }),
+      { field: 'body', webhookId },
+    )
   }
   let report: RevokeReport
   try {
     report = await context.revoke(body, { trigger: 'webhook', webhookId })
   } catch (error) {
+    // Refused for what it asks: the answer (logged and counted once), which no replay keeps.
+    if (error instanceof ValidationError || error instanceof OrgNotAllowedError)
+      return errorAnswer(error, context)
     // The Atlas key could not be read, or the ledger not written: the request is valid, and
     // the queue can do (or find done, and record) it later.
     const why =

@@ -10,9 +10,21 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { ConfigurationError } from '../../errors.ts'
 
-/** A request whose signature is missing, stale or wrong. The reason never holds a secret. */
+/** Why a signature was refused, as the `Refused` metric counts it. */
+export type SignatureRefusal = 'missing_signature' | 'bad_signature' | 'stale_timestamp'
+
+/**
+ * A request whose signature is missing, stale or wrong (malformed, made with another key, or
+ * with a secret rotated out). The message never holds a secret.
+ */
 export class WebhookSignatureError extends Error {
   override readonly name = 'WebhookSignatureError'
+  readonly reason: SignatureRefusal
+
+  constructor(message: string, reason: SignatureRefusal) {
+    super(message)
+    this.reason = reason
+  }
 }
 
 /** Checks a request's `webhook-*` headers against its raw body; returns its `webhook-id`. */
@@ -56,17 +68,23 @@ export function webhookVerifier(
     if (!id || !timestamp || !signatures)
       throw new WebhookSignatureError(
         'webhook-id, webhook-timestamp and webhook-signature headers are required',
+        'missing_signature',
       )
     if (!WEBHOOK_ID.test(id))
       throw new WebhookSignatureError(
         'webhook-id must be 1 to 256 printable characters without "." or spaces',
+        'bad_signature',
       )
     if (!TIMESTAMP.test(timestamp))
-      throw new WebhookSignatureError('webhook-timestamp must be Unix seconds (digits only)')
+      throw new WebhookSignatureError(
+        'webhook-timestamp must be Unix seconds (digits only)',
+        'bad_signature',
+      )
     const skew = Math.floor(now() / 1000) - Number(timestamp)
-    if (skew > TOLERANCE_SECONDS) throw new WebhookSignatureError('webhook-timestamp is too old')
+    if (skew > TOLERANCE_SECONDS)
+      throw new WebhookSignatureError('webhook-timestamp is too old', 'stale_timestamp')
     if (skew < -TOLERANCE_SECONDS)
-      throw new WebhookSignatureError('webhook-timestamp is in the future')
+      throw new WebhookSignatureError('webhook-timestamp is in the future', 'stale_timestamp')
     // Only well-formed `v1,<base64 of 32 bytes>` entries count; others (v1a, junk) are skipped.
     const offered = signatures
       .split(' ')
@@ -78,7 +96,7 @@ export function webhookVerifier(
         (signature) => signature.length === expected.length && timingSafeEqual(signature, expected),
       )
     })
-    if (!matches) throw new WebhookSignatureError('no matching v1 signature')
+    if (!matches) throw new WebhookSignatureError('no matching v1 signature', 'bad_signature')
     return id
   }
 }

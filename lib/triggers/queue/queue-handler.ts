@@ -4,7 +4,9 @@
  * report) ack a record; everything else is a batch item failure, so SQS redelivers it
  * and, after maxReceiveCount, moves it to the DLQ. Records run concurrently up to
  * QUEUE_CONCURRENCY (FIFO queues: in order, and a failed record fails the rest of its own
- * message group only), all within the invocation's deadline.
+ * message group only), all within the invocation's deadline. While ALLOWED_ORG_IDS is unset no
+ * record is read: each fails for a reason outside the messages, so the batch fails and stays on
+ * the queue, and nothing reaches Atlas.
  */
 
 import { createHash } from 'node:crypto'
@@ -29,11 +31,13 @@ import { LedgerUnavailableError } from '../../ledger/ledger.ts'
 import { type OutcomeKind, rulesOf } from '../../outcome.ts'
 import { OrgNotAllowedError, revoke } from '../../revoke/revoke.ts'
 import {
+  announceOrgScope,
   type Container,
   type ContainerOverrides,
   createContainer,
   invocationDeadline,
   onFirstUse,
+  requireOrgScope,
 } from '../container.ts'
 import { REQUESTED_BY_ATTRIBUTE } from '../handover.ts'
 import { LEAVER_SKIPS } from '../okta-events.ts'
@@ -66,12 +70,14 @@ export function createQueueHandler(
     metrics: options.metrics ?? powertoolsMetrics(env),
   }
   const { logger } = observer
-  const container = onFirstUse(() =>
-    createContainer(loadFunctionConfig(env, 'queue'), {
+  const container = onFirstUse(() => {
+    const built = createContainer(loadFunctionConfig(env, 'queue'), {
       ...options,
       onDeprecation: warnDeprecation(observer),
-    }),
-  )
+    })
+    announceOrgScope(logger, built.config.orgScope, 'queue')
+    return built
+  })
   const handle = (event: SQSEvent, context: Context) =>
     handleQueueBatch(event, context, container(), observer)
   return middy(handle).use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
@@ -91,6 +97,8 @@ export async function handleQueueBatch(
 
   const handleRecord = async (record: SQSRecord) => {
     try {
+      // Without a scope the record is not read, nor claimed across containers.
+      requireOrgScope(container.config)
       await onceAcrossContainers(record, container, context, () =>
         revokeRecord(record, container, observer, deadline),
       )
@@ -206,7 +214,7 @@ async function revokeRecord(
   for (const request of message.requests) {
     let report: Awaited<ReturnType<typeof revoke>>
     try {
-      report = await revoke(request, container.revokeSettings, deadline)
+      report = await revoke(request, container.revokeSettings(), deadline)
     } catch (error) {
       // Malformed, or for an organization this deployment does not serve: the message's fault.
       if (error instanceof ValidationError || error instanceof OrgNotAllowedError)

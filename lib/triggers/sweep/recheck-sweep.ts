@@ -127,7 +127,7 @@ async function recheck(
   try {
     report = await revoke(
       { username: leaver.username, ...(orgIds ? { orgIds } : {}) },
-      { ...runtime.revokeSettings, includeProjects },
+      { ...runtime.revokeSettings(), includeProjects },
       deadline,
     )
   } catch (error) {

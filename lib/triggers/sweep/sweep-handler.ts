@@ -1,7 +1,8 @@
 /**
  * The sweep function, on an EventBridge schedule (hourly by default): one bounded, resumable
  * run of the re-check sweep (recheck-sweep.ts). A run that could not re-check someone fails,
- * so the function's `Errors` metric (the `SweepFailed` alarm) says so.
+ * so the function's `Errors` metric (the `SweepFailed` alarm) says so. While ALLOWED_ORG_IDS
+ * is unset every run fails the same way, before the ledger is read: it acts in no organization.
  */
 import type { Logger } from '@aws-lambda-powertools/logger'
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware'
@@ -12,10 +13,12 @@ import { warnDeprecation } from '../../audit/revocation-log.ts'
 import { type MetricSink, powertoolsMetrics } from '../../audit/revocation-metrics.ts'
 import { loadFunctionConfig } from '../../config/function-config.ts'
 import {
+  announceOrgScope,
   type ContainerOverrides,
   createContainer,
   invocationDeadline,
   onFirstUse,
+  requireOrgScope,
 } from '../container.ts'
 import { runRecheckSweep, SweepIncompleteError, type SweepSummary } from './recheck-sweep.ts'
 
@@ -39,15 +42,19 @@ export function createSweepHandler(
     logger: options.logger ?? createLogger(),
     metrics: options.metrics ?? powertoolsMetrics(env),
   }
-  const container = onFirstUse(() =>
-    createContainer(loadFunctionConfig(env, 'sweep'), {
+  const container = onFirstUse(() => {
+    const built = createContainer(loadFunctionConfig(env, 'sweep'), {
       ...options,
       onDeprecation: warnDeprecation(observer),
-    }),
-  )
+    })
+    announceOrgScope(observer.logger, built.config.orgScope, 'sweep')
+    return built
+  })
   const handle = async (_event: unknown, context: Context): Promise<SweepSummary> => {
     const deadline = invocationDeadline(context.getRemainingTimeInMillis())
-    const summary = await runRecheckSweep(container(), observer, deadline, options.now?.())
+    const runtime = container()
+    requireOrgScope(runtime.config)
+    const summary = await runRecheckSweep(runtime, observer, deadline, options.now?.())
     if (summary.failed > 0)
       throw new SweepIncompleteError(
         `${summary.failed} of ${summary.checked} leavers could not be re-checked; the next pass tries again`,

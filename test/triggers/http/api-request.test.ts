@@ -41,6 +41,26 @@ describe('readApiRequest', () => {
     ).toBe(arn)
   })
 
+  it('reads the source IP from either payload format', () => {
+    const call = { method: 'POST', path: '/revocations' }
+    expect(readApiRequest(restEvent(call)).sourceIp).toBe('198.51.100.10')
+    expect(readApiRequest(httpApiEvent(call)).sourceIp).toBe('198.51.100.10')
+    expect(readApiRequest(httpApiEvent(call, 'functionUrl')).sourceIp).toBe('198.51.100.10')
+    expect(
+      readApiRequest({ version: '2.0', requestContext: { http: {} } }).sourceIp,
+    ).toBeUndefined()
+  })
+
+  it('reads serverless-offline’s placeholder request id as none', () => {
+    const event = httpApiEvent({ method: 'POST', path: '/revocations' })
+    expect(readApiRequest(event).requestId).toBe(event.requestContext.requestId)
+    const offline = {
+      ...event,
+      requestContext: { ...event.requestContext, requestId: 'offlineContext_resourceId' },
+    }
+    expect(readApiRequest(offline).requestId).toBe('')
+  })
+
   it.each([
     undefined,
     null,

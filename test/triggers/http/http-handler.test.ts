@@ -21,6 +21,7 @@ import {
   lambdaContext,
   restEvent,
 } from '../../support/lambda-events.ts'
+import { captureLogLines } from '../../support/observed.ts'
 
 const [first, second, third] = DEMO_INVITATIONS
 let fixture: FunctionFixture
@@ -481,6 +482,42 @@ describe('DELETE /orgs/{orgId}/invites/{invitationId} (IAM)', () => {
     })
     expect(response.statusCode).toBe(400)
     expect(response.json).toMatchObject({ field: 'invitationId' })
+  })
+})
+
+describe('request ids', () => {
+  it('gives each request its own id under serverless-offline’s placeholder, in answer and audit', async () => {
+    const capture = captureLogLines()
+    try {
+      const handler = handlerWith()
+      const ids: string[] = []
+      for (const invitationId of [first.id, second.id]) {
+        const event = httpApiEvent(webhook({ orgId: DEMO_ORG_ID, invitationId }))
+        event.requestContext.requestId = 'offlineContext_resourceId'
+        const lambda = lambdaContext()
+        const result = (await handler(event, lambda)) as APIGatewayProxyResult
+        expect(JSON.parse(result.body).requestId).toBe(lambda.awsRequestId)
+        ids.push(lambda.awsRequestId)
+      }
+      const audited = capture
+        .lines()
+        .filter((line) => line.message === 'audit: revocation')
+        .map((line) => (line.requestedBy as { requestId: string }).requestId)
+      expect(audited).toEqual(ids)
+      expect(new Set(audited).size).toBe(2)
+    } finally {
+      capture.stop()
+    }
+  })
+
+  it('makes a fresh id when neither the event nor Lambda has one', async () => {
+    const event = httpApiEvent(webhook(revokeFirst))
+    event.requestContext.requestId = ''
+    const result = (await handlerWith()(event, {
+      ...lambdaContext(),
+      awsRequestId: '',
+    })) as APIGatewayProxyResult
+    expect(JSON.parse(result.body).requestId).toMatch(/^[0-9a-f-]{36}$/)
   })
 })
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { WebhookReplays } from '../../../lib/triggers/http/webhook-replays.ts'
+import { RepeatMismatchError } from '../../../lib/triggers/repeats.ts'
 
 const body = Buffer.from('{"orgId":"a"}')
 
@@ -49,11 +50,30 @@ describe('WebhookReplays', () => {
     })
   })
 
-  it('keys on the body too: another body under the same id is not a replay', async () => {
-    const replays = new WebhookReplays<string>({ ttlMs: 300_000, keep: () => true })
+  it('refuses another body under an id it remembers: no replay, a conflict', async () => {
+    let now = 0
+    const replays = new WebhookReplays<string>({ ttlMs: 300_000, keep: () => true, now: () => now })
     await replays.answer('m', body, async () => 'first')
+    await expect(replays.answer('m', Buffer.from('{}'), async () => 'second')).rejects.toThrow(
+      RepeatMismatchError,
+    )
+    // The first answer stays; once the id is forgotten, another body is a first delivery.
+    expect(await replays.answer('m', body, async () => 'again')).toEqual({
+      answer: 'first',
+      replayed: true,
+    })
+    now = 300_000
     expect(await replays.answer('m', Buffer.from('{}'), async () => 'second')).toEqual({
       answer: 'second',
+      replayed: false,
+    })
+  })
+
+  it('runs another body under an id whose answer was not kept', async () => {
+    const replays = new WebhookReplays<string>({ ttlMs: 300_000, keep: (a) => a === 'ok' })
+    await replays.answer('m', body, async () => 'busy')
+    expect(await replays.answer('m', Buffer.from('{}'), async () => 'ok')).toEqual({
+      answer: 'ok',
       replayed: false,
     })
   })
