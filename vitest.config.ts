@@ -1,8 +1,16 @@
 import { defineConfig } from 'vitest/config'
 
+/**
+ * The slow checks: the benchmark's quick mode and the short soak, each a minute of whole-stack
+ * work. `npm test` leaves them out to answer in about two minutes; `npm run test:slow` runs them
+ * (vitest.slow.config.ts), and CI runs both.
+ */
+export const SLOW_TESTS = ['test/bench/bench-quick.test.ts', 'test/e2e/soak.test.ts']
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    exclude: ['**/node_modules/**', ...SLOW_TESTS],
     environment: 'node',
     // Handlers log at DEBUG everywhere; the secret guard captures it all and checks it.
     env: { POWERTOOLS_LOG_LEVEL: 'DEBUG' },
