@@ -246,7 +246,11 @@ function report(io: CommandIO, error: unknown): number {
   }
   if (error instanceof SecretUnavailableError) {
     if (isMissingRegion(error.cause)) {
-      io.stderr(`revoke: ${NO_REGION}`)
+      // The AWS CLI reads AWS_DEFAULT_REGION; the AWS SDK for JavaScript does not.
+      const hint = io.env.AWS_DEFAULT_REGION
+        ? ` (AWS_DEFAULT_REGION=${io.env.AWS_DEFAULT_REGION} is set, but the AWS SDK reads AWS_REGION)`
+        : ''
+      io.stderr(`revoke: ${NO_REGION}${hint}`)
       return EXIT.usage
     }
     io.stderr(`revoke: ${error.message}`)

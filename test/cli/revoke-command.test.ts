@@ -351,6 +351,18 @@ ${DEMO_ORG_ID},dddddddddddddddddddddddd
         'revoke: no AWS region is set: ATLAS_SECRET_ID is read from Secrets Manager, which lives in a region. Set AWS_REGION (export AWS_REGION=eu-west-1) or a region in your AWS profile (aws configure set region eu-west-1)',
       ])
       expect(simulator.counters().requests).toBe(0)
+      // The AWS CLI's variable is named, since the SDK does not read it.
+      process.env.AWS_DEFAULT_REGION = 'eu-west-1'
+      const withCliVariable = await run(['--org', DEMO_ORG_ID, '--invite', first.id], {
+        ...env,
+        AWS_DEFAULT_REGION: 'eu-west-1',
+        ATLAS_BASE_URL: url,
+        ATLAS_SECRET_ID: 'atlas/demo',
+      })
+      expect(withCliVariable.code).toBe(2)
+      expect(withCliVariable.stderr[0]).toMatch(
+        /\(AWS_DEFAULT_REGION=eu-west-1 is set, but the AWS SDK reads AWS_REGION\)$/,
+      )
     } finally {
       process.env = saved
     }
