@@ -27,15 +27,19 @@ import { measureThroughput } from './measures/throughput.ts'
 const values = scriptArgs(
   'bench',
   `
-npm run bench -- [--quick] [--out <dir>] [--update-readme]: every measure, ours and the naive
-path side by side, medians of repeats, against the Atlas simulator on loopback.
+npm run bench -- [--quick] [--only <rows>] [--out <dir>] [--update-readme]: every measure, ours
+and the naive path side by side, medians of repeats, against the Atlas simulator on loopback.
 
   --quick          small counts: checks the machinery (the test suite runs it), not the timings
+  --only <rows>    only these rows, a comma list (e.g. 5,7); the table has those rows only
+  --repeat <n>     cold runs per cell for rows 7, 8, 10, 11 (default 9, --quick 1)
   --out <dir>      write <name>.md and <name>.json there (default bench/results/local/, not tracked)
   --update-readme  full runs only: also rewrite bench/README.md's table and bench/results/latest.*
   -h, --help       this text`,
   {
     quick: { type: 'boolean' },
+    only: { type: 'string' },
+    repeat: { type: 'string' },
     out: { type: 'string' },
     'update-readme': { type: 'boolean' },
   },
@@ -43,6 +47,17 @@ path side by side, medians of repeats, against the Atlas simulator on loopback.
 const quick = values.quick === true
 if (quick && values['update-readme'])
   fail('bench', '--update-readme takes a full run; a --quick table is not for bench/README.md')
+const ALL_ROWS = Array.from({ length: 12 }, (_, i) => String(i + 1))
+const only = values.only?.split(',').map((id) => id.trim())
+if (only?.some((id) => !ALL_ROWS.includes(id)))
+  fail('bench', `--only takes row numbers 1 to 12, comma-separated (got ${values.only})`)
+if (only && values['update-readme'])
+  fail('bench', '--update-readme takes every row; an --only table is not for bench/README.md')
+const repeat = values.repeat === undefined ? undefined : Number(values.repeat)
+if (repeat !== undefined && !(Number.isInteger(repeat) && repeat > 0))
+  fail('bench', `--repeat takes a whole number of runs (got ${values.repeat})`)
+/** Whether row `id` is measured in this run. */
+const wanted = (...ids: string[]) => ids.some((id) => !only || only.includes(id))
 const settings = quick
   ? {
       revocations: 20,
@@ -74,6 +89,7 @@ const settings = quick
       sweepLeavers: 1000,
       layoff: LAYOFF,
     }
+if (repeat !== undefined) settings.coldRepetitions = repeat
 
 // Handlers in this process stay quiet (logs and metrics both print to stdout, where the table
 // goes); the throughput worker logs and counts as deployed (its output is discarded).
@@ -84,41 +100,68 @@ const started = performance.now()
 const progress = (line: string) => process.stderr.write(`bench: ${line}\n`)
 
 const rows: MeasureRow[] = []
-progress('1–2 requests and connections per revocation')
-rows.push(...(await measureRequestsAndConnections(settings.revocations, settings.countRepetitions)))
-progress('3 Secrets Manager calls')
-rows.push(await measureSecretsManagerCalls(settings.invocations))
-progress('4 SQS batch wall time')
-rows.push(await measureSqsBatchWallTime(settings.batchRepetitions))
-progress('5 cold start (npm run package, then imports)')
-const bundles = await buildBundles()
-try {
-  rows.push(await measureColdStart(bundles, settings.imports))
-  progress('6 throughput')
-  rows.push(await measureThroughput(settings.throughput, settings.throughputRepetitions))
-  progress('7 cold revocation, end to end (three network settings)')
-  const cold = await measureColdRevocation(bundles, settings.coldRepetitions)
-  rows.push(cold.row)
-  progress('8 memory and cost')
+if (wanted('1', '2')) {
+  progress('1–2 requests and connections per revocation')
   rows.push(
-    await measureMemoryAndCost(bundles, cold.atDefault, {
-      warm: settings.warm,
-      warmSample: settings.warmSample,
-    }),
+    ...(await measureRequestsAndConnections(settings.revocations, settings.countRepetitions)),
   )
-  progress('10 Okta event hook, cold')
-  rows.push(await measureOktaDelivery(bundles, settings.coldRepetitions))
-  progress('11 what the ledger adds, cold and warm')
-  rows.push(await measureLedgerCost(bundles, settings.coldRepetitions, settings.ledgerWarm))
-} finally {
-  bundles.remove()
 }
-progress(
-  `9 layoff batch: ${settings.layoff.revocations} revocations at ${settings.layoff.ratePerSecond}/s, twice (by id, by username)`,
-)
-rows.push(await measureLayoffBatch(settings.layoff))
-progress(`12 re-check sweep of ${settings.sweepLeavers} leavers`)
-rows.push(await measureSweepCost(settings.sweepLeavers))
+if (wanted('3')) {
+  progress('3 Secrets Manager calls')
+  rows.push(await measureSecretsManagerCalls(settings.invocations))
+}
+if (wanted('4')) {
+  progress('4 SQS batch wall time')
+  rows.push(await measureSqsBatchWallTime(settings.batchRepetitions))
+}
+if (wanted('5', '6', '7', '8', '10', '11')) {
+  progress('building the bundles (npm run package)')
+  const bundles = await buildBundles()
+  try {
+    if (wanted('5')) {
+      progress('5 cold start (imports)')
+      rows.push(await measureColdStart(bundles, settings.imports))
+    }
+    if (wanted('6')) {
+      progress('6 throughput')
+      rows.push(await measureThroughput(settings.throughput, settings.throughputRepetitions))
+    }
+    if (wanted('7', '8')) {
+      progress('7 cold revocation, end to end (four network settings)')
+      const cold = await measureColdRevocation(bundles, settings.coldRepetitions)
+      if (wanted('7')) rows.push(cold.row)
+      if (wanted('8')) {
+        progress('8 memory and cost')
+        rows.push(
+          await measureMemoryAndCost(bundles, cold.atDefault, {
+            warm: settings.warm,
+            warmSample: settings.warmSample,
+          }),
+        )
+      }
+    }
+    if (wanted('10')) {
+      progress('10 Okta event hook, cold')
+      rows.push(await measureOktaDelivery(bundles, settings.coldRepetitions))
+    }
+    if (wanted('11')) {
+      progress('11 what the ledger adds, cold and warm')
+      rows.push(await measureLedgerCost(bundles, settings.coldRepetitions, settings.ledgerWarm))
+    }
+  } finally {
+    bundles.remove()
+  }
+}
+if (wanted('9')) {
+  progress(
+    `9 layoff batch: ${settings.layoff.revocations} revocations at ${settings.layoff.ratePerSecond}/s, twice (by id, by username)`,
+  )
+  rows.push(await measureLayoffBatch(settings.layoff))
+}
+if (wanted('12')) {
+  progress(`12 re-check sweep of ${settings.sweepLeavers} leavers`)
+  rows.push(await measureSweepCost(settings.sweepLeavers))
+}
 
 rows.sort((a, b) => Number(a.id) - Number(b.id))
 
@@ -127,7 +170,7 @@ const machine = `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Ma
 const when = new Date().toISOString().slice(0, 16).replace('T', ' ')
 const mark = (met: boolean | undefined) => (met === undefined ? '—' : met ? '✓' : '✗ (see note)')
 const table = [
-  `Measured ${when} UTC on ${machine}; ${quick ? 'quick run (small counts)' : 'full run'}, medians of repeats; \`npm run bench\`.`,
+  `Measured ${when} UTC on ${machine}; ${quick ? 'quick run (small counts)' : 'full run'}${only ? `, rows ${only.join(', ')} only` : ''}, medians of repeats; \`npm run bench\`.`,
   '',
   '| # | measure | ours | naive | target | met |',
   '|---|---|---|---|---|---|',
@@ -137,7 +180,7 @@ const table = [
   ),
 ].join('\n')
 
-const name = quick ? 'quick' : 'latest'
+const name = quick ? 'quick' : only ? `rows-${only.join('-')}` : 'latest'
 const outDirs = [
   values.out ?? join(ROOT, 'bench', 'results', 'local'),
   ...(values['update-readme'] ? [join(ROOT, 'bench', 'results')] : []),

@@ -12,10 +12,12 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { build } from 'esbuild'
+import { unzip } from './unzip.ts'
 
 const run = promisify(execFile)
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
-const WORK_FOLDER = '.esbuild-bench'
+// A folder of its own (settable, so two benchmarks on one checkout do not race).
+const WORK_FOLDER = process.env.BENCH_ESBUILD_WORK_FOLDER ?? '.esbuild-bench'
 
 const NAIVE_DEPENDENCIES = `
 import * as undici from 'undici'
@@ -30,7 +32,7 @@ export const handler = async () => ({})
 `
 
 export interface Bundles {
-  /** The deployed bundles. */
+  /** The deployed bundles: each function's entry, unpacked from the zip a deploy uploads. */
   readonly http: string
   readonly queue: string
   /** Every dependency imported whole, no code of ours: the import-time baseline. */
@@ -47,6 +49,12 @@ export async function buildBundles(): Promise<Bundles> {
     env: { ...process.env, ESBUILD_WORK_FOLDER: WORK_FOLDER },
     timeout: 300_000,
   })
+  // What Lambda runs: the uploaded zip, unpacked into a task root of its own.
+  const taskRoot = (fn: 'http' | 'queue') => {
+    const root = join(out, 'task', fn)
+    unzip(join(out, 'package', `${fn}.zip`), root)
+    return join(root, 'functions', fn, 'index.mjs')
+  }
   const entry = join(ROOT, `naive-entry-${process.pid}.mjs`)
   writeFileSync(entry, NAIVE_DEPENDENCIES)
   try {
@@ -56,8 +64,8 @@ export async function buildBundles(): Promise<Bundles> {
   }
   await bundle(join(ROOT, 'bench', 'cold', 'naive-functions.ts'), join(out, 'naive-functions.mjs'))
   return {
-    http: join(ROOT, WORK_FOLDER, '.build', 'functions', 'http', 'index.mjs'),
-    queue: join(ROOT, WORK_FOLDER, '.build', 'functions', 'queue', 'index.mjs'),
+    http: taskRoot('http'),
+    queue: taskRoot('queue'),
     naiveDependencies: join(out, 'naive.mjs'),
     naiveFunctions: join(out, 'naive-functions.mjs'),
     remove: () => rmSync(out, { recursive: true, force: true }),

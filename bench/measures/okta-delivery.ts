@@ -21,7 +21,7 @@ import type { MeasureRow } from '../measure-result.ts'
 import { median, round } from '../stats.ts'
 
 const run = promisify(execFile)
-const CHILD = fileURLToPath(new URL('../cold/cold-child.ts', import.meta.url))
+const CHILD = fileURLToPath(new URL('../cold/cold-child.mjs', import.meta.url))
 const OKTA_SECRET_ID = 'bench/okta-event-hook'
 const OKTA_SECRET = 'Basic YmVuY2gtb2t0YTpiZW5jaC1zZWNyZXQ='
 const RTT_MS = 5

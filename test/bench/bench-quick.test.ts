@@ -49,8 +49,14 @@ describe('npm run bench -- --quick', () => {
     expect(connections?.data).toMatchObject({ ours: [1], naive: [20] })
     expect(secrets?.data).toMatchObject({ ours: { calls: 1 }, naive: { calls: 100 } })
     // Cold revocations: every contender ran in a fresh process and revoked (else the row throws),
-    // at the three network settings.
-    const atDefault = cold?.data.atDefault as { coldMs: Record<string, number> }
+    // at the four network settings (Atlas 40, 10 and 120 ms, and 40 ms with real TLS), each
+    // timed from the spawn, beside the limit.
+    const atDefault = cold?.data.atDefault as {
+      coldMs: Record<string, number>
+      fromSpawn: Record<string, { medianMs: number }>
+      limitMs: number
+      processStart: { medianMs: number }
+    }
     expect(Object.keys(atDefault.coldMs).sort()).toEqual([
       'naive-http',
       'naive-queue',
@@ -58,7 +64,17 @@ describe('npm run bench -- --quick', () => {
       'ours-queue',
     ])
     expect(Object.values(atDefault.coldMs).every((ms) => ms > 0)).toBe(true)
-    expect(cold?.data.others).toHaveLength(2)
+    expect(Object.values(atDefault.fromSpawn).every((cell) => cell.medianMs > 0)).toBe(true)
+    expect(atDefault.limitMs).toBeCloseTo(atDefault.processStart.medianMs + 4 * 40, 0)
+    expect(
+      ((cold?.data.others ?? []) as { network: { atlasRttMs: number; handshake?: string } }[]).map(
+        ({ network }) => [network.atlasRttMs, network.handshake ?? 'charged'],
+      ),
+    ).toEqual([
+      [10, 'charged'],
+      [120, 'charged'],
+      [40, 'tls'],
+    ])
     // Memory: an RSS per contender, and the memory size serverless.yml deploys with.
     expect(memory?.data).toMatchObject({ warm: 20, configured: 256 })
     expect((memory?.data.peakMb as number) > 0).toBe(true)

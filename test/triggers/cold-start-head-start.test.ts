@@ -1,8 +1,9 @@
 /**
- * The INIT head start: the secrets and the Atlas challenge are in before the first event, so
- * the first revocation is one Atlas request on the connection INIT opened; and nothing at INIT
- * ever fails it — a bad setting, Secrets Manager or Atlas down only leave the work to the
- * first invocation.
+ * The INIT head start: the secrets and the Atlas challenge are in before the first event's
+ * request goes out, so the first revocation is one Atlas request on the connection INIT opened;
+ * an on-demand INIT does not wait for them (the event's requests wait for the challenge in
+ * flight instead); and nothing at INIT ever fails it — a bad setting, Secrets Manager or Atlas
+ * down only leave the work to the first invocation.
  */
 import { Logger } from '@aws-lambda-powertools/logger'
 import type { APIGatewayProxyResult, SQSBatchResponse } from 'aws-lambda'
@@ -106,6 +107,70 @@ describe('startHeadStart', () => {
     const started = Date.now()
     await headStart.settled(200)
     expect(Date.now() - started).toBeLessThan(1_500)
+  })
+
+  it('ends an on-demand INIT at once: the first event waits for the challenge in flight, on its connection', async () => {
+    fixture.simulator.faults.configure({ latencyMs: 150 })
+    const env = { ...fixture.env, AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand' }
+    const headStart = await startHeadStart(env, 'queue')
+    const started = performance.now()
+    await headStart.initDone()
+    expect(performance.now() - started).toBeLessThan(50)
+    // The challenge is still on its way when the event's DELETE is ready to go.
+    expect(fixture.simulator.counters().challenges).toBe(0)
+    const response = await queueRevocation(env, headStart.overrides, first.id)
+    expect(response.batchItemFailures).toEqual([])
+    expect(fixture.simulator.state.pendingInvitation(DEMO_ORG_ID, first.id)).toBeUndefined()
+    expect(fixture.secretsManager.calls()).toBe(1)
+    expect(fixture.simulator.counters()).toMatchObject({
+      requests: 2,
+      challenges: 1,
+      connections: 1,
+    })
+  })
+
+  it('waits in INIT, bounded, where the environment may be frozen before its first event', async () => {
+    for (const type of ['provisioned-concurrency', 'snap-start', undefined]) {
+      const env = { ...fixture.env, ...(type ? { AWS_LAMBDA_INITIALIZATION_TYPE: type } : {}) }
+      fixture.simulator.resetCounters()
+      const headStart = await startHeadStart(env, 'queue')
+      await headStart.initDone()
+      expect(fixture.simulator.counters().challenges).toBe(1)
+    }
+  })
+
+  it('answers a challenge gone stale by the first event, as any stale nonce', async () => {
+    await fixture.stop()
+    fixture = await startFunctionFixture({ nonceLifetimeMs: 1 })
+    const env = { ...fixture.env, AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand' }
+    const headStart = await startHeadStart(env, 'queue')
+    await headStart.settled()
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    const response = await queueRevocation(env, headStart.overrides, first.id)
+    expect(response.batchItemFailures).toEqual([])
+    expect(fixture.simulator.state.pendingInvitation(DEMO_ORG_ID, first.id)).toBeUndefined()
+    // The prefetched challenge, the DELETE answered stale, the DELETE with the fresh nonce.
+    expect(fixture.simulator.counters()).toMatchObject({ requests: 3 })
+  })
+
+  it('reads the secrets without the AWS SDK in a Lambda container', async () => {
+    const env = { ...fixture.env, AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand' }
+    process.env.AWS_LAMBDA_FUNCTION_NAME = 'atlas-invite-revoker-test-http'
+    try {
+      const headStart = await startHeadStart(env, 'http')
+      await headStart.settled()
+      expect(fixture.secretsManager.calls()).toBe(2)
+      const handler = createHttpHandler(env, { ...headStart.overrides, logger: quiet() })
+      const body = revokeBody(second.id)
+      const response = (await handler(
+        httpApiEvent({ method: 'POST', path: '/revocations', body, headers: fixture.sign(body) }),
+        lambdaContext(),
+      )) as APIGatewayProxyResult
+      expect(JSON.parse(response.body)).toMatchObject({ outcome: 'revoked' })
+      expect(fixture.secretsManager.calls()).toBe(2)
+    } finally {
+      delete process.env.AWS_LAMBDA_FUNCTION_NAME
+    }
   })
 
   it('does not fail when nothing listens where Atlas should be', async () => {

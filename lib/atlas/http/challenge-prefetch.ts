@@ -2,11 +2,14 @@
  * A cold start's first Atlas request, made before the credentials are read: it opens the
  * process-wide connection to Atlas and brings back the Digest challenge, which the first signed
  * request then answers up front. Best effort: it never rejects, and a failure only means the
- * first signed request asks for its own challenge, as it always could.
+ * first signed request asks for its own challenge, as it always could. While it is in flight,
+ * `holdUntilChallenge` keeps the first event's requests back, so INIT need not wait for it.
  */
 
+import type { Dispatcher } from 'undici'
 import type { DigestDispatchOptions } from '../auth/digest/digest-interceptor.ts'
 import { dispatchBuffered } from '../transport/buffered-dispatch.ts'
+import { abandoned } from '../transport/index.ts'
 import { sharedAtlasDispatcher } from './dispatcher.ts'
 import type { DeadlineDispatchOptions } from './retry-policy.ts'
 
@@ -38,4 +41,42 @@ export async function prefetchDigestChallenge(origin: string, timeoutMs = 3_000)
   } finally {
     clearTimeout(timer)
   }
+}
+
+/**
+ * `dispatcher`, except that requests dispatched while `challenge` (a prefetch) is in flight
+ * wait for it, then go in order: the first signed one answers the challenge up front on the
+ * connection it came on, instead of going bare on a second connection. Once `challenge`
+ * settles, however it ends, or after `maxHoldMs`, requests pass straight through.
+ */
+export function holdUntilChallenge(
+  dispatcher: Dispatcher,
+  challenge: Promise<unknown>,
+  maxHoldMs = 2_000,
+): Dispatcher {
+  let timer: NodeJS.Timeout | undefined
+  const heldLongEnough = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, maxHoldMs)
+    timer.unref()
+  })
+  let pending: Promise<unknown> | undefined = Promise.race([challenge, heldLongEnough])
+    .catch(() => {})
+    .then(() => {
+      pending = undefined
+      clearTimeout(timer)
+    })
+  return dispatcher.compose(
+    (dispatch) =>
+      function holdUntilChallengeInterceptor(opts, handler) {
+        if (!pending) return dispatch(opts, handler)
+        void pending.then(() => {
+          try {
+            dispatch(opts, handler)
+          } catch (error) {
+            handler.onResponseError?.(abandoned, error as Error)
+          }
+        })
+        return true
+      },
+  )
 }

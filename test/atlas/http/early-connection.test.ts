@@ -1,5 +1,16 @@
 /** A cold start's early connection: adopted once by the dispatcher, never a failure of its own. */
+import { execFile } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer, type Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import {
+  getCACertificates,
+  setDefaultCACertificates,
+  type TLSSocket,
+  createServer as tlsServer,
+} from 'node:tls'
+import { promisify } from 'node:util'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createAtlasDispatcher } from '../../../lib/atlas/http/dispatcher.ts'
 import {
@@ -88,8 +99,86 @@ describe('the early connection', () => {
     await dispatcher.close()
   })
 
+  it('over https: secures the socket it connected, and the dispatcher adopts it', async () => {
+    const server = await tlsCountingServer()
+    const opened = performance.now()
+    openEarlyConnection(server.origin)
+    const socket = (await takeEarlyConnection(server.origin)) as TLSSocket | undefined
+    expect(socket?.encrypted).toBe(true)
+    expect(socket?.authorized).toBe(true)
+    expect(socket?.alpnProtocol).toBe('http/1.1')
+    expect(server.accepted).toHaveLength(1)
+    expect(server.accepted[0]).toBeGreaterThanOrEqual(opened)
+    socket?.destroy()
+
+    openEarlyConnection(server.origin)
+    const dispatcher = createAtlasDispatcher(server.origin)
+    const response = await dispatchBuffered(dispatcher, {
+      origin: server.origin,
+      path: '/a',
+      method: 'GET',
+    })
+    expect(response.status).toBe(204)
+    expect(server.accepted).toHaveLength(2)
+    await dispatcher.close()
+  })
+
+  it('over https: a server that fails the handshake leaves nothing to adopt', async () => {
+    const plain = await countingServer()
+    const origin = plain.origin.replace('http:', 'https:')
+    openEarlyConnection(origin)
+    expect(await takeEarlyConnection(origin)).toBeUndefined()
+  })
+
   it('ignores an origin it cannot parse', async () => {
     expect(() => openEarlyConnection('not a url')).not.toThrow()
     expect(await takeEarlyConnection('not a url')).toBeUndefined()
   })
 })
+
+/** The same over TLS, with a certificate for 127.0.0.1 the test trusts while it runs. */
+async function tlsCountingServer() {
+  const dir = mkdtempSync(join(tmpdir(), 'early-tls-'))
+  await promisify(execFile)('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    join(dir, 'key.pem'),
+    '-out',
+    join(dir, 'cert.pem'),
+    '-days',
+    '1',
+    '-subj',
+    '/CN=localhost',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1',
+  ])
+  const cert = readFileSync(join(dir, 'cert.pem'), 'utf8')
+  const key = readFileSync(join(dir, 'key.pem'), 'utf8')
+  rmSync(dir, { recursive: true, force: true })
+  const trusted = getCACertificates('default')
+  setDefaultCACertificates([...trusted, cert])
+  const accepted: number[] = []
+  const sockets: Socket[] = []
+  const server = tlsServer({ key, cert, ALPNProtocols: ['http/1.1'] }, (socket) => {
+    sockets.push(socket)
+    socket.on('data', () => {
+      socket.write('HTTP/1.1 204 No Content\r\nconnection: keep-alive\r\n\r\n')
+    })
+  })
+  server.on('connection', () => accepted.push(performance.now()))
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  stops.push(
+    () =>
+      new Promise<void>((resolve) => {
+        setDefaultCACertificates(trusted)
+        for (const socket of sockets) socket.destroy()
+        server.close(() => resolve())
+      }),
+  )
+  return { origin: `https://127.0.0.1:${port}`, accepted }
+}
