@@ -6,7 +6,7 @@
 
 import type { RequestedBy } from '../lib/audit/revocation-log.ts'
 import type { LeaverItem, RecordedRequest } from '../lib/ledger/ledger-items.ts'
-import type { OutcomeKind } from '../lib/outcome.ts'
+import { type OutcomeKind, SETTLED_OUTCOMES } from '../lib/outcome.ts'
 
 export interface Receipt {
   /** The person's username, or `<orgId>/<invitationId>` for an id whose invitee is unknown. */
@@ -59,8 +59,6 @@ export interface Recheck {
   readonly reappeared: number
 }
 
-const SETTLED: ReadonlySet<OutcomeKind> = new Set(['revoked', 'already_gone'])
-
 /** Receipts for the requests given, oldest first; `leavers` holds the people's sweep items. */
 export function receiptsOf(
   requests: readonly RecordedRequest[],
@@ -100,7 +98,7 @@ function receiptOf(
   const counted = real.length > 0 ? real : inOrder
   const first = inOrder[0] as RecordedRequest
   const last = counted[counted.length - 1] as RecordedRequest
-  const settling = real.find((request) => SETTLED.has(request.outcome))
+  const settling = real.find((request) => SETTLED_OUTCOMES.has(request.outcome))
   const shown = settling ?? last
   return {
     person,
@@ -108,11 +106,11 @@ function receiptOf(
     askedBy: requesterOf(first.requestedBy),
     settledAt: settling?.settledAt ?? null,
     outcome:
-      !SETTLED.has(last.outcome) &&
+      !SETTLED_OUTCOMES.has(last.outcome) &&
       leaver?.lastCheckedAt !== undefined &&
       leaver.lastCheckedAt > last.settledAt &&
       leaver.lastCheckOutcome !== undefined &&
-      SETTLED.has(leaver.lastCheckOutcome)
+      SETTLED_OUTCOMES.has(leaver.lastCheckOutcome)
         ? leaver.lastCheckOutcome
         : last.outcome,
     evidence: settling?.evidence?.kind ?? null,
@@ -121,7 +119,7 @@ function receiptOf(
     ),
     revoked: real.flatMap((request) =>
       request.revocations
-        .filter((revocation) => SETTLED.has(revocation.outcome))
+        .filter((revocation) => SETTLED_OUTCOMES.has(revocation.outcome))
         .map((revocation) => ({
           target: [
             revocation.orgId,

@@ -7,26 +7,37 @@
 
 /** One row of the outcome table. */
 export interface OutcomeRules {
-  /** The invitation is gone. */
+  /** Nothing of the request is left: the invitation (or, opted in, the membership) is gone. */
   readonly settled: boolean
   /** Nothing is left to do for the request: an SQS ack, and (but for `not_found`) HTTP 200 and CLI exit 0. */
   readonly done: boolean
   /**
-   * The outcome states a fact about Atlas (gone, not there, pending), so it can only be built
-   * with an {@link Evidence} value (lib/atlas/api/evidence.ts makes them from Atlas's answers).
+   * The outcome states a fact about Atlas (gone, not there, pending, a member), so it can only be
+   * built with an {@link Evidence} value (lib/atlas/api/evidence.ts makes them from Atlas's
+   * answers).
    */
   readonly proven: boolean
   /** The HTTP function's status. 502: Atlas refused our key or setup; 503: try later. */
   readonly httpStatus: number
   /**
-   * Why an unsettled SQS record is not acked: the message itself (retrying cannot change it, so
-   * it travels on to the DLQ) or the environment (Atlas, our key, secrets: a whole batch failing
-   * so makes the function throw, and Lambda backs off).
+   * The queue acks the SQS record: every outcome that is done, and one that is final without
+   * being done (`active_member`: retrying cannot change it, a person must act, and its metric's
+   * alarm asks one). A record that is not acked comes back, and reaches the DLQ after 5 receives.
+   */
+  readonly acked: boolean
+  /**
+   * Why a record that is not acked is not: the message itself (retrying cannot change it, so it
+   * travels on to the DLQ) or the environment (Atlas, our key, secrets: a whole batch failing so
+   * makes the function throw, and Lambda backs off). `undefined` exactly when acked.
    */
   readonly sqsFailure: 'message' | 'environment' | undefined
   /** 0 done, 1 not done, 3 not found (2 is the CLI's own: bad input or configuration). */
   readonly cliExit: 0 | 1 | 3
-  /** Which unsettled outcome speaks for several, lowest first: our setup's faults, then what needs a person, then what passes. */
+  /**
+   * Which outcome speaks for several, lowest first: our setup's faults, the request's, what
+   * passes, then what a person must decide (acked, so it must rank after everything retried),
+   * then what is done.
+   */
   readonly precedence: number
   /** The level of the revocation's log line. */
   readonly logLevel: 'info' | 'warn' | 'error'
@@ -38,9 +49,10 @@ export const OUTCOME_TABLE = {
     done: true,
     proven: true,
     httpStatus: 200,
+    acked: true,
     sqsFailure: undefined,
     cliExit: 0,
-    precedence: 8,
+    precedence: 10,
     logLevel: 'info',
   },
   already_gone: {
@@ -48,10 +60,27 @@ export const OUTCOME_TABLE = {
     done: true,
     proven: true,
     httpStatus: 200,
+    acked: true,
+    sqsFailure: undefined,
+    cliExit: 0,
+    precedence: 11,
+    logLevel: 'info',
+  },
+  /**
+   * REMOVE_ACTIVE_MEMBERS on, a person's request: their active membership of the organization is
+   * gone, on evidence (our removal answered 2xx, or a 404 naming them and a list without them).
+   * Logged WARN and counted (`MemberRemoved`, which alarms): a removal is never quiet.
+   */
+  removed_member: {
+    settled: true,
+    done: true,
+    proven: true,
+    httpStatus: 200,
+    acked: true,
     sqsFailure: undefined,
     cliExit: 0,
     precedence: 9,
-    logLevel: 'info',
+    logLevel: 'warn',
   },
   /** A dry run found this pending; nothing was revoked, and nothing was asked to be. */
   would_revoke: {
@@ -59,6 +88,19 @@ export const OUTCOME_TABLE = {
     done: true,
     proven: true,
     httpStatus: 200,
+    acked: true,
+    sqsFailure: undefined,
+    cliExit: 0,
+    precedence: 8,
+    logLevel: 'info',
+  },
+  /** A dry run (REMOVE_ACTIVE_MEMBERS on) found a member the guardrails let go; none removed. */
+  would_remove: {
+    settled: false,
+    done: true,
+    proven: true,
+    httpStatus: 200,
+    acked: true,
     sqsFailure: undefined,
     cliExit: 0,
     precedence: 7,
@@ -74,9 +116,26 @@ export const OUTCOME_TABLE = {
     done: true,
     proven: true,
     httpStatus: 404,
+    acked: true,
     sqsFailure: undefined,
     cliExit: 3,
     precedence: 6,
+    logLevel: 'warn',
+  },
+  /**
+   * The person accepted the invitation: an active member (seen in a list or read), not removed
+   * (REMOVE_ACTIVE_MEMBERS off, or asked by id, where a member is never removed). Final, so the
+   * queue acks it (counted in `ActiveMember`, which alarms); not done, so HTTP 409 and exit 1.
+   */
+  active_member: {
+    settled: false,
+    done: false,
+    proven: true,
+    httpStatus: 409,
+    acked: true,
+    sqsFailure: undefined,
+    cliExit: 1,
+    precedence: 5,
     logLevel: 'warn',
   },
   unauthorized: {
@@ -84,6 +143,7 @@ export const OUTCOME_TABLE = {
     done: false,
     proven: false,
     httpStatus: 502,
+    acked: false,
     sqsFailure: 'environment',
     cliExit: 1,
     precedence: 0,
@@ -94,30 +154,22 @@ export const OUTCOME_TABLE = {
     done: false,
     proven: false,
     httpStatus: 502,
+    acked: false,
     sqsFailure: 'environment',
     cliExit: 1,
     precedence: 1,
     logLevel: 'warn',
   },
-  /** Users API only: the person accepted the invitation; removing a member is a person's call. */
-  active_member: {
-    settled: false,
-    done: false,
-    proven: false,
-    httpStatus: 409,
-    sqsFailure: 'message',
-    cliExit: 1,
-    precedence: 2,
-    logLevel: 'warn',
-  },
+  /** The request cannot be done as asked: a missing organization, a 4xx, a guardrail kept a member. */
   invalid: {
     settled: false,
     done: false,
     proven: false,
     httpStatus: 502,
+    acked: false,
     sqsFailure: 'message',
     cliExit: 1,
-    precedence: 3,
+    precedence: 2,
     logLevel: 'warn',
   },
   upstream_error: {
@@ -125,9 +177,10 @@ export const OUTCOME_TABLE = {
     done: false,
     proven: false,
     httpStatus: 503,
+    acked: false,
     sqsFailure: 'environment',
     cliExit: 1,
-    precedence: 4,
+    precedence: 3,
     logLevel: 'warn',
   },
   throttled: {
@@ -135,9 +188,10 @@ export const OUTCOME_TABLE = {
     done: false,
     proven: false,
     httpStatus: 503,
+    acked: false,
     sqsFailure: 'environment',
     cliExit: 1,
-    precedence: 5,
+    precedence: 4,
     logLevel: 'warn',
   },
 } as const satisfies Readonly<Record<string, OutcomeRules>>
@@ -150,7 +204,7 @@ export function rulesOf(outcome: OutcomeKind): OutcomeRules {
 
 const kinds = Object.keys(OUTCOME_TABLE) as OutcomeKind[]
 
-/** Outcomes after which the invitation no longer exists. */
+/** Outcomes after which nothing of the request is left pending (nor, opted in, a member). */
 export const SETTLED_OUTCOMES: ReadonlySet<OutcomeKind> = new Set(
   kinds.filter((kind) => OUTCOME_TABLE[kind].settled),
 )
@@ -158,6 +212,11 @@ export const SETTLED_OUTCOMES: ReadonlySet<OutcomeKind> = new Set(
 /** Outcomes after which nothing is left to do: settled ones, a dry run's report, `not_found`. */
 export const DONE_OUTCOMES: ReadonlySet<OutcomeKind> = new Set(
   kinds.filter((kind) => OUTCOME_TABLE[kind].done),
+)
+
+/** Outcomes whose SQS record is acked: the done ones, and `active_member`, final but not done. */
+export const ACKED_OUTCOMES: ReadonlySet<OutcomeKind> = new Set(
+  kinds.filter((kind) => OUTCOME_TABLE[kind].acked),
 )
 
 /** Outcomes that state a fact about Atlas and so carry the evidence for it. */
@@ -195,6 +254,22 @@ export type EvidenceFacts =
   /** `would_revoke`: seen pending by this request, in a list or read by id. */
   | { readonly kind: 'pending'; readonly by: 'listed' | 'read' }
   /**
+   * `active_member`, `would_remove`: seen as an ACTIVE member of the organization by this
+   * request, in its whole list (or read by id).
+   */
+  | { readonly kind: 'member'; readonly by: 'listed' | 'read' }
+  /**
+   * `removed_member`: a membership this request saw ACTIVE is gone: our removal answered 2xx
+   * (`removal`; an undocumented body must be followed by a list without them, `relisted`), or a
+   * 404 naming the user followed by a list without them (`named_404`, always `relisted`).
+   */
+  | {
+      readonly kind: 'member_removed'
+      readonly by: 'removal' | 'named_404'
+      readonly status: number
+      readonly relisted: boolean
+    }
+  /**
    * A request's sum: each of its `parts` proven on its own, and (a person's request) each of the
    * `scopes` it covers listed whole; none pending there means `already_gone`.
    */
@@ -221,7 +296,7 @@ export type ProvenOutcome = OutcomeFields & {
   readonly evidence: Evidence
 }
 
-/** An outcome that states nothing about Atlas: a failure, a refusal, an active member. */
+/** An outcome that states nothing about Atlas: a failure, a refusal. */
 export type UnprovenOutcome = OutcomeFields & {
   readonly outcome: Exclude<OutcomeKind, ProvenKind>
   readonly evidence?: undefined

@@ -4,7 +4,9 @@
  * webhook, through SQS and through an Okta deactivation (Okta's event hook), invites the Okta
  * leaver again and lets the re-check sweep revoke that, runs a dry run for a person invited in
  * two organizations and a project, prints what the Atlas simulator says happened, and ends with
- * the ledger's receipts for all of it.
+ * the ledger's receipts for all of it. With REMOVE_ACTIVE_MEMBERS=true (as the stack was started
+ * with), an Okta deactivation of a person who is an active member of both demo organizations
+ * too: removed from both.
  */
 import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
@@ -16,7 +18,12 @@ import { Ledger } from '../../lib/ledger/ledger.ts'
 import { signWebhook } from '../../lib/triggers/http/webhook-signature.ts'
 import { scriptArgs } from '../../scripts/script-args.ts'
 import { DEMO_ORG_ID, DEMO_PROJECT, DEMO_SECOND_ORG_ID } from '../simulator/demo-seed.ts'
-import type { RevocationRecord, SimulatedInvitation } from '../simulator/simulated-atlas-state.ts'
+import type {
+  MemberRemoval,
+  RevocationRecord,
+  SimulatedInvitation,
+  SimulatedMember,
+} from '../simulator/simulated-atlas-state.ts'
 import { invokeSweepFunction } from './local-functions.ts'
 import {
   LOCAL_OKTA_SECRET,
@@ -34,7 +41,9 @@ scriptArgs(
 npm run demo: with \`npm start\` running, revoke fresh invitations through the signed webhook,
 SQS and an Okta deactivation; invite the Okta leaver again and run the re-check sweep; a dry run
 for a person invited in two organizations and a project; print the answers, what the Atlas
-simulator recorded and the ledger's receipts. Exit 0 when every one happened.`,
+simulator recorded and the ledger's receipts. With REMOVE_ACTIVE_MEMBERS=true (start the stack
+so too), an Okta leaver who is an active member of both demo organizations is removed from both.
+Exit 0 when every one happened.`,
   {},
 )
 
@@ -45,6 +54,8 @@ const startedAt = new Date()
 const atlas = `http://127.0.0.1:${ports.atlas}`
 const api = `http://127.0.0.1:${ports.http}`
 const print = (line: string) => process.stdout.write(`${line}\n`)
+/** The stack removes active members too (`REMOVE_ACTIVE_MEMBERS=true npm start`). */
+const removesMembers = process.env.REMOVE_ACTIVE_MEMBERS?.trim().toLowerCase() === 'true'
 
 async function json<T>(
   url: string,
@@ -66,6 +77,38 @@ async function invite(
       body: JSON.stringify({ ...where, username }),
     })
   ).body
+}
+
+/** `username` as an active member of each organization, one person with one user id. */
+async function join(username: string, orgIds: readonly string[]): Promise<SimulatedMember[]> {
+  const members: SimulatedMember[] = []
+  for (const orgId of orgIds) {
+    const { body } = await json<SimulatedMember>(`${atlas}/__simulator/members`, {
+      method: 'POST',
+      body: JSON.stringify({ orgId, username, ...(members[0] ? { id: members[0].id } : {}) }),
+    })
+    members.push(body)
+  }
+  return members
+}
+
+/** The simulator's record of each member's removal, once all are there (or what came in time). */
+async function removalsOf(
+  members: readonly SimulatedMember[],
+  waitMs: number,
+): Promise<(MemberRemoval | undefined)[]> {
+  const find = (removed: readonly MemberRemoval[]) =>
+    members.map((member) =>
+      removed.find((removal) => removal.orgId === member.orgId && removal.userId === member.id),
+    )
+  const all = await until(async () => {
+    const { body } = await json<{ removedMembers: MemberRemoval[] }>(`${atlas}/__simulator/state`)
+    const found = find(body.removedMembers)
+    return found.every(Boolean) ? found : undefined
+  }, waitMs)
+  if (all) return all
+  const { body } = await json<{ removedMembers: MemberRemoval[] }>(`${atlas}/__simulator/state`)
+  return find(body.removedMembers)
 }
 
 async function revocationOf(
@@ -186,6 +229,33 @@ try {
     `      simulator: ${stillPending.filter((record) => record === undefined).length} of ${everywhere.length} still pending (a dry run revokes nothing)`,
   )
 
+  // Opted in: an Okta leaver who long ago accepted, an active member of both demo organizations.
+  let membersRemoved = true
+  if (removesMembers) {
+    const member = `leaver-member-${Date.now()}@example.com`
+    const members = await join(member, [DEMO_ORG_ID, DEMO_SECOND_ORG_ID])
+    const deactivated = await request(`${api}/okta/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: LOCAL_OKTA_SECRET },
+      body: oktaDeactivation(member),
+    })
+    await deactivated.body.dump()
+    const removals = await removalsOf(members, 20_000)
+    const removed = removals.filter((removal) => removal !== undefined).length
+    print(
+      `MEMBER POST /okta/events (user.lifecycle.deactivate ${member}, an active member of both demo orgs) → ${deactivated.statusCode}, queued → removed from ${removed} of ${members.length} organizations`,
+    )
+    for (const [index, member] of members.entries()) {
+      const removal = removals[index]
+      print(
+        removal
+          ? `      simulator: member ${member.id} (${member.username}) removed from ${member.orgId} at ${removal.at}`
+          : `      simulator: member ${member.id} is still an active member of ${member.orgId}`,
+      )
+    }
+    membersRemoved = removed === members.length
+  }
+
   print('')
   print(`Receipts: npm run -s revoke -- receipts --since ${startedAt.toISOString()}`)
   const receipts = await runReceiptsCommand({
@@ -204,7 +274,8 @@ try {
     sweepRecord &&
     dryRun.status === 200 &&
     found.length === everywhere.length &&
-    stillPending.every((record) => record === undefined)
+    stillPending.every((record) => record === undefined) &&
+    membersRemoved
   process.exitCode = all ? 0 : 1
 } catch (error) {
   process.stderr.write(

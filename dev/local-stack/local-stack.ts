@@ -152,6 +152,8 @@ function startOffline(ports: LocalPorts): ChildProcess {
     '--param=includeProjectInvitations=true',
     // Lets `ATLAS_API=users npm start` try the other Atlas APIs locally.
     `--param=atlasApi=${process.env.ATLAS_API ?? 'v1'}`,
+    // Lets `REMOVE_ACTIVE_MEMBERS=true npm start` remove a leaver's active memberships too.
+    `--param=removeActiveMembers=${process.env.REMOVE_ACTIVE_MEMBERS ?? 'false'}`,
   ]
   return spawn(process.execPath, args, {
     cwd: ROOT,

@@ -19,7 +19,9 @@ npm start: the Atlas simulator, a local Secrets Manager, local SQS and both func
 Ports (environment): ${Object.values(PORT_VARIABLES)
     .map((port) => `${port.variable} (${port.fallback}, ${port.what})`)
     .join(', ')}.
-ATLAS_API=v2|users npm start tries the other Atlas APIs. Then: npm run demo.`,
+ATLAS_API=v2|users npm start tries the other Atlas APIs; REMOVE_ACTIVE_MEMBERS=true npm start
+also removes a leaver's active memberships (then REMOVE_ACTIVE_MEMBERS=true npm run demo shows
+it). Then: npm run demo.`,
   {},
 )
 
@@ -58,6 +60,10 @@ try {
   log(
     'By HTTP, SQS, an Okta deactivation and a dry run, read back from the simulator: npm run demo',
   )
+  if (process.env.REMOVE_ACTIVE_MEMBERS?.trim().toLowerCase() === 'true')
+    log(
+      'Active members are removed too (REMOVE_ACTIVE_MEMBERS=true): REMOVE_ACTIVE_MEMBERS=true npm run demo',
+    )
   log('The functions’ own log lines follow, prefixed "functions |". Ctrl-C stops everything.')
 
   let stopping = false

@@ -269,6 +269,8 @@ export class AtlasSimulator {
         sameUsername: sameUsername(behaviour),
         hidesInvitations: behaviour.usersListHidesLegacyInvitations,
         totalCountOver,
+        listsCallers: behaviour.callersListedAsUsers,
+        listOmitsRoles: behaviour.usersListOmitsRoles,
       })
     // `deletes` counts invitation DELETEs that got past every check; user removals are not counted.
     if (method === 'DELETE') this.#recorder.count('deletes')

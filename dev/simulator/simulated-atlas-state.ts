@@ -1,8 +1,9 @@
 /**
- * The data the Atlas simulator serves: organizations, pending invitations and API keys with
- * per-organization roles. Plain in-memory state with the few operations the routes need.
+ * The data the Atlas simulator serves: organizations, pending invitations, active members with
+ * their organization roles, and API keys and service accounts with per-organization roles.
+ * Plain in-memory state with the few operations the routes need.
  */
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 
 export type OrgRole =
   | 'ORG_OWNER'
@@ -59,7 +60,10 @@ export interface SimulatedServiceAccount extends SimulatedPrincipal {
   readonly clientSecret: string
 }
 
-/** A user who accepted the invitation: an active member, never removed by this tool. */
+/**
+ * A user who accepted the invitation: an active member of one organization. A person keeps one
+ * user id in every organization they belong to, as in Atlas.
+ */
 export interface SimulatedMember {
   readonly id: string
   readonly orgId: string
@@ -88,6 +92,24 @@ export interface RevocationRecord {
   readonly at: string
 }
 
+/** A member removed from an organization (`DELETE …/orgs/{orgId}/users/{userId}`). */
+export interface MemberRemoval {
+  readonly orgId: string
+  readonly userId: string
+  readonly username: string
+  readonly roles: readonly OrgRole[]
+  readonly at: string
+}
+
+/** An API key or a service account, as it would show among an organization's users. */
+export interface CallerUser {
+  /** A user id derived from the public key or client id. */
+  readonly id: string
+  /** The public key or client id itself (MongoDB does not say how such a user is named). */
+  readonly username: string
+  readonly roles: readonly OrgRole[]
+}
+
 const DAY_MS = 24 * 60 * 60 * 1000
 
 export class SimulatedAtlasState {
@@ -96,8 +118,10 @@ export class SimulatedAtlasState {
   readonly #invitations = new Map<string, SimulatedInvitation>()
   readonly #apiKeys = new Map<string, SimulatedApiKey>()
   readonly #serviceAccounts = new Map<string, SimulatedServiceAccount>()
+  /** Keyed `orgId userId`: one person may be a member of several organizations. */
   readonly #members = new Map<string, SimulatedMember>()
   readonly #revoked: RevocationRecord[] = []
+  readonly #removedMembers: MemberRemoval[] = []
   readonly #now: () => number
 
   constructor(seed: AtlasSeed, now: () => number = Date.now) {
@@ -153,8 +177,27 @@ export class SimulatedAtlasState {
 
   addMember(member: Omit<SimulatedMember, 'createdAt'>): SimulatedMember {
     const stored = { ...member, createdAt: isoSeconds(this.#now()) }
-    this.#members.set(stored.id, stored)
+    this.#members.set(memberKey(stored.orgId, stored.id), stored)
     return stored
+  }
+
+  /** The API keys and service accounts with a role in the organization, shown as users. */
+  callerUsers(orgId: string): CallerUser[] {
+    return [...this.#apiKeys.values(), ...this.#serviceAccounts.values()].flatMap((principal) => {
+      const roles = principal.roles[orgId]
+      if (!roles) return []
+      const name = 'publicKey' in principal ? principal.publicKey : principal.clientId
+      return [{ id: callerUserId(name), username: name, roles }]
+    })
+  }
+
+  /** Whether removing this member would leave the organization without an Organization Owner. */
+  isLastOwner(orgId: string, userId: string): boolean {
+    const member = this.member(orgId, userId)
+    if (!member?.roles.includes('ORG_OWNER')) return false
+    return !this.members(orgId).some(
+      (other) => other.id !== userId && other.roles.includes('ORG_OWNER'),
+    )
   }
 
   /** Active members of an organization, optionally one username. */
@@ -170,12 +213,26 @@ export class SimulatedAtlasState {
   }
 
   member(orgId: string, userId: string): SimulatedMember | undefined {
-    const member = this.#members.get(userId)
-    return member?.orgId === orgId ? member : undefined
+    return this.#members.get(memberKey(orgId, userId))
   }
 
+  /** Removes an active member; false when there is none. Recorded in `removedMembers`. */
   removeMember(orgId: string, userId: string): boolean {
-    return this.member(orgId, userId) !== undefined && this.#members.delete(userId)
+    const member = this.member(orgId, userId)
+    if (!member) return false
+    this.#members.delete(memberKey(orgId, userId))
+    this.#removedMembers.push({
+      orgId,
+      userId,
+      username: member.username,
+      roles: member.roles,
+      at: new Date(this.#now()).toISOString(),
+    })
+    return true
+  }
+
+  memberRemovals(): readonly MemberRemoval[] {
+    return this.#removedMembers
   }
 
   org(orgId: string): SimulatedOrg | undefined {
@@ -294,6 +351,7 @@ export class SimulatedAtlasState {
     invitations: SimulatedInvitation[]
     members: SimulatedMember[]
     revoked: RevocationRecord[]
+    removedMembers: MemberRemoval[]
   } {
     return {
       orgs: [...this.#orgs.values()],
@@ -303,6 +361,7 @@ export class SimulatedAtlasState {
       ),
       members: [...this.#members.values()],
       revoked: [...this.#revoked],
+      removedMembers: [...this.#removedMembers],
     }
   }
 
@@ -319,6 +378,15 @@ function inScope(
   return typeof scope === 'string'
     ? invitation.orgId === scope && invitation.groupId === undefined
     : invitation.groupId === scope.groupId
+}
+
+function memberKey(orgId: string, userId: string): string {
+  return `${orgId} ${userId}`
+}
+
+/** The user id an API key or service account would show under: derived from its public half. */
+export function callerUserId(publicPart: string): string {
+  return createHash('sha256').update(publicPart).digest('hex').slice(0, 24)
 }
 
 /** A random 24-hex-digit id, the shape of every Atlas id. */

@@ -1,13 +1,14 @@
 /**
  * The simulator's control routes under `/__simulator/` (not Atlas's): read the state and the
- * counters, reset the counters, set or queue faults, change the behaviour, add an invitation.
+ * counters, reset the counters, set or queue faults, change the behaviour, add an invitation or
+ * an active member.
  * `npm start`, the demo and the scripts drive a running simulator through them.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Fault, FaultInjector, FaultPlan } from './fault-injector.ts'
 import { readJsonBody } from './read-body.ts'
 import type { SimulatorCounters } from './request-recorder.ts'
-import type { SimulatedAtlasState } from './simulated-atlas-state.ts'
+import { newObjectId, type OrgRole, type SimulatedAtlasState } from './simulated-atlas-state.ts'
 import type { SimulatorBehaviour } from './simulator-behaviour.ts'
 
 /** What the control routes act on: the simulator's own public API. */
@@ -68,6 +69,24 @@ export async function adminRoute(
           roles: ['ORG_MEMBER'],
           ...(id ? { id } : {}),
           ...(groupId ? { groupId } : {}),
+        }),
+      )
+    }
+    case 'POST /__simulator/members': {
+      const { orgId, username, id, roles } = (body ?? {}) as {
+        orgId?: string
+        username?: string
+        id?: string
+        roles?: OrgRole[]
+      }
+      if (!orgId || !username) return reply(400, { error: 'orgId and username are required' })
+      return reply(
+        201,
+        simulator.state.addMember({
+          id: id ?? newObjectId(),
+          orgId,
+          username,
+          roles: roles ?? ['ORG_MEMBER'],
         }),
       )
     }

@@ -23,6 +23,18 @@ export interface SimulatorBehaviour {
   /** Added to every list's `totalCount`, which the spec calls an estimate. Default 0. */
   readonly totalCountOver: number
   /**
+   * The Cloud Users API lists the organization's API keys and service accounts among its ACTIVE
+   * users, named by their public key or client id, with their roles (MongoDB does not say
+   * whether it does; the recorded list shows people only). Such a user is never removable.
+   * Default false.
+   */
+  readonly callersListedAsUsers: boolean
+  /**
+   * The Cloud Users API's list leaves out users' `roles` (a read by id still shows them); the
+   * spec's examples always carry them, but the field's presence is not promised. Default false.
+   */
+  readonly usersListOmitsRoles: boolean
+  /**
    * Whether a nonce may answer several requests (MongoDB does not say); a refused reuse gets a
    * 401 repeating the nonce with `stale=false`. Default `accepted`.
    */
@@ -36,6 +48,8 @@ export const DEFAULT_BEHAVIOUR: SimulatorBehaviour = {
   usernameFilterCaseSensitive: false,
   usersListHidesLegacyInvitations: false,
   totalCountOver: 0,
+  callersListedAsUsers: false,
+  usersListOmitsRoles: false,
   nonceReuse: 'accepted',
 }
 

@@ -1,6 +1,7 @@
 /**
- * The audit trail: one log line per revocation (who asked, what, outcome, Atlas status, when),
- * plus one line per request summing it up (searches, attempts, duration). Levels come from the
+ * The audit trail: one log line per revocation or member removal (who asked, what, outcome,
+ * Atlas status, evidence, when), plus one line per request summing it up (searches, attempts,
+ * duration). Levels come from the
  * outcome table. Find everything done for one person with CloudWatch Logs Insights:
  * `filter username = "leaver@example.com"` (docs/operate.md, "Audit trail").
  */
@@ -110,7 +111,10 @@ export function logReport(
 const SUMMARY_LINE: Partial<Record<OutcomeKind, string>> = {
   revoked: 'revocation settled',
   already_gone: 'revocation settled',
+  removed_member: 'revocation settled: an active member removed',
   would_revoke: 'dry run settled: nothing revoked',
+  would_remove: 'dry run settled: nothing revoked, no member removed',
+  active_member: 'revocation final: an active member, not removed',
   not_found: 'not found: the invitation id is not pending in that organization; nothing revoked',
 }
 

@@ -2,8 +2,9 @@
  * Metrics, as CloudWatch Embedded Metric Format lines through Powertools Metrics (namespace
  * `AtlasInviteRevoker`, dimensions `service` and `stage` on every metric): every revoke request
  * counted per trigger and outcome, its Atlas requests and duration, a refused key (what the
- * `KeyRefused` alarm watches: every offboarding fails until the key is fixed) and Atlas's
- * deprecation notices (the `DeprecationNotice` alarm). The alarms in serverless.yml filter on
+ * `KeyRefused` alarm watches: every offboarding fails until the key is fixed), members removed
+ * (`MemberRemoved`) or left in place (`ActiveMember`), and Atlas's deprecation notices (the
+ * `DeprecationNotice` alarm). The alarms in serverless.yml filter on
  * `stage`, so two stages never share one.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics'
@@ -63,6 +64,14 @@ export function countRevocation(sink: MetricSink, report: RevokeReport, trigger:
   if (report.outcome === 'not_found') sink.emit('NotFound', 'Count', 1)
   // Digest without nonce reuse: every revocation costs two Atlas requests from now on.
   if (report.nonceReuseStopped) sink.emit('NonceReuseStopped', 'Count', 1)
+  // Every removal of a member (REMOVE_ACTIVE_MEMBERS), and every member left in place by an
+  // offboarding (a dry run asks nothing of anyone): both alarm.
+  const count = (outcome: string) =>
+    report.revocations.filter((revocation) => revocation.outcome === outcome).length
+  const removed = count('removed_member')
+  if (removed > 0) sink.emit('MemberRemoved', 'Count', removed)
+  const members = count('active_member')
+  if (members > 0 && !report.request.dryRun) sink.emit('ActiveMember', 'Count', members)
 }
 
 export function countDeprecation(sink: MetricSink): void {

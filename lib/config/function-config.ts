@@ -6,7 +6,9 @@ import {
   ATLAS_ID_PATTERN,
   ATLAS_ID_RULE,
   type AtlasApi,
+  emailAddress,
   parseAtlasApi,
+  type Username,
 } from '../atlas/api/index.ts'
 import { atlasOrigin } from '../atlas/http/index.ts'
 import { ConfigurationError } from '../errors.ts'
@@ -36,6 +38,14 @@ export interface FunctionConfig {
    * invitations made through it and project invitations; false after its sunset.
    */
   readonly searchInvitationsApi: boolean
+  /**
+   * REMOVE_ACTIVE_MEMBERS (default false): a person's request also removes their active
+   * membership of each organization searched, within the guardrails. The HTTP and queue
+   * functions only: the sweep never removes a member.
+   */
+  readonly removeActiveMembers: boolean
+  /** PROTECTED_USERNAMES: members never removed, whatever REMOVE_ACTIVE_MEMBERS says. */
+  readonly protectedUsernames: ReadonlySet<Username>
   /** HTTP function: the revoke queue, for Okta's leavers and webhooks that could not finish now. */
   readonly revokeQueueUrl: string | undefined
   /** HTTP function: Secrets Manager id of the Okta event hook's Authorization value; unset turns /okta/events off. */
@@ -89,6 +99,8 @@ export function loadFunctionConfig(
     queueConcurrency: attempt(() => integer(env, 'QUEUE_CONCURRENCY', 5, 1, 10), 5),
     includeProjects: attempt(() => flag(env, 'INCLUDE_PROJECT_INVITATIONS'), false),
     searchInvitationsApi: attempt(() => searchInvitationsApi(env), true),
+    removeActiveMembers: attempt(() => flag(env, 'REMOVE_ACTIVE_MEMBERS'), false),
+    protectedUsernames: attempt(() => loadProtectedUsernames(env.PROTECTED_USERNAMES), new Set()),
     revokeQueueUrl: attempt(() => queueUrl(env.REVOKE_QUEUE_URL), undefined),
     oktaSecretId: optional(env.OKTA_SECRET_ID),
     trustedHandoverSender: optional(env.TRUSTED_HANDOVER_SENDER),
@@ -140,6 +152,29 @@ function queueUrl(value: string | undefined): string | undefined {
 export function searchInvitationsApi(env: Environment): boolean {
   const value = env.SEARCH_INVITATIONS_API?.trim()
   return value === undefined || value === '' ? true : flag(env, 'SEARCH_INVITATIONS_API')
+}
+
+/**
+ * `PROTECTED_USERNAMES`: a comma list of usernames (email addresses, trimmed and lower-cased)
+ * that are never removed as members; unset or empty: none. Any entry that is no email address
+ * is refused, naming it: a typo must not leave someone unprotected.
+ *
+ * @example
+ * loadProtectedUsernames(' Owner@Example.com, breakglass@example.com ')
+ * // → Set { 'owner@example.com', 'breakglass@example.com' }
+ */
+export function loadProtectedUsernames(value: string | undefined): ReadonlySet<Username> {
+  const entries = (value ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+  const bad = entries.filter((entry) => emailAddress(entry) === undefined)
+  if (bad.length > 0)
+    throw new ConfigurationError(
+      'PROTECTED_USERNAMES',
+      `entries must each be an email address (bad: ${bad.map((entry) => JSON.stringify(entry)).join(', ')})`,
+    )
+  return new Set(entries.map((entry) => emailAddress(entry) as Username))
 }
 
 /** How long the ledger keeps an item unless LEDGER_RETENTION_DAYS says otherwise. */

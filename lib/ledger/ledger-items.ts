@@ -10,7 +10,7 @@
  * | the sweep's cursor | `sweep` / `state` | — | — |
  */
 import type { RequestedBy } from '../audit/revocation-log.ts'
-import type { Evidence, OutcomeKind } from '../outcome.ts'
+import { type Evidence, type OutcomeKind, SETTLED_OUTCOMES } from '../outcome.ts'
 import type { RevokeReport } from '../revoke/revoke-report.ts'
 
 export interface RecordedRequest {
@@ -219,7 +219,7 @@ export function itemsOf(
             .filter((id): id is string => id !== undefined)
             .map((id) => marker(`${revocation.orgId}#${id}`)),
         )
-  const settled = report.outcome === 'revoked' || report.outcome === 'already_gone'
+  const settled = SETTLED_OUTCOMES.has(report.outcome)
   // The sweep's own find re-checks an offboarding and is not one: the leaver keeps its time (its
   // place in the sweep's list, so a pass meets it once, and its RECHECK_DAYS) and its request.
   const offboarding = meta.requestedBy.trigger !== 'sweep'

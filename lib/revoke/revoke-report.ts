@@ -11,7 +11,10 @@ import type { RevokeRequest } from './revoke-request.ts'
 
 export type { Revocation } from '../atlas/api/index.ts'
 
-/** One organization or project searched for a person: how many pending entries, or why not. */
+/**
+ * One organization or project searched for a person: how many entries it found (pending ones,
+ * and with REMOVE_ACTIVE_MEMBERS the person's active memberships), or why not.
+ */
 export interface SearchRecord {
   readonly orgId: string
   readonly groupId?: string

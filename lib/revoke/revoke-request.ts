@@ -17,11 +17,14 @@
 
 import {
   atlasId,
+  emailAddress,
   type InvitationRef,
-  normalizeUsername,
+  MAX_USERNAME_LENGTH,
   type Username,
 } from '../atlas/api/index.ts'
 import { ValidationError } from '../errors.ts'
+
+export { emailAddress } from '../atlas/api/index.ts'
 
 export type RevokeRequest =
   | ({ readonly kind: 'invitation'; readonly dryRun: boolean } & InvitationRef)
@@ -33,7 +36,6 @@ export type RevokeRequest =
       readonly dryRun: boolean
     }
 
-const MAX_USERNAME_LENGTH = 254
 const MAX_ORG_IDS = 100
 
 /**
@@ -104,23 +106,6 @@ function username(value: unknown): Username {
       `must be an email address of at most ${MAX_USERNAME_LENGTH} characters`,
     )
   return address
-}
-
-/**
- * The form in which a username is compared and sent (trimmed, lower case), or `undefined` when
- * it is no email address of at most 254 characters.
- *
- * @example
- * emailAddress(' Leaver@Example.com ') // → 'leaver@example.com'
- * emailAddress('jdoe')                 // → undefined
- */
-export function emailAddress(value: string): Username | undefined {
-  const trimmed = normalizeUsername(value)
-  return trimmed.length > 0 &&
-    trimmed.length <= MAX_USERNAME_LENGTH &&
-    /^[^\s@]+@[^\s@]+$/.test(trimmed)
-    ? trimmed
-    : undefined
 }
 
 /** A request in the input schema every entry point accepts: how it is handed over. */

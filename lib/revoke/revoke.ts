@@ -3,15 +3,18 @@
  * operator CLI): validate the request, check the organization allowlist, then revoke by
  * invitation id, or find a person's pending invitations (in one organization, in several, or in
  * every one the deployment may look in; with their projects when asked) and revoke each,
- * through the adapter of the Atlas API in use, within one deadline; one report.
+ * through the adapter of the Atlas API in use, within one deadline; one report. With
+ * REMOVE_ACTIVE_MEMBERS on, a person's search then removes their active membership of each
+ * organization it covers, within the guardrails; a request by id never removes a member.
  *
  * May import: atlas, outcome, errors. Knows no trigger, no Atlas path or status.
  */
 import pLimit from 'p-limit'
-import type { AtlasAdapter, Revocation, Scope } from '../atlas/api/index.ts'
-import { type AtlasApi, atlasAdapter, goneAsRecorded } from '../atlas/api/index.ts'
+import type { AtlasAdapter, Revocation, Scope, Username } from '../atlas/api/index.ts'
+import { type AtlasApi, atlasAdapter, goneAsRecorded, offboardMembers } from '../atlas/api/index.ts'
 import { type AtlasDependencies, AtlasSession } from '../atlas/http/index.ts'
 import type { Outcome } from '../outcome.ts'
+import { withMemberParts } from './member-parts.ts'
 import { type RevokeReport, type SearchRecord, summarize } from './revoke-report.ts'
 import { parseRevokeRequest, type RevokeRequest } from './revoke-request.ts'
 
@@ -35,6 +38,14 @@ export interface RevokeSettings {
   ) => Promise<{ readonly requestId: string } | undefined>
   /** Organizations and projects listed or searched at the same time. Default 4. */
   readonly concurrency?: number
+  /**
+   * REMOVE_ACTIVE_MEMBERS: a person's request also removes their active membership of every
+   * organization it searches (never by id; guardrails in lib/atlas/api/member-guardrails.ts).
+   * Default false: an active member is reported, never removed.
+   */
+  readonly removeActiveMembers?: boolean
+  /** PROTECTED_USERNAMES, normalized: members never removed. */
+  readonly protectedUsernames?: ReadonlySet<Username>
 }
 
 const NONCE_REUSE_STOPPED =
@@ -78,6 +89,7 @@ export async function revoke(
   const session = new AtlasSession(settings.dependencies, { deadline })
   const adapter = atlasAdapter(settings.api ?? 'v1', {
     searchInvitationsApi: settings.searchInvitationsApi ?? true,
+    removeActiveMembers: settings.removeActiveMembers === true,
   })
   const found =
     request.kind === 'invitation'
@@ -188,7 +200,47 @@ async function byUsername(
     ...(await Promise.all(scopes.map((scope) => limit(() => searchScope(scope))))),
     ...unlisted,
   ])
-  return { ...found, notes: [...notes, ...found.notes] }
+  if (!settings.removeActiveMembers) return { ...found, notes: [...notes, ...found.notes] }
+  // The member phase comes after every pending search of the request: a person who accepted an
+  // invitation (of the organization, or of one of its projects) while those ran is a member now.
+  const searchedWhole = found.searched.filter(
+    (search) => search.groupId === undefined && search.failure === undefined,
+  )
+  const memberPhases = await Promise.all(
+    searchedWhole.map((search) =>
+      limit(async () => ({
+        orgId: search.orgId,
+        members: await offboardMembers(
+          session,
+          search.orgId,
+          request.username,
+          { protectedUsernames: settings.protectedUsernames ?? new Set() },
+          { dryRun: request.dryRun },
+        ),
+      })),
+    ),
+  )
+  const searched = found.searched.map((search) => {
+    const phase = memberPhases.find(
+      ({ orgId }) => search.groupId === undefined && orgId === search.orgId,
+    )
+    if (!phase) return search
+    return phase.members.kind === 'failed'
+      ? { orgId: search.orgId, failure: phase.members.outcome }
+      : { ...search, found: (search.found ?? 0) + phase.members.revocations.length }
+  })
+  const memberParts = memberPhases.flatMap(({ members }) =>
+    members.kind === 'found' ? members.revocations : [],
+  )
+  return {
+    searched,
+    revocations: withMemberParts(found.revocations, memberParts),
+    notes: [
+      ...notes,
+      ...found.notes,
+      ...memberPhases.flatMap(({ members }) => (members.kind === 'found' ? members.notes : [])),
+    ],
+  }
 }
 
 /** A person is searched in this many organizations and projects at most, in one request. */

@@ -85,6 +85,8 @@ export function createContainer(
     api: config.atlasApi,
     includeProjects: config.includeProjects,
     searchInvitationsApi: config.searchInvitationsApi,
+    removeActiveMembers: config.removeActiveMembers,
+    protectedUsernames: config.protectedUsernames,
     ...(ledger ? { revokedBefore: (orgId, id) => ledger.revokedBefore(orgId, id) } : {}),
   }
   return {

@@ -77,6 +77,39 @@ describe('revocation metrics', () => {
     expect(emitted.map(([name]) => name)).not.toContain('KeyRefused')
   })
 
+  it('count every member removed (MemberRemoved), and every member an offboarding left in place (ActiveMember), never a dry run’s', () => {
+    const member = (outcome: 'removed_member' | 'active_member' | 'would_remove', orgId = ORG) =>
+      ({ orgId, userId: 'u', outcome, retryable: false }) as never
+    const removed = recorder()
+    countRevocation(
+      removed.sink,
+      report({
+        outcome: 'removed_member',
+        revocations: [member('removed_member'), member('removed_member', 'other')],
+      }),
+      'okta',
+    )
+    expect(removed.emitted.slice(3)).toEqual([['MemberRemoved', 'Count', 2]])
+    const kept = recorder()
+    countRevocation(
+      kept.sink,
+      report({ outcome: 'active_member', revocations: [member('active_member')] }),
+      'queue',
+    )
+    expect(kept.emitted.slice(3)).toEqual([['ActiveMember', 'Count', 1]])
+    const dryRun = recorder()
+    countRevocation(
+      dryRun.sink,
+      report({
+        outcome: 'active_member',
+        request: { kind: 'username', username: 'a@b.c', dryRun: true } as never,
+        revocations: [member('active_member'), member('would_remove')],
+      }),
+      'webhook',
+    )
+    expect(dryRun.emitted.slice(3)).toEqual([])
+  })
+
   it('count deprecation notices', () => {
     const { sink, emitted } = recorder()
     countDeprecation(sink)
@@ -116,6 +149,17 @@ describe('revocation metrics', () => {
     const lines = emfLines(() => {
       countRevocation(sink, report({ outcome: 'unauthorized', nonceReuseStopped: true }), 'webhook')
       countRevocation(sink, report({ outcome: 'not_found' }), 'iam')
+      countRevocation(
+        sink,
+        report({
+          outcome: 'active_member',
+          revocations: [
+            { orgId: ORG, outcome: 'removed_member', retryable: false } as never,
+            { orgId: ORG, outcome: 'active_member', retryable: false } as never,
+          ],
+        }),
+        'okta',
+      )
       countDeprecation(sink)
       countSkipped(
         sink,
@@ -132,18 +176,23 @@ describe('revocation metrics', () => {
       [
         'AtlasAttempts',
         'AtlasAttempts',
+        'AtlasAttempts',
+        'ActiveMember',
         'DeprecationNotice',
         'Ignored',
         'Ignored',
         'KeyRefused',
         'LeaverNotQueued',
         'LeaverSkipped',
+        'MemberRemoved',
         'NonceReuseStopped',
         'NotFound',
         'Reappeared',
         'Refused',
         'RevocationDuration',
         'RevocationDuration',
+        'RevocationDuration',
+        'Revocations',
         'Revocations',
         'Revocations',
         'SweepChecked',
@@ -163,6 +212,8 @@ describe('revocation metrics', () => {
       'LeaverSkipped',
       'LeaverNotQueued',
       'Reappeared',
+      'MemberRemoved',
+      'ActiveMember',
     ])
       expect(dimensionSets(lines.find((line) => metricName(line) === name) ?? {}), name).toEqual([
         ['service', 'stage'],

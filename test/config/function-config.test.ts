@@ -24,6 +24,8 @@ describe('loadFunctionConfig', () => {
       queueConcurrency: 5,
       includeProjects: false,
       searchInvitationsApi: true,
+      removeActiveMembers: false,
+      protectedUsernames: new Set(),
       revokeQueueUrl: undefined,
       oktaSecretId: undefined,
       trustedHandoverSender: undefined,
@@ -54,6 +56,37 @@ describe('loadFunctionConfig', () => {
     )
     expect(() => loadFunctionConfig({ ...base, OKTA_SECRET_ID: 'okta' }, 'http')).toThrow(
       'OKTA_SECRET_ID needs REVOKE_QUEUE_URL',
+    )
+  })
+
+  it('removes no member unless REMOVE_ACTIVE_MEMBERS is exactly true, and reads PROTECTED_USERNAMES strictly', () => {
+    expect(loadFunctionConfig(base, 'queue')).toMatchObject({ removeActiveMembers: false })
+    for (const value of ['true', ' TRUE '])
+      expect(
+        loadFunctionConfig({ ...base, REMOVE_ACTIVE_MEMBERS: value }, 'queue').removeActiveMembers,
+      ).toBe(true)
+    for (const value of ['false', ''])
+      expect(
+        loadFunctionConfig({ ...base, REMOVE_ACTIVE_MEMBERS: value }, 'queue').removeActiveMembers,
+      ).toBe(false)
+    for (const value of ['yes', '1', 'on'])
+      expect(() => loadFunctionConfig({ ...base, REMOVE_ACTIVE_MEMBERS: value }, 'queue')).toThrow(
+        'REMOVE_ACTIVE_MEMBERS must be true or false',
+      )
+    expect(
+      loadFunctionConfig(
+        { ...base, PROTECTED_USERNAMES: ' Owner@Example.com, ,breakglass@example.com ' },
+        'http',
+      ).protectedUsernames,
+    ).toEqual(new Set(['owner@example.com', 'breakglass@example.com']))
+    // A typo must not leave someone unprotected: the whole configuration is refused.
+    expect(() =>
+      loadFunctionConfig(
+        { ...base, PROTECTED_USERNAMES: 'owner@example.com admin@example.com' },
+        'http',
+      ),
+    ).toThrow(
+      'PROTECTED_USERNAMES entries must each be an email address (bad: "owner@example.com admin@example.com")',
     )
   })
 

@@ -37,7 +37,7 @@ let template: Template
 let resources: Record<string, Resource>
 let outputs: Record<string, unknown>
 let outDir: string
-/** The same stack with every optional parameter set (Okta, EventBridge, VPC). */
+/** The same stack with every optional parameter set (Okta, EventBridge, VPC, member removal). */
 let optional: Template
 const folders: string[] = []
 
@@ -74,6 +74,8 @@ beforeAll(async () => {
       '--param=vpc=on',
       '--param=vpcSubnetIds=subnet-0a1,subnet-0b2',
       '--param=vpcSecurityGroupIds=sg-0c3',
+      '--param=removeActiveMembers=true',
+      '--param=protectedUsernames=owner@example.com,breakglass@example.com',
     ],
     // Every organization the key sees, said explicitly; a shell must not expand it.
     '*',
@@ -165,9 +167,9 @@ describe('the packaged CloudFormation template', () => {
     })
   })
 
-  it('alarms, all to the alarm topic, on HTTP function errors and 5xx answers, queue function errors and throttles, an offboarding waiting in the queue, a burst of refusals, a refused key, a not-found id, a skipped or unqueued leaver, a reappeared leaver, a failed sweep and a deprecated API', () => {
+  it('alarms, all to the alarm topic, on HTTP function errors and 5xx answers, queue function errors and throttles, an offboarding waiting in the queue, a burst of refusals, a refused key, a not-found id, a skipped or unqueued leaver, a member removed or left in place, a reappeared leaver, a failed sweep and a deprecated API', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map((alarm) => alarm.Properties)
-    expect(alarms).toHaveLength(14)
+    expect(alarms).toHaveLength(16)
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }])
       expect(alarm).toMatchObject({ ComparisonOperator: 'GreaterThanThreshold' })
@@ -203,7 +205,7 @@ describe('the packaged CloudFormation template', () => {
         alarm.Namespace === 'AtlasInviteRevoker' ||
         JSON.stringify(alarm.Metrics ?? []).includes('AtlasInviteRevoker'),
     )
-    expect(ours).toHaveLength(7)
+    expect(ours).toHaveLength(9)
     // Emitted without dimensions of their own (lib/audit/revocation-metrics.ts adds service and
     // stage to every metric): a staging deploy never pages for production.
     for (const metric of [
@@ -211,6 +213,8 @@ describe('the packaged CloudFormation template', () => {
       'NotFound',
       'LeaverSkipped',
       'LeaverNotQueued',
+      'MemberRemoved',
+      'ActiveMember',
       'Reappeared',
       'DeprecationNotice',
     ]) {
@@ -223,6 +227,52 @@ describe('the packaged CloudFormation template', () => {
     }
     const refused = ours.find((alarm) => alarm.Metrics)
     expect(JSON.stringify(refused?.Metrics)).toContain(`stage = 'prod'`)
+  })
+
+  it('alarms within a minute of any member removal, and within five of a member left in place, whether or not the opt-in is on', () => {
+    for (const stack of [resources, optional.Resources]) {
+      expect((stack.MemberRemovedAlarm as Resource).Properties).toMatchObject({
+        AlarmName: 'atlas-invite-revoker-prod-member-removed',
+        Namespace: 'AtlasInviteRevoker',
+        MetricName: 'MemberRemoved',
+        Statistic: 'Sum',
+        Period: 60,
+        Threshold: 0,
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: 'AlarmTopic' }],
+      })
+      expect((stack.ActiveMemberAlarm as Resource).Properties).toMatchObject({
+        AlarmName: 'atlas-invite-revoker-prod-active-member',
+        Namespace: 'AtlasInviteRevoker',
+        MetricName: 'ActiveMember',
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 0,
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: 'AlarmTopic' }],
+      })
+    }
+  })
+
+  it('removes no member unless removeActiveMembers=true, and passes the setting and protectedUsernames to the HTTP and queue functions only', () => {
+    const variables = (stack: Record<string, Resource>, name: string) =>
+      ((stack[name] as Resource).Properties.Environment as { Variables: Record<string, unknown> })
+        .Variables
+    for (const name of ['HttpLambdaFunction', 'QueueLambdaFunction']) {
+      expect(variables(resources, name), name).toMatchObject({
+        REMOVE_ACTIVE_MEMBERS: 'false',
+        PROTECTED_USERNAMES: '',
+      })
+      expect(variables(optional.Resources, name), name).toMatchObject({
+        REMOVE_ACTIVE_MEMBERS: 'true',
+        PROTECTED_USERNAMES: 'owner@example.com,breakglass@example.com',
+      })
+    }
+    // The sweep never removes a member: it is not told to.
+    for (const stack of [resources, optional.Resources]) {
+      expect(variables(stack, 'SweepLambdaFunction').REMOVE_ACTIVE_MEMBERS).toBeUndefined()
+      expect(variables(stack, 'SweepLambdaFunction').PROTECTED_USERNAMES).toBeUndefined()
+    }
   })
 
   it('alarms when an offboarding has waited in the revoke queue longer than queueAgeAlarmSeconds (5 minutes)', () => {

@@ -29,6 +29,47 @@ const meta: RecordMeta = {
 const revoked = { orgId: ORG, invitationId: 'inv-1', outcome: 'revoked' as const, status: 204 }
 
 describe('itemsOf', () => {
+  it('a member removed (REMOVE_ACTIVE_MEMBERS): the removal recorded with its evidence, the person a leaver, no revoked marker', () => {
+    const report = revokeReport({
+      outcome: 'removed_member',
+      request: {
+        kind: 'username',
+        username: normalizeUsername('member@example.com'),
+        dryRun: false,
+      },
+      searched: [{ orgId: ORG, found: 1 }],
+      revocations: [
+        part({
+          orgId: ORG,
+          userId: 'user-9',
+          username: 'member@example.com',
+          outcome: 'removed_member',
+          status: 204,
+          evidence: { kind: 'member_removed', by: 'removal', status: 204, relisted: false },
+          detail: 'removed member …',
+        }),
+      ],
+    })
+    const { request, markers, leaver } = itemsOf(report, meta)
+    expect(request).toMatchObject({
+      outcome: 'removed_member',
+      revocations: [
+        {
+          orgId: ORG,
+          userId: 'user-9',
+          username: 'member@example.com',
+          outcome: 'removed_member',
+          atlasStatus: 204,
+          evidence: { kind: 'member_removed', by: 'removal', status: 204, relisted: false },
+        },
+      ],
+    })
+    expect(JSON.stringify(request)).not.toContain('removed member …')
+    // Markers answer a later request by id, which never concerns a member.
+    expect(markers).toEqual([])
+    expect(leaver).toMatchObject({ username: 'member@example.com', requestId: 'req-1' })
+  })
+
   it('a person offboarded: the request, a marker per revoked id, the leaver to re-check', () => {
     const report = revokeReport({
       request: {

@@ -5,11 +5,14 @@
  * The model of Atlas the rows obey, and so the code may rely on (MongoDB's spec says so, or
  * nothing could be proven at all): a 2xx to a DELETE with an empty or JSON body means Atlas
  * removed the target (it was pending); a list or read in its documented shape tells the truth
- * (a filter may be ignored or compare case-sensitively, a count may be off: those are
- * behaviours, drawn per case); a 404 names the target only when it is not there; a token
- * endpoint's 200 with an access_token issues one.
+ * (a filter may be ignored or compare case-sensitively, a count may be off, roles may be left
+ * out, keys may be listed as users: those are behaviours, drawn per case); a 404 names the target
+ * only when it is not there; a token endpoint's 200 with an access_token issues one; a 2xx to the
+ * removal of an active member means Atlas removed them (whoever they are: the guardrails are
+ * ours to keep, so a removal we should not have sent is removed, and judged).
  * Everything else is fair: any status, undocumented bodies, 404s naming nothing or something
- * else, refused nonces, resets and hangs after the work was done, an invitee accepting meanwhile.
+ * else, refused nonces, resets and hangs after the work was done, an invitee accepting meanwhile,
+ * Atlas refusing a member's removal.
  */
 import type { Interference, ObservedRequest } from '../../dev/simulator/adversary.ts'
 import type { Fault } from '../../dev/simulator/fault-injector.ts'
@@ -21,10 +24,14 @@ export interface Seen extends ObservedRequest {
   readonly targetPending: boolean
   /** The path's invitation or user exists there in any form (pending, or an active member). */
   readonly targetExists: boolean
+  /** The path's user is an active member of the path's organization now. */
+  readonly targetMember: boolean
   /** Someone accepts the invitation behind the path's pending user (the Users API). */
   readonly accept: () => void
   /** Atlas removes the path's pending target (what its 2xx to a DELETE says it did). */
   readonly remove: () => void
+  /** Atlas removes the path's active member (what its 2xx to their removal says it did). */
+  readonly removeMember: () => void
 }
 
 export interface CatalogueRow {
@@ -168,6 +175,23 @@ export const CATALOGUE: readonly CatalogueRow[] = [
     },
   },
   {
+    name: 'a 2xx to the removal of an active member: Atlas removed them (any body)',
+    weight: 6,
+    applies: (request) => isDelete(request) && request.targetMember,
+    interfere: (request, variant) => {
+      request.removeMember()
+      return { fault: pick([json(204, ''), json(200, {}), html(200)], variant) }
+    },
+  },
+  {
+    name: 'Atlas refuses the removal of an active member (its last owner, say), nothing carried out',
+    weight: 2,
+    applies: (request) => isDelete(request) && request.targetMember,
+    interfere: (_request, variant) => ({
+      fault: atlasError(pick([400, 409], variant), 'CANNOT_REMOVE_LAST_ORG_OWNER'),
+    }),
+  },
+  {
     name: 'an HTML 200 to a DELETE, nothing carried out',
     weight: 3,
     applies: isDelete,
@@ -305,6 +329,7 @@ export function seen(
     ...request,
     targetPending: pendingInvitation !== undefined,
     targetExists: pendingInvitation !== undefined || member,
+    targetMember: member,
     accept: () => {
       if (pendingInvitation) state.accept(pendingInvitation.id)
     },
@@ -315,6 +340,9 @@ export function seen(
           ? pendingInvitation.orgId
           : { groupId: pendingInvitation.groupId }
       state.revoke(scope, pendingInvitation.id)
+    },
+    removeMember: () => {
+      if (member && route && id !== undefined) state.removeMember(route.orgId, id)
     },
   }
 }

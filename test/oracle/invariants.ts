@@ -3,11 +3,21 @@
  * ground truth before and after. Each rule is the product's promise said about one kind of
  * answer; a broken rule is a violation, printed with the case's seed.
  */
-import type { SimulatedAtlasState } from '../../dev/simulator/simulated-atlas-state.ts'
-import { normalizeUsername } from '../../lib/atlas/api/username.ts'
-import { DONE_OUTCOMES, OUTCOME_TABLE, type OutcomeKind } from '../../lib/outcome.ts'
-import { allowedOrgIds, type OracleCase, type ResolvedRequest } from './oracle-case.ts'
-import type { World } from './world.ts'
+import {
+  callerUserId,
+  type MemberRemoval,
+  type SimulatedAtlasState,
+} from '../../dev/simulator/simulated-atlas-state.ts'
+import { emailAddress, normalizeUsername } from '../../lib/atlas/api/username.ts'
+import { loadProtectedUsernames } from '../../lib/config/function-config.ts'
+import { ACKED_OUTCOMES, OUTCOME_TABLE, type OutcomeKind } from '../../lib/outcome.ts'
+import {
+  allowedOrgIds,
+  type OracleCase,
+  protectedUsernames,
+  type ResolvedRequest,
+} from './oracle-case.ts'
+import { ACCOUNT, KEY, type World } from './world.ts'
 
 export interface Truth {
   /** Pending invitations: id → where and whose (and the invitee's Users API id). */
@@ -15,9 +25,12 @@ export interface Truth {
     string,
     { orgId: string; groupId?: string; username: string; userId: string }
   >
-  /** Active members, as `orgId userId`, with their usernames. */
+  /** Active members, as `orgId userId`, with their usernames and organization roles. */
   readonly members: ReadonlySet<string>
   readonly memberNames: ReadonlyMap<string, string>
+  readonly memberRoles: ReadonlyMap<string, readonly string[]>
+  /** Members removed so far, in order (the simulator records each removal). */
+  readonly removals: readonly MemberRemoval[]
 }
 
 export function truthOf(state: SimulatedAtlasState): Truth {
@@ -38,6 +51,10 @@ export function truthOf(state: SimulatedAtlasState): Truth {
     memberNames: new Map(
       snapshot.members.map((member) => [`${member.orgId} ${member.id}`, member.username]),
     ),
+    memberRoles: new Map(
+      snapshot.members.map((member) => [`${member.orgId} ${member.id}`, member.roles]),
+    ),
+    removals: snapshot.removedMembers,
   }
 }
 
@@ -57,12 +74,13 @@ export interface Observed {
   readonly before: Truth
   readonly after: Truth
   readonly answer: Answer
-  /** API requests that reached the simulator, and the DELETEs among them. */
+  /** API requests that reached the simulator, and the DELETEs among them (and their targets). */
   readonly apiRequests: number
   readonly deletes: number
+  readonly deleteTargets: readonly string[]
 }
 
-const SUCCESS: ReadonlySet<string> = new Set(['revoked', 'already_gone'])
+const SUCCESS: ReadonlySet<string> = new Set(['revoked', 'already_gone', 'removed_member'])
 
 export function violations(
   oracle: OracleCase,
@@ -82,24 +100,85 @@ export function violations(
     request.invitationId === undefined || request.orgId === undefined
       ? undefined
       : before.pending.get(resolvedInvitation(request.invitationId, request.orgId, oracle, before))
-  for (const id of removed) {
-    const entry = before.pending.get(id)
-    if (!entry) continue
+  const mayRemove = (
+    id: string,
+    entry: { orgId: string; groupId?: string; username: string },
+  ): boolean => {
     const whose = normalizeUsername(entry.username)
-    const allowed =
-      person !== undefined
-        ? whose === person && covers(scopesOf(oracle, built, request), entry)
-        : (target !== undefined && entry === target) ||
+    return person !== undefined
+      ? whose === person && covers(scopesOf(oracle, built, request), entry)
+      : (target !== undefined && entry === target) ||
           id === request.invitationId ||
           (oracle.api === 'users' &&
             target !== undefined &&
             entry.orgId === request.orgId &&
             entry.groupId === undefined &&
             whose === normalizeUsername(target.username))
-    if (!allowed) fail(`removed ${id} (${entry.username}), not an entry of the request`)
   }
-  for (const member of before.members)
-    if (!after.members.has(member)) fail(`removed active member ${member}`)
+  for (const id of removed) {
+    const entry = before.pending.get(id)
+    if (entry && !mayRemove(id, entry))
+      fail(`removed ${id} (${entry.username}), not an entry of the request`)
+  }
+  // No active member is removed unless opted in, by a person's request (never by id, never a dry
+  // run), of that person, in an organization it covers; never a protected one, the functions'
+  // own identity, or the last Organization Owner. The CLI has no opt-in.
+  const optedIn = oracle.removeActiveMembers && oracle.entry !== 'cli'
+  const guarded = loadProtectedUsernames(protectedUsernames(oracle))
+  const covered = new Set(
+    person === undefined ? [] : scopesOf(oracle, built, request).map((scope) => scope.orgId),
+  )
+  // Every removal Atlas carried out, and every removal we sent of someone who was a member
+  // (Atlas refusing it, the last owner's say, makes it no less a guardrail broken).
+  const sentToMembers: MemberRemoval[] = seen.deleteTargets.flatMap((target) => {
+    const [, orgId, userId] = /\/orgs\/([0-9a-f]{24})\/users\/([0-9a-f]{24})/.exec(target) ?? []
+    const key = `${orgId} ${userId}`
+    if (orgId === undefined || userId === undefined || !before.members.has(key)) return []
+    const username = before.memberNames.get(key) ?? ''
+    return [
+      {
+        orgId,
+        userId,
+        username,
+        roles: before.memberRoles.get(key) ?? [],
+        at: '',
+      } as MemberRemoval,
+    ]
+  })
+  for (const removal of [...after.removals.slice(before.removals.length), ...sentToMembers]) {
+    // Users mode: the DELETE of a pending user this request may remove, reaching them after they
+    // accepted, is the window SECURITY.md describes (Atlas has no conditional delete); it is
+    // judged as that pending entry, above.
+    const wasPendingUser = [...before.pending.entries()].some(
+      ([id, entry]) =>
+        oracle.api === 'users' &&
+        entry.userId === removal.userId &&
+        entry.orgId === removal.orgId &&
+        entry.groupId === undefined &&
+        mayRemove(id, entry),
+    )
+    if (wasPendingUser) continue
+    const whose = normalizeUsername(removal.username)
+    const why = !optedIn
+      ? 'REMOVE_ACTIVE_MEMBERS is off'
+      : person === undefined
+        ? 'asked by id'
+        : request.dryRun
+          ? 'a dry run'
+          : whose !== person || !covered.has(removal.orgId)
+            ? 'not the person asked about, where the request looks'
+            : guarded.has(whose)
+              ? 'protected'
+              : lastOwner(before, removal)
+                ? 'the last Organization Owner'
+                : undefined
+    if (why)
+      fail(`removed (or asked to remove) active member ${removal.orgId} ${removal.userId} (${why})`)
+  }
+  const callerIds = [KEY.publicKey, ACCOUNT.clientId].map(callerUserId)
+  for (const target of seen.deleteTargets)
+    if (callerIds.some((id) => target.includes(`/users/${id}`)))
+      fail(`sent a removal of the functions' own key or service account (${target})`)
   // Users mode sees members: an active member of a scope the request covers, under any
   // spelling (one who accepted while the request ran included), is never "gone". The
   // invitations API cannot see members, so in v1/v2 an acceptance racing the removal reads as
@@ -118,15 +197,38 @@ export function violations(
   )
   if (oracle.api === 'users' && SUCCESS.has(outcome) && memberNow)
     fail(`${outcome}, yet the person is an active member of a covered organization`)
+  // Opted in, a person's request settles only when no membership of theirs is left where it
+  // looked, in every mode (the members are the Cloud Users API's, whatever ATLAS_API is).
+  const memberLeft = [...after.members].some(
+    (member) =>
+      normalizeUsername(after.memberNames.get(member) ?? '') === person &&
+      covered.has(member.split(' ')[0] ?? ''),
+  )
+  if (optedIn && person !== undefined && SUCCESS.has(outcome) && memberLeft)
+    fail(`${outcome} with REMOVE_ACTIVE_MEMBERS, yet the person is still a member where it looked`)
+  const removedHere = after.removals
+    .slice(before.removals.length)
+    .some((removal) => normalizeUsername(removal.username) === person && covered.has(removal.orgId))
+  if (outcome === 'removed_member' && !removedHere)
+    fail('removed_member, yet no membership of the person was removed')
+  if (outcome === 'would_remove') {
+    const wasMember = [...before.members].some(
+      (member) =>
+        normalizeUsername(before.memberNames.get(member) ?? '') === person &&
+        covered.has(member.split(' ')[0] ?? ''),
+    )
+    if (!optedIn || !request.dryRun || !wasMember)
+      fail('would_remove without the opt-in, a dry run, or a membership of the person')
+  }
 
   if (request.dryRun && seen.deletes > 0) fail(`a dry run sent ${seen.deletes} DELETE(s)`)
   if (outcome === 'refused' && seen.apiRequests > 0)
     fail(`refused before Atlas, yet ${seen.apiRequests} request(s) reached it`)
 
-  // The queue acks exactly the outcomes that are done; HTTP answers the table's status.
+  // The queue acks exactly the outcomes the table acks; HTTP answers the table's status.
   if (answer.acked !== undefined && outcome !== 'unknown' && outcome !== 'refused') {
-    const done = DONE_OUTCOMES.has(outcome)
-    if (answer.acked !== done) fail(`acked=${answer.acked} for ${outcome}`)
+    const acked = ACKED_OUTCOMES.has(outcome)
+    if (answer.acked !== acked) fail(`acked=${answer.acked} for ${outcome}`)
   }
   if (answer.acked === true && (outcome === 'unknown' || outcome === 'refused'))
     fail(`acked with no final outcome (${outcome})`)
@@ -179,6 +281,24 @@ export function violations(
     }
   }
   return found
+}
+
+/**
+ * Whether removing this member left (or would have left) its organization without another
+ * person as Organization Owner, judged on the members before the case.
+ */
+function lastOwner(before: Truth, removal: MemberRemoval): boolean {
+  if (!removal.roles.includes('ORG_OWNER')) return false
+  const whose = normalizeUsername(removal.username)
+  return ![...before.members].some((member) => {
+    const name = normalizeUsername(before.memberNames.get(member) ?? '')
+    return (
+      member.startsWith(`${removal.orgId} `) &&
+      name !== whose &&
+      emailAddress(name) !== undefined &&
+      (before.memberRoles.get(member) ?? []).includes('ORG_OWNER')
+    )
+  })
 }
 
 /**

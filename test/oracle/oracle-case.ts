@@ -6,13 +6,16 @@
 import fc from 'fast-check'
 import type { SimulatorBehaviour } from '../../dev/simulator/atlas-simulator.ts'
 import type { AtlasApi } from '../../lib/atlas/api/api-mode.ts'
-import { LEAVER, orgId, SPELLINGS, type World, type WorldSpec } from './world.ts'
+import { LEAVER, LEAVER_MEMBER_ID, orgId, SPELLINGS, type World, type WorldSpec } from './world.ts'
 
 export type RequestSpec =
   | {
       readonly kind: 'id'
-      /** A leaver's invitation (any scope) or Users API id, someone else's, or an id nobody has. */
-      readonly target: 'leaver' | 'leaverUser' | 'other' | 'unknown'
+      /**
+       * A leaver's invitation (any scope) or Users API id, someone else's, the leaver's own id as
+       * an active member (never removed by id), or an id nobody has.
+       */
+      readonly target: 'leaver' | 'leaverUser' | 'other' | 'member' | 'unknown'
       readonly index: number
       /** The organization the request names (perhaps not the invitation's). */
       readonly org: number
@@ -44,6 +47,10 @@ export interface OracleCase {
   readonly includeProjects: boolean
   /** Users mode only; off forbids projects (a configuration error otherwise). */
   readonly searchInvitationsApi: boolean
+  /** REMOVE_ACTIVE_MEMBERS for the functions (the CLI has no such setting: never removes one). */
+  readonly removeActiveMembers: boolean
+  /** PROTECTED_USERNAMES names the leaver (in another spelling than any drawn). */
+  readonly protectLeaver: boolean
   readonly allowlist: 'unset' | 'owned' | 'first'
   readonly world: WorldSpec
   readonly request: RequestSpec
@@ -72,8 +79,11 @@ const world: fc.Arbitrary<WorldSpec> = fc.record({
     maxLength: 4,
   }),
   otherInvitations: fc.array(place, { maxLength: 3 }),
-  activeIn: fc.option(fc.nat(2), { nil: undefined, freq: 5 }),
+  activeIn: fc.option(fc.nat(2), { nil: undefined, freq: 3 }),
   activeSpelling: fc.nat(2),
+  activeAlso: chance(0.4),
+  activeOwner: chance(0.3),
+  otherOwner: chance(0.5),
 })
 
 const request: fc.Arbitrary<RequestSpec> = fc.oneof(
@@ -84,6 +94,7 @@ const request: fc.Arbitrary<RequestSpec> = fc.oneof(
       'leaver' as const,
       'leaverUser' as const,
       'other' as const,
+      'member' as const,
       'unknown' as const,
     ),
     index: fc.nat(3),
@@ -106,6 +117,8 @@ const behaviour: fc.Arbitrary<Partial<SimulatorBehaviour>> = fc.record(
     usernameFilterCaseSensitive: fc.boolean(),
     usersListHidesLegacyInvitations: chance(0.2),
     totalCountOver: fc.constantFrom(0, 0, 0, 3),
+    callersListedAsUsers: chance(0.2),
+    usersListOmitsRoles: chance(0.2),
     nonceReuse: fc.constantFrom('accepted' as const, 'ordered' as const, 'refused' as const),
     invitationsRemoved: fc.constantFrom(
       undefined,
@@ -140,6 +153,8 @@ export const oracleCase: fc.Arbitrary<OracleCase> = fc
     credentials: fc.constantFrom('key' as const, 'account' as const),
     includeProjects: chance(0.4),
     searchInvitationsApi: chance(0.7),
+    removeActiveMembers: chance(0.5),
+    protectLeaver: chance(0.2),
     allowlist: fc.constantFrom('unset' as const, 'owned' as const, 'first' as const),
     world,
     request,
@@ -183,7 +198,9 @@ export function resolveRequest(spec: RequestSpec, built: World): ResolvedRequest
           ? built.leaverUserIds
           : spec.target === 'other'
             ? built.otherInvitationIds
-            : []
+            : spec.target === 'member'
+              ? [LEAVER_MEMBER_ID]
+              : []
     const invitationId = ids[spec.index % Math.max(1, ids.length)] ?? 'dddddddddddddddddddddddd'
     return { orgId: org, invitationId, dryRun: spec.dryRun }
   }
@@ -191,6 +208,13 @@ export function resolveRequest(spec: RequestSpec, built: World): ResolvedRequest
   if (spec.orgs === 'one') return { orgId: org, username, dryRun: spec.dryRun }
   if (spec.orgs === 'owned') return { orgIds: built.orgs, username, dryRun: spec.dryRun }
   return { username, dryRun: spec.dryRun }
+}
+
+/** PROTECTED_USERNAMES for the case: the leaver, spelt as no request or invitation spells them. */
+export function protectedUsernames(oracle: OracleCase): string | undefined {
+  return oracle.protectLeaver
+    ? ` ${LEAVER.replace('leaver', 'LeAvEr')} , ${'nobody@example.com'}`
+    : undefined
 }
 
 /** ALLOWED_ORG_IDS for the case: unset, every owned organization, or the first only. */

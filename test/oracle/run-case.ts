@@ -24,6 +24,7 @@ import { type Answer, type Observed, truthOf, violations } from './invariants.ts
 import {
   allowedOrgIds,
   type OracleCase,
+  protectedUsernames,
   type ResolvedRequest,
   resolveRequest,
 } from './oracle-case.ts'
@@ -108,6 +109,7 @@ export async function runCase(simulator: AtlasSimulator, oracle: OracleCase): Pr
     answer,
     apiRequests: log.length,
     deletes: log.filter((entry) => entry.method === 'DELETE').length,
+    deleteTargets: log.filter((entry) => entry.method === 'DELETE').map((entry) => entry.target),
   }
   return {
     request,
@@ -232,6 +234,10 @@ function functionEnv({ url, oracle, allowed }: EntryContext): Record<string, str
     ATLAS_API: oracle.api,
     INCLUDE_PROJECT_INVITATIONS: String(oracle.includeProjects),
     SEARCH_INVITATIONS_API: String(oracle.searchInvitationsApi),
+    REMOVE_ACTIVE_MEMBERS: String(oracle.removeActiveMembers),
+    ...(protectedUsernames(oracle) === undefined
+      ? {}
+      : { PROTECTED_USERNAMES: protectedUsernames(oracle) as string }),
     // The functions act in no organization without a scope: unset is `*` here, every one.
     ALLOWED_ORG_IDS: allowed ? allowed.join(',') : '*',
   }

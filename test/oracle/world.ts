@@ -1,7 +1,8 @@
 /**
  * The oracle's ground truth: a small Atlas (organizations, projects, a leaver's invitations under
- * several spellings, other people's, an active member) described as plain data that fast-check
- * draws and shrinks, and turned into the simulator's seed.
+ * several spellings, other people's, the leaver as an active member of one or two organizations,
+ * a member or an owner, and perhaps another owner) described as plain data that fast-check draws
+ * and shrinks, and turned into the simulator's seed.
  */
 import type { AtlasSeed, OrgRole } from '../../dev/simulator/simulated-atlas-state.ts'
 
@@ -34,6 +35,12 @@ export interface WorldSpec {
   /** An owned organization where the leaver is an active member already, and under which spelling. */
   readonly activeIn: number | undefined
   readonly activeSpelling?: number | undefined
+  /** The leaver is an active member of the next owned organization too (the same user). */
+  readonly activeAlso?: boolean | undefined
+  /** The leaver's organization role as a member: an Organization Owner, or not. */
+  readonly activeOwner?: boolean | undefined
+  /** Every owned organization has another person as Organization Owner. */
+  readonly otherOwner?: boolean | undefined
 }
 
 /** Ids are fixed by position, so a printed counterexample reads the same every run. */
@@ -44,6 +51,9 @@ const invitationId = (n: number) => `f${'0'.repeat(20)}${hex(n, 3)}`
 const userId = (n: number) => `c${'0'.repeat(20)}${hex(n, 3)}`
 const memberId = (n: number) => `b${'0'.repeat(20)}${hex(n, 3)}`
 export const MEMBER_ORG = orgId(9)
+/** The leaver's Cloud Users id as an active member (one person, one id, in every organization). */
+export const LEAVER_MEMBER_ID = memberId(1)
+export const OTHER_OWNER = 'owner@example.com'
 
 export interface World {
   readonly spec: WorldSpec
@@ -76,7 +86,15 @@ export function buildWorld(spec: WorldSpec): World {
   }
   let n = 0
   const roles: readonly OrgRole[] = ['ORG_MEMBER']
-  const activeOrg = spec.activeIn === undefined ? undefined : orgs[spec.activeIn % orgs.length]
+  const activeOrgs =
+    spec.activeIn === undefined
+      ? []
+      : [
+          ...new Set([
+            orgs[spec.activeIn % orgs.length] as string,
+            ...(spec.activeAlso ? [orgs[(spec.activeIn + 1) % orgs.length] as string] : []),
+          ]),
+        ]
   // A member of an organization is not invited to it again (to its projects, perhaps).
   const leaver = spec.leaverInvitations
     .map(({ place, spelling }) => ({
@@ -86,7 +104,7 @@ export function buildWorld(spec: WorldSpec): World {
       username: SPELLINGS[spelling % SPELLINGS.length] as string,
       roles,
     }))
-    .filter((invitation) => invitation.orgId !== activeOrg || 'groupId' in invitation)
+    .filter((invitation) => !activeOrgs.includes(invitation.orgId) || 'groupId' in invitation)
   const others = spec.otherInvitations.map((place) => ({
     id: invitationId(++n),
     userId: userId(n),
@@ -113,17 +131,22 @@ export function buildWorld(spec: WorldSpec): World {
     ],
     apiKeys: [{ ...KEY, roles: principalRoles }],
     serviceAccounts: [{ ...ACCOUNT, roles: principalRoles }],
-    members:
-      activeOrg === undefined
-        ? []
-        : [
-            {
-              id: memberId(1),
-              orgId: activeOrg,
-              username: SPELLINGS[(spec.activeSpelling ?? 0) % SPELLINGS.length] as string,
-              roles,
-            },
-          ],
+    members: [
+      ...activeOrgs.map((org) => ({
+        id: LEAVER_MEMBER_ID,
+        orgId: org,
+        username: SPELLINGS[(spec.activeSpelling ?? 0) % SPELLINGS.length] as string,
+        roles: spec.activeOwner ? (['ORG_OWNER'] as OrgRole[]) : roles,
+      })),
+      ...(spec.otherOwner
+        ? orgs.map((org) => ({
+            id: memberId(2),
+            orgId: org,
+            username: OTHER_OWNER,
+            roles: ['ORG_OWNER'] as OrgRole[],
+          }))
+        : []),
+    ],
   }
   return {
     spec,

@@ -46,12 +46,22 @@ describe('summarize', () => {
     )
   })
 
-  it('puts an active member (users API) before passing failures, after our setup’s faults', () => {
-    expect(summarize([revocation('throttled'), revocation('active_member')]).outcome).toBe(
-      'active_member',
-    )
-    expect(summarize([revocation('active_member'), revocation('unauthorized')]).outcome).toBe(
-      'unauthorized',
+  it('puts an active member after every failure (it is acked, they are retried), before what is done', () => {
+    for (const failure of ['throttled', 'upstream_error', 'invalid', 'unauthorized'] as const)
+      expect(summarize([revocation('active_member'), revocation(failure)]).outcome).toBe(failure)
+    expect(summarize([revocation('revoked'), revocation('active_member')])).toMatchObject({
+      outcome: 'active_member',
+      evidence: { kind: 'member' },
+    })
+  })
+
+  it('lets a removed member speak before a revoked invitation, and would_remove before would_revoke', () => {
+    expect(summarize([revocation('revoked'), revocation('removed_member')], 2)).toMatchObject({
+      outcome: 'removed_member',
+      evidence: { kind: 'all_parts', parts: 2, scopes: 2 },
+    })
+    expect(summarize([revocation('would_revoke'), revocation('would_remove')], 1).outcome).toBe(
+      'would_remove',
     )
   })
 

@@ -9,6 +9,9 @@ const FACTS: Readonly<Record<ProvenKind, EvidenceFacts>> = {
   already_gone: { kind: 'absent', by: 'named_404', was: 'seen_pending' },
   not_found: { kind: 'absent', by: 'named_404' },
   would_revoke: { kind: 'pending', by: 'listed' },
+  removed_member: { kind: 'member_removed', by: 'removal', status: 204, relisted: false },
+  would_remove: { kind: 'member', by: 'listed' },
+  active_member: { kind: 'member', by: 'listed' },
 }
 
 export function testEvidence(kind: ProvenKind): Evidence {

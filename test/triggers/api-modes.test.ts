@@ -20,6 +20,7 @@ import {
   startFunctionFixture,
 } from '../support/function-fixture.ts'
 import { httpApiEvent, lambdaContext, sqsEvent } from '../support/lambda-events.ts'
+import { recordingMetrics } from '../support/observed.ts'
 
 const [first, second, third] = DEMO_INVITATIONS
 const MODES = ['v1', 'v2', 'users'] as const
@@ -129,21 +130,36 @@ for (const api of MODES) {
 }
 
 describe('ATLAS_API=users and active members', () => {
-  it('never removes an active member: 409 active_member over HTTP, a record failure on SQS', async () => {
-    const { http, queue } = handlers('users')
+  it('never removes an active member without the opt-in: 409 active_member over HTTP, acked once on SQS with its metric', async () => {
+    const { http } = handlers('users')
     const byName = await post(http, { orgId: DEMO_ORG_ID, username: DEMO_ACTIVE_MEMBER.username })
     expect(byName).toMatchObject({
       status: 409,
       body: {
         outcome: 'active_member',
-        invitations: [{ userId: DEMO_ACTIVE_MEMBER.id, outcome: 'active_member' }],
+        invitations: [
+          {
+            userId: DEMO_ACTIVE_MEMBER.id,
+            outcome: 'active_member',
+            evidence: { kind: 'member', by: 'listed' },
+          },
+        ],
       },
     })
+    const metrics = recordingMetrics()
+    const queue = createQueueHandler(
+      { ...fixture.env, ATLAS_API: 'users' },
+      { dispatcher: fixture.dispatcher(), metrics },
+    )
     const response = await deliver(queue, {
       orgId: DEMO_ORG_ID,
       username: DEMO_ACTIVE_MEMBER.username,
     })
-    expect(response.batchItemFailures).toHaveLength(1)
+    // Final: no retry can change it, so no round trip to the DLQ; the alarm asks a person.
+    expect(response.batchItemFailures).toEqual([])
+    expect(metrics.emitted.filter((metric) => metric.name === 'ActiveMember')).toEqual([
+      { name: 'ActiveMember', unit: 'Count', value: 1, dimensions: {} },
+    ])
     expect(fixture.simulator.state.members(DEMO_ORG_ID).map((member) => member.id)).toEqual([
       DEMO_ACTIVE_MEMBER.id,
     ])

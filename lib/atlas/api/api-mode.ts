@@ -1,7 +1,9 @@
 /**
  * Which Atlas API revokes: `v1` (the documented v1.0 invitations, default), `v2` (the v2
  * invitations, deprecated and sunset on 2027-07-01), or `users` (the Cloud Users API, which
- * removes a user whose membership is still pending; needs API version 2025-02-19).
+ * removes a user whose membership is still pending; needs API version 2025-02-19). Active
+ * members, with REMOVE_ACTIVE_MEMBERS on, are the Cloud Users API's in every mode
+ * (offboard-members.ts).
  */
 import { ConfigurationError } from '../../errors.ts'
 import type { AtlasAdapter } from './adapter.ts'

@@ -1,7 +1,8 @@
 /**
- * The evidence ladder: how Atlas's answer about one invitation or pending user becomes an
- * outcome, and the only place that makes {@link Evidence}, without which no outcome can say
- * "revoked", "already gone", "not found" or "would revoke" (the outcome type requires it).
+ * The evidence ladder: how Atlas's answer about one invitation, pending user or member becomes
+ * an outcome, and the only place that makes {@link Evidence}, without which no outcome can say
+ * "revoked", "already gone", "not found", "would revoke", "an active member", "removed member"
+ * or "would remove" (the outcome type requires it).
  *
  * | evidence                                 | allows                                  |
  * | ---------------------------------------- | --------------------------------------- |
@@ -9,6 +10,8 @@
  * | `absent` by a 404 naming it in its scope, or a fresh list without it, `was` seen pending by this request | `already_gone` |
  * | `absent` without `was`                   | `not_found` (by id: never shown to have been there) |
  * | `pending`, listed or read by id          | `would_revoke`                          |
+ * | `member`, seen ACTIVE in the organization's whole list or read by id | `active_member`; `would_remove` (a dry run the guardrails let go) |
+ * | `member_removed`: 2xx to our removal of a member seen ACTIVE (an undocumented body: then a list without them), or a 404 naming them then a list without them | `removed_member` |
  * | `all_parts`: every part proven, every scope of a person's request listed whole | the request's sum |
  *
  * A 404 naming the organization or project is `invalid`; one naming nothing, or a 2xx in an
@@ -34,8 +37,8 @@ export interface Target {
 export type Relisted =
   | { readonly found: 'pending'; readonly username?: Username }
   | { readonly found: 'absent'; readonly by: 'named_404' | 'unlisted' }
-  /** The person accepted meanwhile: an active member now (Cloud Users API). */
-  | { readonly found: 'active'; readonly username?: Username }
+  /** The person accepted meanwhile: an active member now (Cloud Users API), read or listed. */
+  | { readonly found: 'active'; readonly by: 'listed' | 'read'; readonly username?: Username }
   | { readonly found: 'unknown'; readonly outcome: Outcome }
 
 /** What shows the target was pending before this answer; without it, absence is `not_found`. */
@@ -106,7 +109,13 @@ export async function askAbout(
     case 'unknown':
       return { outcome: again.outcome }
     case 'active':
-      return { outcome: activeMember(target, status) }
+      return {
+        outcome: activeMemberSeen(
+          again.by,
+          `${target.what} ${target.id} is an active member now (accepted the invitation), not pending; not removed`,
+          status,
+        ),
+      }
     case 'pending':
       if (options.purpose === 'read')
         return {
@@ -207,18 +216,120 @@ export function wouldRevokeListed(): Outcome {
   return wouldRevoke('listed')
 }
 
-function activeMember(target: Target, status: number): Outcome {
+/**
+ * `active_member`: this request saw the person as an ACTIVE member (in the organization's whole
+ * list, or read by id) and does not remove them (`detail` says why).
+ */
+export function activeMemberSeen(by: 'listed' | 'read', detail: string, status = 200): Outcome {
   return {
     outcome: 'active_member',
     status,
-    detail: `${target.what} ${target.id} is an active member now (accepted the invitation), not pending; not removed`,
+    evidence: proof({ kind: 'member', by }),
+    detail,
+    retryable: false,
+  }
+}
+
+/** A dry run's answer for a member the organization's whole list showed ACTIVE and the guardrails let go. */
+export function wouldRemoveListed(): Outcome {
+  return {
+    outcome: 'would_remove',
+    evidence: proof({ kind: 'member', by: 'listed' }),
+    detail: 'dry run: an active member, not removed',
+    retryable: false,
+  }
+}
+
+/** What a fresh look at the organization's whole ACTIVE list found of a member. */
+export type MemberRelisted =
+  | { readonly found: 'absent' }
+  | { readonly found: 'active' }
+  | { readonly found: 'unknown'; readonly outcome: Outcome }
+
+/**
+ * Sends the removal of a member this request saw ACTIVE and reads the answer. Settled
+ * (`removed_member`) only on a 2xx in the documented shape (empty or JSON), or when a fresh
+ * list without them follows a 2xx in another shape or a 404 naming the user. A 404 naming the
+ * organization is `invalid`; one naming nothing proves nothing (`upstream_error`, even if a list
+ * then lacks them: it may be a removed route); any other refusal is the refusal's outcome, a 4xx
+ * `invalid` with a detail saying Atlas kept the member (it refuses to remove an organization's
+ * last owner, say).
+ */
+export async function askToRemoveMember(
+  session: AtlasSession,
+  call: CallShape,
+  target: Target & { readonly username: Username },
+  relist: () => Promise<MemberRelisted>,
+): Promise<Outcome> {
+  const result = await session.call(call)
+  if (result.kind === 'failed') return result.outcome
+  const { response } = result
+  const { status } = response
+  const who = `member ${target.username} (user ${target.id}) of organization ${target.scope.orgId}`
+  const success = status >= 200 && status < 300
+  if (success && response.bodyKind !== 'other')
+    return memberRemoved(status, 'removal', false, `removed ${who}`)
+  if (!success && status !== 404) {
+    const refused = outcomeOfRefusal(response)
+    return refused.outcome === 'invalid'
+      ? {
+          ...refused,
+          detail: `Atlas refused to remove ${who} (${status}${refused.errorCode ? ` ${refused.errorCode}` : ''}); nothing was removed. Atlas refuses to remove an organization's last Organization Owner, for one: see atlasDetail in the log`,
+        }
+      : refused
+  }
+  if (!success) {
+    const missing = missingThing(response, target.id, containersOf(target.scope))
+    if (missing === 'container') return containerNotFound(response, target.scope)
+    if (missing === 'unexplained') return outcomeOfRefusal(response)
+  }
+  const again = await relist()
+  switch (again.found) {
+    case 'unknown':
+      return again.outcome
+    case 'active':
+      return {
+        outcome: 'upstream_error',
+        status,
+        detail: `Atlas answered ${success ? `${status} in an undocumented shape` : '404 naming the user'} to the removal of ${who} but still lists them as active`,
+        retryable: true,
+      }
+    case 'absent':
+      return success
+        ? memberRemoved(
+            status,
+            'removal',
+            true,
+            `Atlas answered ${status} in an undocumented shape and no longer lists ${who}`,
+          )
+        : memberRemoved(
+            status,
+            'named_404',
+            true,
+            `Atlas says ${who} does not exist, and no longer lists them`,
+          )
+  }
+}
+
+function memberRemoved(
+  status: number,
+  by: 'removal' | 'named_404',
+  relisted: boolean,
+  detail: string,
+): Outcome {
+  return {
+    outcome: 'removed_member',
+    status,
+    evidence: proof({ kind: 'member_removed', by, status, relisted }),
+    detail,
     retryable: false,
   }
 }
 
 /**
  * The sum of a request whose every part is done: the part ranked first by the outcome table
- * speaks (`not_found`, then `would_revoke`, `revoked`, `already_gone`); a person's request with
+ * speaks (`not_found`, then `would_remove`, `would_revoke`, `removed_member`, `revoked`,
+ * `already_gone`); a person's request with
  * nothing pending is `already_gone` on the strength of its complete lists. `undefined` when
  * nothing proves a sum: a part without evidence, or a person's request that covered no scope.
  */

@@ -9,4 +9,12 @@ export {
   type InvitationRef,
   invitationRef,
 } from './invitation-ref.ts'
-export { normalizeUsername, type Username } from './username.ts'
+export { isCaller, type MemberPolicy, memberVerdict, ORG_OWNER } from './member-guardrails.ts'
+export { type MemberSearch, type MemberSettings, offboardMembers } from './offboard-members.ts'
+export type { OrgMember } from './org-members.ts'
+export {
+  emailAddress,
+  MAX_USERNAME_LENGTH,
+  normalizeUsername,
+  type Username,
+} from './username.ts'

@@ -12,3 +12,23 @@ export type Username = string & { readonly [normalized]: true }
 export function normalizeUsername(username: string): Username {
   return username.trim().toLowerCase() as Username
 }
+
+/** The longest username (an email address) a request or a setting may name. */
+export const MAX_USERNAME_LENGTH = 254
+
+/**
+ * The form in which a username is compared and sent (trimmed, lower case), or `undefined` when
+ * it is no email address of at most 254 characters.
+ *
+ * @example
+ * emailAddress(' Leaver@Example.com ') // → 'leaver@example.com'
+ * emailAddress('jdoe')                 // → undefined
+ */
+export function emailAddress(value: string): Username | undefined {
+  const trimmed = normalizeUsername(value)
+  return trimmed.length > 0 &&
+    trimmed.length <= MAX_USERNAME_LENGTH &&
+    /^[^\s@]+@[^\s@]+$/.test(trimmed)
+    ? trimmed
+    : undefined
+}

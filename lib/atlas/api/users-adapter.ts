@@ -2,15 +2,16 @@
  * The Cloud Users API (version 2025-02-19), MongoDB's replacement for the invitations API. A
  * pending invitation is a PENDING user whose id is a user id, not the invitation id: users are
  * found by username and removed by user id. An ACTIVE match is reported as `active_member` and
- * never removed.
+ * never removed here: with REMOVE_ACTIVE_MEMBERS on, a person's membership is the member
+ * phase's (offboard-members.ts), and this adapter leaves it to that.
  *
  * A person's pending users come from the organization's whole PENDING list, matched here; their
- * active membership from the list filtered by username. What the Users API does not cover is
- * looked at through the (v2) invitations API while `SEARCH_INVITATIONS_API` is on (the default):
- * invitations made through it, which the Users API may not list (MongoDB's migration guide says
- * so), and project invitations, which it does not show at all. After the sunset that API answers
- * 410: a search that needs it fails rather than reading "gone" as "nothing there", until the
- * operator turns it off and accepts what it can no longer see.
+ * active membership (the opt-in off) from its whole ACTIVE list. What the Users API does not
+ * cover is looked at through the (v2) invitations API while `SEARCH_INVITATIONS_API` is on (the
+ * default): invitations made through it, which the Users API may not list (MongoDB's migration
+ * guide says so), and project invitations, which it does not show at all. After the sunset that
+ * API answers 410: a search that needs it fails rather than reading "gone" as "nothing there",
+ * until the operator turns it off and accepts what it can no longer see.
  */
 import { OUTCOME_TABLE, type Outcome } from '../../outcome.ts'
 import type { AtlasSession } from '../http/index.ts'
@@ -22,7 +23,13 @@ import {
   listOrgUsersCall,
   removeOrgUserCall,
 } from './endpoints.ts'
-import { askAbout, containerNotFound, type Relisted, wouldRevokeListed } from './evidence.ts'
+import {
+  activeMemberSeen,
+  askAbout,
+  containerNotFound,
+  type Relisted,
+  wouldRevokeListed,
+} from './evidence.ts'
 import type { InvitationRef } from './invitation-ref.ts'
 import { findInvitations, invitationsAdapter, isSunset, lookAgain } from './invitations-adapter.ts'
 import { type ListedEntry, partitionByUsername, readInvitation, readUser } from './lists.ts'
@@ -37,6 +44,11 @@ export interface UsersAdapterOptions {
    * made through it, project invitations and invitation ids. Off after the sunset.
    */
   readonly searchInvitationsApi: boolean
+  /**
+   * REMOVE_ACTIVE_MEMBERS: a person's active membership is found and removed by the member
+   * phase, so a person's search here looks for pending users only. Default off.
+   */
+  readonly removeActiveMembers?: boolean
 }
 
 const SUNSET_DETAIL =
@@ -53,6 +65,10 @@ const legacy = invitationsAdapter('v2')
 
 export function usersAdapter(options: UsersAdapterOptions): AtlasAdapter {
   const { searchInvitationsApi } = options
+  const membersApart = options.removeActiveMembers === true
+  const notRemoved = membersApart
+    ? 'not removed by id: a person request (by username) removes a member'
+    : 'not removed (REMOVE_ACTIVE_MEMBERS is off)'
 
   const revokeUser = async (
     session: AtlasSession,
@@ -61,15 +77,14 @@ export function usersAdapter(options: UsersAdapterOptions): AtlasAdapter {
     revokeOptions: RevokeOptions,
   ): Promise<Revocation> => {
     const target = { ...whereOf(scope), userId: entry.id, username: entry.username }
-    if (entry.status === 'ACTIVE') {
+    if (entry.status === 'ACTIVE')
       return {
         ...target,
-        outcome: 'active_member',
-        status: 200,
-        detail: `${entry.username} is an active member of the organization, not pending; not removed`,
-        retryable: false,
+        ...activeMemberSeen(
+          'listed',
+          `${entry.username} is an active member of the organization, not pending; ${notRemoved}`,
+        ),
       }
-    }
     if (revokeOptions.dryRun) return { ...target, ...wouldRevokeListed() }
     // The PENDING observation and the removal are back to back: Atlas offers no conditional
     // delete, so an acceptance in between is the window SECURITY.md describes.
@@ -153,10 +168,10 @@ export function usersAdapter(options: UsersAdapterOptions): AtlasAdapter {
           invitationId: entry.id,
           userId: member.id,
           username: entry.username,
-          outcome: 'active_member',
-          status: 200,
-          detail: `${entry.username} accepted the invitation meanwhile: an active member of the organization now; not removed`,
-          retryable: false,
+          ...activeMemberSeen(
+            'listed',
+            `${entry.username} accepted the invitation meanwhile: an active member of the organization now; not removed here`,
+          ),
         }
       : revocation
   }
@@ -193,7 +208,7 @@ export function usersAdapter(options: UsersAdapterOptions): AtlasAdapter {
               kind: 'failed',
               outcome: { outcome: 'invalid', detail: NO_PROJECTS, retryable: false },
             }
-      const users = await findUsers(session, scope.orgId, username)
+      const users = await findUsers(session, scope.orgId, username, !membersApart)
       if (users.kind === 'failed' || !searchInvitationsApi) return users
       const invitations = await searchLegacy(session, scope, username)
       if (invitations.kind === 'failed') return invitations
@@ -223,7 +238,7 @@ export function usersAdapter(options: UsersAdapterOptions): AtlasAdapter {
             : undefined
         return [asUser ?? { ...ref, ...invitation }]
       }
-      const users = await findUsers(session, ref.orgId, invitation.username)
+      const users = await findUsers(session, ref.orgId, invitation.username, true)
       if (users.kind === 'failed')
         return [{ ...ref, username: invitation.username, ...users.outcome }]
       const [first, ...others] = users.entries.filter((user) => user.status === 'PENDING')
@@ -256,17 +271,26 @@ export function usersAdapter(options: UsersAdapterOptions): AtlasAdapter {
     const user = await lookAtUser(session, ref.orgId, ref.invitationId)
     const scope = { orgId: ref.orgId }
     switch (user.found) {
-      case 'pending':
-      case 'active': {
-        const status = user.found === 'pending' ? 'PENDING' : 'ACTIVE'
+      case 'pending': {
         const entry = {
           id: ref.invitationId,
           username: user.username ?? normalizeUsername(''),
-          status,
+          status: 'PENDING',
           via: 'users',
         } as const
         return revokeUser(session, scope, entry, revokeOptions)
       }
+      case 'active':
+        // By id a member is never removed, whatever REMOVE_ACTIVE_MEMBERS says.
+        return {
+          ...whereOf(scope),
+          userId: ref.invitationId,
+          ...(user.username === undefined ? {} : { username: user.username }),
+          ...activeMemberSeen(
+            'read',
+            `user ${ref.invitationId} is an active member of the organization, not pending; ${notRemoved}`,
+          ),
+        }
       case 'absent':
         return undefined
       case 'unknown':
@@ -289,14 +313,16 @@ export function usersAdapter(options: UsersAdapterOptions): AtlasAdapter {
 
 /**
  * The organization's pending users of `username` (its whole PENDING list, every page, matched
- * here) or, when none is pending, its active member of that username (its whole ACTIVE list,
- * matched here too: the `username` filter may compare case-sensitively). A user is one or the
- * other in an organization. A match in a status MongoDB does not document proves nothing.
+ * here) or, when none is pending and `withMembers`, its active member of that username (its
+ * whole ACTIVE list, matched here too: the `username` filter may compare case-sensitively). A
+ * user is one or the other in an organization. A match in a status MongoDB does not document
+ * proves nothing.
  */
 async function findUsers(
   session: AtlasSession,
   orgId: string,
   username: Username,
+  withMembers: boolean,
 ): Promise<Search> {
   const pending = await listUsers(session, orgId, { statuses: ['PENDING'] })
   if (pending.kind === 'failed') return pending
@@ -304,7 +330,7 @@ async function findUsers(
   const unknown = pendingMatches.find((user) => !MEMBERSHIP_STATUSES.has(user.status))
   if (unknown) return undocumentedStatus(unknown)
   const pendingUsers = pendingMatches.filter((user) => user.status === 'PENDING')
-  if (pendingUsers.length > 0)
+  if (pendingUsers.length > 0 || !withMembers)
     return { kind: 'found', entries: unique(pendingUsers), notes: pending.notes }
   const active = await listUsers(session, orgId, { statuses: ['ACTIVE'] })
   if (active.kind === 'failed') return active
@@ -367,7 +393,7 @@ async function lookAtUser(session: AtlasSession, orgId: string, userId: string):
     if (user?.id !== userId || !MEMBERSHIP_STATUSES.has(user.status))
       return { found: 'unknown', outcome: unexpectedAnswer(response, 'the user') }
     if (user.status === 'PENDING') return { found: 'pending', username: user.username }
-    if (user.status === 'ACTIVE') return { found: 'active', username: user.username }
+    if (user.status === 'ACTIVE') return { found: 'active', by: 'read', username: user.username }
     return { found: 'absent', by: 'unlisted' }
   }
   if (response.status !== 404) return { found: 'unknown', outcome: outcomeOfRefusal(response) }

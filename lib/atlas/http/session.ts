@@ -71,6 +71,14 @@ export class AtlasSession {
   }
 
   /**
+   * The public half of the credentials this session signs with: an API key's public key, a
+   * service account's client id (what the member guardrails know of the functions' own identity).
+   */
+  async callerId(): Promise<string> {
+    return (await this.#dependencies.credentials.current()).id
+  }
+
+  /**
    * The same session, for calls made to a deprecated API on purpose (the Users API mode still
    * looks at the invitations API): their `Deprecation` headers are no news to report.
    */

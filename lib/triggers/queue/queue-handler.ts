@@ -1,8 +1,9 @@
 /**
  * The SQS function: each record is a revoke request (raw, SNS-wrapped, or an EventBridge event
- * carrying one or an Okta leaver event). Only `revoked` and `already_gone` (or a dry run's
- * report) ack a record; everything else is a batch item failure, so SQS redelivers it
- * and, after maxReceiveCount, moves it to the DLQ. Records run concurrently up to
+ * carrying one or an Okta leaver event). A record is acked on the outcome table's word (`acked`):
+ * what is done (`revoked`, `already_gone`, `removed_member`, a dry run's report, `not_found`) and
+ * what is final (`active_member`, which no retry can change); everything else is a batch item
+ * failure, so SQS redelivers it and, after maxReceiveCount, moves it to the DLQ. Records run concurrently up to
  * QUEUE_CONCURRENCY (FIFO queues: in order, and a failed record fails the rest of its own
  * message group only), all within the invocation's deadline. While ALLOWED_ORG_IDS is unset no
  * record is read: each fails for a reason outside the messages, so the batch fails and stays on
@@ -245,8 +246,9 @@ async function revokeRecord(
     if (worst === undefined || rulesOf(report.outcome).precedence < rulesOf(worst).precedence)
       worst = report.outcome
   }
+  // Acked when done, or final (`active_member`: a person must act, and its alarm asks one).
   const rules = rulesOf(worst ?? 'already_gone')
-  if (!rules.done)
+  if (!rules.acked)
     throw new RecordNotSettledError(`outcome ${worst}`, rules.sqsFailure ?? 'environment')
 }
 

@@ -127,7 +127,9 @@ async function recheck(
   try {
     report = await revoke(
       { username: leaver.username, ...(orgIds ? { orgIds } : {}) },
-      { ...runtime.revokeSettings(), includeProjects },
+      // Never removes a member, whatever REMOVE_ACTIVE_MEMBERS says: a membership after an
+      // offboarding is a re-hire's or a race the offboarding itself covered (docs/ledger.md).
+      { ...runtime.revokeSettings(), includeProjects, removeActiveMembers: false },
       deadline,
     )
   } catch (error) {

@@ -123,9 +123,9 @@ describe('a removal', () => {
   })
 
   it('a second look that shows the person active now is active_member, never gone', async () => {
-    expect((await ask(named404(), { again: { found: 'active' } })).outcome.outcome).toBe(
-      'active_member',
-    )
+    expect(
+      (await ask(named404(), { again: { found: 'active', by: 'read' } })).outcome,
+    ).toMatchObject({ outcome: 'active_member', evidence: { kind: 'member', by: 'read' } })
   })
 
   it('a second look that fails passes its failure on', async () => {

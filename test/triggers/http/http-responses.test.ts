@@ -31,6 +31,8 @@ describe('reportResponse', () => {
       active_member: 409,
       would_revoke: 200,
       not_found: 404,
+      removed_member: 200,
+      would_remove: 200,
     })
   })
 

@@ -195,6 +195,32 @@ describe('what the deployment can search today', () => {
     expect(metrics).toMatchObject({ Reappeared: 0, SweepFailed: 0 })
     expect(await ledger.leaver(username)).toMatchObject({ lastCheckOutcome: 'active_member' })
   })
+
+  for (const api of ['v1', 'users'] as const)
+    it(`never removes a member, even with REMOVE_ACTIVE_MEMBERS=true (ATLAS_API=${api}): a membership after an offboarding is a person's call`, async () => {
+      const username = 'rejoined@example.com'
+      fixture.simulator.state.addMember({
+        id: 'f00000000000000000000abd',
+        orgId: DEMO_ORG_ID,
+        username,
+        roles: ['ORG_MEMBER'],
+      })
+      // The offboarding itself removes the membership…
+      expect(
+        await offboard(username, undefined, { REMOVE_ACTIVE_MEMBERS: 'true', ATLAS_API: api }),
+      ).toBe('removed_member')
+      // …and someone made them a member again afterwards.
+      fixture.simulator.state.addMember({
+        id: 'f00000000000000000000abd',
+        orgId: DEMO_ORG_ID,
+        username,
+        roles: ['ORG_MEMBER'],
+      })
+      const { run } = sweeper({ env: { REMOVE_ACTIVE_MEMBERS: 'true', ATLAS_API: api } })
+      expect(await run()).toMatchObject({ checked: 1, reappeared: 0, failed: 0 })
+      expect(fixture.simulator.state.members(DEMO_ORG_ID, username)).toHaveLength(1)
+      expect(fixture.simulator.state.memberRemovals()).toHaveLength(1)
+    })
 })
 
 describe('a run is bounded and resumable', () => {
