@@ -102,10 +102,12 @@ export function usersAdapter(options: UsersAdapterOptions): AtlasAdapter {
   }
 
   /**
-   * A person's pending access in an organization: the pending user and its invitations, one
-   * revocation. The user goes first; each invitation must then be gone too (normally it went
-   * with its user: Atlas says so, or a stray invitation is removed now). The most telling part
-   * speaks for all, so the access is settled only when every part is. A dry run reads the user.
+   * A person's pending access in an organization: the pending user and its invitation, one
+   * revocation (combined only when surely the same access: see {@link oneEntryPerAccess}). The
+   * user goes first; the invitation must then be gone too (normally it went with its user: Atlas
+   * says so, or a stray invitation is removed now). Every part is tried; the most telling speaks
+   * for all, with its own ids (the other part's id is added alongside, never over them), so the
+   * access is settled only when every part is. A dry run reads the user.
    */
   const revokeAccess = async (
     session: AtlasSession,
@@ -119,17 +121,22 @@ export function usersAdapter(options: UsersAdapterOptions): AtlasAdapter {
     if (invitationId === undefined) return removed
     const parts: [Revocation, ...Revocation[]] = [removed]
     if (!revokeOptions.dryRun)
-      for (const invitationId of invitationIds)
+      for (const id of invitationIds)
         parts.push(
           await revokeLegacy(
             session,
-            { orgId, invitationId },
+            { orgId, invitationId: id },
             user.username,
             revokeOptions,
             removed.outcome === 'revoked',
           ),
         )
-    return { ...mostTelling(parts), userId: user.id, invitationId }
+    const speaking = mostTelling(parts)
+    return {
+      ...speaking,
+      userId: speaking.userId ?? user.id,
+      invitationId: speaking.invitationId ?? invitationId,
+    }
   }
 
   /**
@@ -241,18 +248,18 @@ export function usersAdapter(options: UsersAdapterOptions): AtlasAdapter {
       const users = await findUsers(session, ref.orgId, invitation.username, true)
       if (users.kind === 'failed')
         return [{ ...ref, username: invitation.username, ...users.outcome }]
-      const [first, ...others] = users.entries.filter((user) => user.status === 'PENDING')
-      // No pending user: the invitation alone, which this request read as pending.
-      if (!first)
-        return [await revokeLegacy(session, ref, invitation.username, revokeOptions, false)]
-      // The invitation is its pending user's: one access, revoked together, counted once.
+      const pendingUsers = users.entries.filter((user) => user.status === 'PENDING')
+      const [only] = pendingUsers
+      // The person's one pending user: the invitation is its, one access, counted once.
+      if (only && pendingUsers.length === 1)
+        return [await revokeAccess(session, ref.orgId, only, [ref.invitationId], revokeOptions)]
+      // No pending user, or several (which one is the invitation's, nothing says): the
+      // invitation alone, which this request read as pending, then each user on its own.
       const revocations = [
-        await revokeAccess(session, ref.orgId, first, [ref.invitationId], revokeOptions),
+        await revokeLegacy(session, ref, invitation.username, revokeOptions, false),
       ]
-      for (const user of others) {
-        const revocation = await revokeUser(session, { orgId: ref.orgId }, user, revokeOptions)
-        revocations.push({ ...revocation, invitationId: ref.invitationId })
-      }
+      for (const user of pendingUsers)
+        revocations.push(await revokeUser(session, { orgId: ref.orgId }, user, revokeOptions))
       return revocations
     },
   }
@@ -449,18 +456,24 @@ function unique(entries: readonly ListedEntry[]): ListedEntry[] {
 }
 
 /**
- * A username's pending user and its invitations in one organization are one pending access:
- * the invitations ride on the (first) pending user, so a person is counted and reported once.
- * Without a pending user, each invitation stands alone (the invitations API's, or a member's).
+ * A username's pending user and its invitation in one organization are one pending access when
+ * they are surely the same: the organization holds exactly one pending user and exactly one
+ * invitation of the person. The invitation then rides on the user, so the access is counted and
+ * reported once. Otherwise (two spellings of the username, two invitations of one user, a member
+ * and an invitation, …) nothing says which invitation is whose: each part is its own entry, with
+ * its own outcome, and every one is revoked (or tried) all the same.
  */
 export function oneEntryPerAccess(
   users: readonly ListedEntry[],
   invitations: readonly ListedEntry[],
 ): ListedEntry[] {
-  const pendingUser = users.findIndex((user) => user.status === 'PENDING')
-  if (pendingUser < 0 || invitations.length === 0) return [...users, ...invitations]
-  return users.map((user, index) =>
-    index === pendingUser ? { ...user, invitationIds: invitations.map(({ id }) => id) } : user,
+  const pendingUsers = users.filter((user) => user.status === 'PENDING')
+  const [user] = pendingUsers
+  const [invitation] = invitations
+  if (!user || !invitation || pendingUsers.length !== 1 || invitations.length !== 1)
+    return [...users, ...invitations]
+  return users.map((entry) =>
+    entry === user ? { ...entry, invitationIds: [invitation.id] } : entry,
   )
 }
 

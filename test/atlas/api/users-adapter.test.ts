@@ -1,7 +1,8 @@
 /**
  * Users mode: a person's pending user and its invitation (which the invitations API still lists
- * until the sunset) are one pending access. It is revoked in both APIs, but counted and reported
- * once, and it is settled only when both parts are.
+ * until the sunset) are one pending access when they are the organization's only ones of the
+ * person. It is revoked in both APIs, but counted and reported once, and it is settled only when
+ * both parts are. More of either: see users-adapter-parts.test.ts.
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import type { AtlasSimulator } from '../../../dev/simulator/atlas-simulator.ts'
@@ -23,17 +24,35 @@ const entry = (id: string, via: ListedEntry['via'], status = 'PENDING'): ListedE
 })
 
 describe('oneEntryPerAccess', () => {
-  it('rides the invitations on the pending user', () => {
-    const user = entry('u'.repeat(24), 'users')
-    const invitations = [entry('i'.repeat(24), 'invitations'), entry('j'.repeat(24), 'invitations')]
-    expect(oneEntryPerAccess([user], invitations)).toEqual([
-      { ...user, invitationIds: ['i'.repeat(24), 'j'.repeat(24)] },
+  const user = entry('u'.repeat(24), 'users')
+  const invitation = entry('i'.repeat(24), 'invitations')
+
+  it('rides the one invitation on the one pending user', () => {
+    expect(oneEntryPerAccess([user], [invitation])).toEqual([
+      { ...user, invitationIds: ['i'.repeat(24)] },
     ])
+  })
+
+  it('combines nothing unless there is exactly one pending user and one invitation', () => {
+    const another = entry('j'.repeat(24), 'invitations')
+    const otherUser = entry('v'.repeat(24), 'users')
+    expect(oneEntryPerAccess([user], [invitation, another])).toEqual([user, invitation, another])
+    expect(oneEntryPerAccess([user, otherUser], [invitation])).toEqual([
+      user,
+      otherUser,
+      invitation,
+    ])
+    expect(oneEntryPerAccess([user, otherUser], [invitation, another])).toEqual([
+      user,
+      otherUser,
+      invitation,
+      another,
+    ])
+    expect(oneEntryPerAccess([user], [])).toEqual([user])
   })
 
   it('leaves invitations alone without a pending user (a member, or no user at all)', () => {
     const member = entry('m'.repeat(24), 'users', 'ACTIVE')
-    const invitation = entry('i'.repeat(24), 'invitations')
     expect(oneEntryPerAccess([member], [invitation])).toEqual([member, invitation])
     expect(oneEntryPerAccess([], [invitation])).toEqual([invitation])
   })
