@@ -7,12 +7,20 @@
  *   deployment may look (HR systems know the email, not the organization).
  *
  * `"dryRun": true` asks for a report of what would be revoked, revoking nothing. Unknown fields
- * are ignored, except a near miss of a known one (`userName`, `orgID`, `dry_run`, `invitationIds`),
- * which is refused naming the field meant and the fields given: ignoring it would change what
- * the request does (`orgID` ignored searches everywhere, `dry_run` ignored revokes). A request
- * that names neither invitationId nor username says which fields it had, and which of them
- * looks meant (`user`, `email`). A username is trimmed and lower-cased, the form in which it is
- * compared and sent.
+ * are ignored, except one that would change what the request does were it ignored, which is
+ * refused naming the field meant and the fields given (refusing is always safe, acting is not):
+ *
+ * - anything that may ask for a dry run (`isDryRun`, `preview`, `test`, `whatIf`, `dry_run`),
+ *   even next to `dryRun` itself: ignored, it would revoke for real;
+ * - a list of invitations (`invitations`, `invitationIds`): a request revokes one;
+ * - a near miss of a known field (`userName`, `orgID`, `usrname`);
+ * - on a person's request naming no organization, another word for one (`organizationId`,
+ *   `org`; `orgs`, `organizationIds` for `orgIds`): ignored, the search would widen to every
+ *   organization.
+ *
+ * A request that names neither invitationId nor username says which fields it had, and which of
+ * them looks meant (`user`, `email`). A username is trimmed and lower-cased, the form in which
+ * it is compared and sent.
  */
 
 import {
@@ -54,9 +62,7 @@ export function parseRevokeRequest(input: unknown): RevokeRequest {
   }
   const fields = input as Record<string, unknown>
   const given = Object.keys(fields)
-  const misspelt = given.find((name) => misspelling(name) !== undefined)
-  if (misspelt !== undefined)
-    throw new UnknownFieldError(misspelt, misspelling(misspelt) as KnownField, given)
+  refuseLookalikes(given)
   const dryRun = flag(fields.dryRun, 'dryRun')
   const hasInvitation = fields.invitationId !== undefined
   const hasUsername = fields.username !== undefined
@@ -76,7 +82,8 @@ export function parseRevokeRequest(input: unknown): RevokeRequest {
   }
   if (hasInvitation) {
     if (fields.orgId === undefined) {
-      const meant = given.find((name) => synonymOf(name) === 'orgId')
+      // An invitation lives in one organization: whatever the word, `orgId` is what it needs.
+      const meant = given.find((name) => orgScopeWord(name) !== undefined)
       if (meant !== undefined) throw new UnknownFieldError(meant, 'orgId', given)
       throw new ValidationError('orgId', `is required (got: ${fieldList(given)})`)
     }
@@ -86,6 +93,7 @@ export function parseRevokeRequest(input: unknown): RevokeRequest {
     if (invitationId === orgId) throw new ValidationError('invitationId', 'must differ from orgId')
     return { kind: 'invitation', orgId, invitationId, dryRun }
   }
+  if (fields.orgId === undefined && fields.orgIds === undefined) refuseOrgScopeWords(given)
   const orgIds =
     fields.orgId !== undefined ? [atlasId(fields.orgId, 'orgId')] : orgIdList(fields.orgIds)
   return {
@@ -139,9 +147,14 @@ function orgIdList(value: unknown): string[] | undefined {
 const KNOWN_FIELDS = ['orgId', 'orgIds', 'invitationId', 'username', 'dryRun'] as const
 type KnownField = (typeof KNOWN_FIELDS)[number]
 
+function isKnownField(name: string): boolean {
+  return (KNOWN_FIELDS as readonly string[]).includes(name)
+}
+
 /**
  * A field the schema does not have, that looks meant for one it does. `field` is the one it
- * expected; the message names both, and every field given.
+ * expected; the message names both (or says why, when "did you mean" would mislead), and every
+ * field given.
  *
  * @example
  * new UnknownFieldError('userName', 'username', ['orgId', 'userName']).message
@@ -151,11 +164,138 @@ export class UnknownFieldError extends ValidationError {
   /** The field as given. */
   readonly unknownField: string
 
-  constructor(unknownField: string, expected: KnownField, given: readonly string[]) {
+  /** `explanation` replaces "did you mean …?" in the message. */
+  constructor(
+    unknownField: string,
+    expected: KnownField,
+    given: readonly string[],
+    explanation = `did you mean "${expected}"?`,
+  ) {
     super(expected, `was expected: unknown field ${shown(unknownField)} looks meant for it`)
     this.unknownField = unknownField
-    this.message = `unknown field ${shown(unknownField)}: did you mean "${expected}"? (got: ${fieldList(given)})`
+    this.message = `unknown field ${shown(unknownField)}: ${explanation} (got: ${fieldList(given)})`
   }
+}
+
+/**
+ * Refuses, whatever else the request holds, an unknown field that ignored would change what it
+ * does. The dry run comes first: of all the fields it is the one whose loss does harm (a
+ * preview that revokes); then a list of invitations; then a near miss of any known field.
+ */
+function refuseLookalikes(given: readonly string[]): void {
+  const unknown = given.filter((name) => !isKnownField(name))
+  const dryRunLike = unknown.find(looksLikeDryRun)
+  if (dryRunLike !== undefined) {
+    // Next to `dryRun` it is no spelling mistake, but the two may disagree: which was meant?
+    const explanation = given.includes('dryRun')
+      ? 'looks like a dry-run flag next to "dryRun", and the two may disagree: send "dryRun" alone'
+      : undefined
+    throw new UnknownFieldError(dryRunLike, 'dryRun', given, explanation)
+  }
+  const list = unknown.find(looksLikeInvitationList)
+  if (list !== undefined) throw new UnknownFieldError(list, 'invitationId', given, ONE_AT_A_TIME)
+  const misspelt = unknown.find((name) => misspelling(name) !== undefined)
+  if (misspelt !== undefined)
+    throw new UnknownFieldError(misspelt, misspelling(misspelt) as KnownField, given)
+}
+
+/**
+ * Words for "revoke nothing, show me": exactly these, after `squashed`. With `DRY_RUN_STEMS`
+ * and the `dry` prefix they are deliberately wide: a field refused by mistake costs the sender
+ * one clear 400, one ignored by mistake revokes what was only to be previewed.
+ */
+const DRY_RUN_WORDS: ReadonlySet<string> = new Set([
+  'test',
+  'testing',
+  'testonly',
+  'testmode',
+  'testrun',
+  'istest',
+  'trial',
+  'trialrun',
+  'rehearsal',
+  'noop',
+  'checkonly',
+  'reportonly',
+  'validateonly',
+])
+/** Parts of a name that ask for a dry run wherever they are: `isDryRun`, `doPreview`, `simulation`. */
+const DRY_RUN_STEMS = ['dryrun', 'whatif', 'preview', 'simulat'] as const
+
+/** Whether an unknown field may ask for a dry run (`dry`, `dry_run_only`, `isDryRun`, `test`). */
+function looksLikeDryRun(name: string): boolean {
+  const word = squashed(name)
+  return (
+    DRY_RUN_WORDS.has(word) ||
+    word.startsWith('dry') ||
+    DRY_RUN_STEMS.some((stem) => word.includes(stem))
+  )
+}
+
+/** How a name says "several": `orgs`, `orgList`, `invitationIds`. */
+const LIST_SUFFIXES = ['s', 'list'] as const
+
+/** Whether `name`, squashed, is one of `words` made plural (`invitations`, `orgIdList`). */
+function isListOf(name: string, words: ReadonlySet<string>): boolean {
+  const word = squashed(name)
+  return LIST_SUFFIXES.some(
+    (suffix) => word.endsWith(suffix) && words.has(word.slice(0, -suffix.length)),
+  )
+}
+
+const INVITATION_WORDS: ReadonlySet<string> = new Set([
+  'invitation',
+  'invite',
+  'invitationid',
+  'inviteid',
+])
+
+/**
+ * A request revokes one invitation, or one person's. A list of invitations is refused rather
+ * than ignored (ignored, `{"username", "invitations": [...]}` would revoke every invitation of
+ * the person, not the ones listed), but "did you mean invitationId?" would be the wrong advice
+ * for a list, so the message says what a request can name instead. `invitationIds`, within two
+ * letters of `invitationId`, is such a list too, and gets this message rather than the near miss's.
+ */
+const ONE_AT_A_TIME =
+  'a request revokes one invitation ("invitationId") or one person\'s pending invitations ("username"), not a list: send one request per invitation'
+
+/** Whether an unknown field looks like a list of invitations (`invitations`, `inviteIds`). */
+function looksLikeInvitationList(name: string): boolean {
+  return isListOf(name, INVITATION_WORDS)
+}
+
+/** Words for one organization, after `squashed`; `isListOf` makes them plural. */
+const ORG_WORDS: ReadonlySet<string> = new Set([
+  'org',
+  'organization',
+  'organisation',
+  'orgid',
+  'organizationid',
+  'organisationid',
+  'orgname',
+  'organizationname',
+  'organisationname',
+])
+
+/**
+ * The field an unknown one that names an organization is meant for: `orgIds` when it looks
+ * plural (`orgs`, `organizationIds`, `orgList`), else `orgId` (`organizationId`, `org`).
+ */
+function orgScopeWord(name: string): 'orgId' | 'orgIds' | undefined {
+  if (isKnownField(name)) return undefined
+  if (isListOf(name, ORG_WORDS)) return 'orgIds'
+  return ORG_WORDS.has(squashed(name)) ? 'orgId' : undefined
+}
+
+/**
+ * For a person's request that names no organization: ignored, another word for one would widen
+ * the search from the organizations meant to every one the deployment may look in.
+ */
+function refuseOrgScopeWords(given: readonly string[]): void {
+  const meant = given.find((name) => orgScopeWord(name) !== undefined)
+  if (meant !== undefined)
+    throw new UnknownFieldError(meant, orgScopeWord(meant) as KnownField, given)
 }
 
 /** Names as the schema would spell them, without case or separators: `org_ID` → `orgid`. */
@@ -169,7 +309,7 @@ function squashed(name: string): string {
  * known field is no misspelling, nor is a name far from every known one (`source`, `note`).
  */
 function misspelling(name: string): KnownField | undefined {
-  if ((KNOWN_FIELDS as readonly string[]).includes(name)) return undefined
+  if (isKnownField(name)) return undefined
   const candidate = squashed(name)
   if (candidate === '') return undefined
   const exact = KNOWN_FIELDS.find((field) => squashed(field) === candidate)
@@ -186,7 +326,10 @@ function misspelling(name: string): KnownField | undefined {
   return best?.field
 }
 
-/** Other words for a known field, offered only when the field itself is missing. */
+/**
+ * Other words for a person or an invitation, offered only when neither field is there (words for
+ * an organization are `ORG_WORDS`).
+ */
 const SYNONYMS: Readonly<Record<string, KnownField>> = {
   user: 'username',
   users: 'username',
@@ -199,11 +342,6 @@ const SYNONYMS: Readonly<Record<string, KnownField>> = {
   invitation: 'invitationId',
   invite: 'invitationId',
   inviteid: 'invitationId',
-  org: 'orgId',
-  organization: 'orgId',
-  organisation: 'orgId',
-  organizationid: 'orgId',
-  organisationid: 'orgId',
 }
 
 function synonymOf(name: string): KnownField | undefined {

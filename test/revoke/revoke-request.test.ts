@@ -79,12 +79,6 @@ describe('parseRevokeRequest', () => {
         'orgId, invitationId, DryRun',
       ],
       [{ orgId: ORG, usrname: 'a@b.c' }, 'usrname', 'username', 'orgId, usrname'],
-      [
-        { orgId: ORG, invitationIds: [INVITE] },
-        'invitationIds',
-        'invitationId',
-        'orgId, invitationIds',
-      ],
       [{ orgId: ORG, invitaionId: INVITE }, 'invitaionId', 'invitationId', 'orgId, invitaionId'],
       // Other words for a missing field: offered when nothing else could be meant.
       [{ orgId: ORG, user: 'a@b.c' }, 'user', 'username', 'orgId, user'],
@@ -132,10 +126,31 @@ describe('parseRevokeRequest', () => {
         { eventType: 'offboarding' },
         { requestedBy: { trigger: 'hr' } },
         { email: 'a@b.c', organization: 'Acme Corp' },
+        { orgs: [ORG], organizationIds: [ORG] },
       ])
         expect(parseRevokeRequest({ orgId: ORG, username: 'a@b.c', ...extra })).toEqual({
           kind: 'username',
           orgIds: [ORG],
+          username: 'a@b.c',
+          dryRun: false,
+        })
+      expect(
+        parseRevokeRequest({ username: 'a@b.c', orgIds: [ORG], organization: 'Acme Corp' }),
+      ).toMatchObject({ orgIds: [ORG] })
+    })
+
+    it('keeps ignoring fields near none of the words it refuses, on a request naming no organization', () => {
+      for (const extra of [
+        { source: 'hr' },
+        { eventType: 'offboarding' },
+        { organizationUnit: 'Sales' },
+        { invitationStatus: 'PENDING' },
+        { inviter: 'hr@example.com' },
+        { latest: true },
+        { contest: 'x' },
+      ])
+        expect(parseRevokeRequest({ username: 'a@b.c', ...extra })).toEqual({
+          kind: 'username',
           username: 'a@b.c',
           dryRun: false,
         })
@@ -160,4 +175,146 @@ describe('parseRevokeRequest', () => {
       expect(message).toContain('and 6 more)')
     })
   })
+
+  describe('a field that may ask for a dry run is refused naming dryRun: ignored, it would revoke', () => {
+    it.each([
+      'isDryRun',
+      'is_dry_run',
+      'dry',
+      'dryrun',
+      'DRYRUN',
+      'dry_run_only',
+      'dryRunOnly',
+      'dryMode',
+      'preview',
+      'Preview',
+      'previewOnly',
+      'doPreview',
+      'test',
+      'testMode',
+      'test_only',
+      'simulate',
+      'simulation',
+      'whatIf',
+      'what_if',
+      'noop',
+      'reportOnly',
+    ])('refuses %j, by person or by id, true or false', (name) => {
+      for (const request of [
+        { username: 'a@b.c' },
+        { orgId: ORG, username: 'a@b.c' },
+        { orgId: ORG, invitationId: INVITE },
+      ])
+        for (const value of [true, false, 'yes']) {
+          const input = { ...request, [name]: value }
+          const refused = refusalOf(input)
+          expect(refused).toBeInstanceOf(UnknownFieldError)
+          expect(refused).toMatchObject({
+            field: 'dryRun',
+            unknownField: name,
+            message: `unknown field "${name}": did you mean "dryRun"? (got: ${Object.keys(input).join(', ')})`,
+          })
+        }
+    })
+
+    it('refuses one even next to dryRun, whatever either says: the two may disagree', () => {
+      for (const [dryRun, other] of [
+        [true, { preview: true }],
+        [false, { isDryRun: true }],
+        [true, { dry_run: false }],
+        [false, { test: false }],
+      ] as const) {
+        const input = { username: 'a@b.c', dryRun, ...other }
+        const [name] = Object.keys(other)
+        expect(refusalOf(input)).toMatchObject({
+          field: 'dryRun',
+          unknownField: name,
+          message: `unknown field "${name}": looks like a dry-run flag next to "dryRun", and the two may disagree: send "dryRun" alone (got: username, dryRun, ${name})`,
+        })
+      }
+    })
+
+    it('is the refusal given first, before any other near miss', () => {
+      expect(refusalOf({ orgID: ORG, userName: 'a@b.c', whatIf: true })).toMatchObject({
+        field: 'dryRun',
+        unknownField: 'whatIf',
+      })
+    })
+  })
+
+  describe('another word for an organization, on a person’s request naming none, is refused', () => {
+    // Ignored, the search would widen from the organizations meant to every one in scope.
+    it.each([
+      ['organizationId', 'orgId'],
+      ['organisation_id', 'orgId'],
+      ['org', 'orgId'],
+      ['organization', 'orgId'],
+      ['orgName', 'orgId'],
+      ['orgs', 'orgIds'],
+      ['organizationIds', 'orgIds'],
+      ['organisations', 'orgIds'],
+      ['organizations', 'orgIds'],
+      ['orgList', 'orgIds'],
+      ['org_id_list', 'orgIds'],
+      ['OrganizationIDs', 'orgIds'],
+    ])('refuses %j, naming %s', (name, expected) => {
+      const input = { username: 'a@b.c', [name]: [ORG] }
+      const refused = refusalOf(input)
+      expect(refused).toBeInstanceOf(UnknownFieldError)
+      expect(refused).toMatchObject({
+        field: expected,
+        unknownField: name,
+        message: `unknown field "${name}": did you mean "${expected}"? (got: username, ${name})`,
+      })
+    })
+
+    it('names orgId for a plural on a request by id: an invitation lives in one organization', () => {
+      expect(refusalOf({ invitationId: INVITE, organizationIds: [ORG] })).toMatchObject({
+        field: 'orgId',
+        unknownField: 'organizationIds',
+      })
+    })
+  })
+
+  describe('a list of invitations is refused, saying a request revokes one', () => {
+    const ONE_AT_A_TIME =
+      'a request revokes one invitation ("invitationId") or one person\'s pending invitations ("username"), not a list: send one request per invitation'
+
+    it.each([
+      'invitations',
+      'invitationIds',
+      'invitation_ids',
+      'invites',
+      'inviteIds',
+      'invitationList',
+      'invitation_id_list',
+    ])('refuses %j, never as a near miss of invitationId', (name) => {
+      for (const request of [
+        { username: 'a@b.c' },
+        { orgId: ORG },
+        { orgId: ORG, invitationId: INVITE },
+        {},
+      ]) {
+        const input = { ...request, [name]: [INVITE] }
+        const refused = refusalOf(input)
+        expect(refused).toBeInstanceOf(UnknownFieldError)
+        expect(refused).toMatchObject({
+          field: 'invitationId',
+          unknownField: name,
+          message: `unknown field "${name}": ${ONE_AT_A_TIME} (got: ${Object.keys(input).join(', ')})`,
+        })
+        expect((refused as Error).message).not.toContain('did you mean')
+      }
+    })
+  })
 })
+
+/** What `parseRevokeRequest` threw for `input` (fails the test if it threw nothing). */
+function refusalOf(input: unknown): unknown {
+  try {
+    parseRevokeRequest(input)
+  } catch (error) {
+    return error
+  }
+  expect.fail(`accepted ${JSON.stringify(input)}`)
+}
