@@ -18,6 +18,7 @@ import { type MetricSink, powertoolsMetrics } from '../../audit/revocation-metri
 import { loadFunctionConfig } from '../../config/function-config.ts'
 import { revoke } from '../../revoke/revoke.ts'
 import type { RevokeReport } from '../../revoke/revoke-report.ts'
+import { parseRevokeRequest } from '../../revoke/revoke-request.ts'
 import { announceOrgScope, invocationDeadline, onFirstUse } from '../container.ts'
 import { recordRequest } from '../record-request.ts'
 import { type ApiRequest, readApiRequest } from './api-request.ts'
@@ -113,7 +114,10 @@ export interface RouteContext extends Observer, RefusedRequest {
   readonly remainingMs: () => number
   /** API Gateway's request id; Lambda's (or a fresh one) when the event has none of its own. */
   readonly requestId: string
-  /** Runs one revoke request and records it (audit lines, metrics, the ledger). */
+  /**
+   * Runs one revoke request and records it (audit lines, metrics, the ledger). A malformed
+   * request throws its `ValidationError` before anything else, the organization scope included.
+   */
   readonly revoke: (input: unknown, requestedBy: RequestedBy) => Promise<RevokeReport>
   /** Logs and counts a refusal of this request (`refusals.ts`); returns `answer`. */
   readonly refuse: (
@@ -151,6 +155,10 @@ function routeContext(
     remainingMs,
     async revoke(input, requestedBy) {
       const receivedAt = new Date()
+      // Bad input first: it is the caller's to fix whatever the deployment's state, so it gets
+      // its own 400 (which field, why) rather than the 503 of an unset scope. Parsing reaches
+      // nothing outside this process; the routes have authenticated the request before this.
+      parseRevokeRequest(input)
       const { ledger, config } = container()
       // Throws while ALLOWED_ORG_IDS is unset: nothing reaches Atlas without a scope.
       const settings = container().revokeSettings()
