@@ -3,7 +3,7 @@
  * settings, the revoke settings (the Atlas client with one keep-alive pool and nonce cache per
  * origin, the credentials behind the secrets cache, the API in use, the allowlist). Without an
  * organization scope (ALLOWED_ORG_IDS unset) there are no revoke settings to have: the
- * container acts in no organization, and says so once, at INIT.
+ * container acts in no organization, and says so once, at INIT (`madeAtInit`).
  */
 import type { Logger } from '@aws-lambda-powertools/logger'
 import type { Dispatcher } from 'undici'
@@ -155,6 +155,21 @@ export function onFirstUse<T>(build: () => T): () => T {
     if ('error' in built) throw built.error
     return built.value
   }
+}
+
+/**
+ * `onFirstUse`, first used at once: made while the function is created (Lambda's INIT), so a
+ * container says where it acts before its first event. A bad setting is kept, and every
+ * invocation throws it.
+ */
+export function madeAtInit<T>(build: () => T): () => T {
+  const made = onFirstUse(build)
+  try {
+    made()
+  } catch {
+    // Kept by onFirstUse: each invocation fails with it, and says why.
+  }
+  return made
 }
 
 /** The deadline for one invocation: what Lambda leaves us, less a margin to answer in. */

@@ -121,7 +121,7 @@ describe('ALLOWED_ORG_IDS unset: the functions act in no organization', () => {
     expect(fixture.simulator.counters().requests).toBe(0)
     expect(fixture.simulator.state.pendingInvitation(DEMO_ORG_ID, first.id)).toBeDefined()
     expect(fixture.simulator.state.pendingInvitation(DEMO_ORG_ID, second.id)).toBeDefined()
-    // Said once, at the container's first use, as an ERROR naming what to set.
+    // Said once, at INIT, as an ERROR naming what to set.
     expect(initErrors()).toHaveLength(1)
     expect(initErrors()[0]).toMatchObject({
       level: 'ERROR',
@@ -207,6 +207,24 @@ describe('ALLOWED_ORG_IDS unset: the functions act in no organization', () => {
     expect(touched).toEqual([])
     expect(fixture.simulator.counters().requests).toBe(0)
     expect(initErrors()).toHaveLength(1)
+  })
+
+  it('says so when each function is made, before its first event (at INIT)', () => {
+    httpHandler(unscoped())
+    createQueueHandler(unscoped(), { dispatcher: fixture.dispatcher() })
+    createSweepHandler(
+      { ...unscoped(), LEDGER_TABLE: 'ledger' },
+      {
+        dispatcher: fixture.dispatcher(),
+        tables: { ledger: untouchedLedger().ledger, repeats: undefined },
+      },
+    )
+    expect(initErrors().map((line) => line.consequence)).toEqual([
+      expect.stringContaining('503'),
+      expect.stringContaining('stay on the queue'),
+      expect.stringContaining('re-checks no one'),
+    ])
+    expect(fixture.simulator.counters().requests).toBe(0)
   })
 
   it('INIT head start: opens no connection to Atlas and reads no secret', async () => {

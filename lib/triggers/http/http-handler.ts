@@ -19,7 +19,7 @@ import { loadFunctionConfig } from '../../config/function-config.ts'
 import { revoke } from '../../revoke/revoke.ts'
 import type { RevokeReport } from '../../revoke/revoke-report.ts'
 import { parseRevokeRequest } from '../../revoke/revoke-request.ts'
-import { announceOrgScope, invocationDeadline, onFirstUse } from '../container.ts'
+import { announceOrgScope, invocationDeadline, madeAtInit } from '../container.ts'
 import { recordRequest } from '../record-request.ts'
 import { type ApiRequest, readApiRequest } from './api-request.ts'
 import { errorAnswer } from './error-answers.ts'
@@ -87,7 +87,7 @@ export function createHttpHandler(
 ) {
   const logger = options.logger ?? createLogger()
   const metrics = options.metrics ?? powertoolsMetrics(env)
-  const container = onFirstUse(() => {
+  const container = madeAtInit(() => {
     const built = createHttpContainer(loadFunctionConfig(env, 'http'), {
       ...options,
       onDeprecation: warnDeprecation({ logger, metrics }),

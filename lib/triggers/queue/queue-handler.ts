@@ -37,7 +37,7 @@ import {
   type ContainerOverrides,
   createContainer,
   invocationDeadline,
-  onFirstUse,
+  madeAtInit,
   requireOrgScope,
 } from '../container.ts'
 import { REQUESTED_BY_ATTRIBUTE } from '../handover.ts'
@@ -71,7 +71,7 @@ export function createQueueHandler(
     metrics: options.metrics ?? powertoolsMetrics(env),
   }
   const { logger } = observer
-  const container = onFirstUse(() => {
+  const container = madeAtInit(() => {
     const built = createContainer(loadFunctionConfig(env, 'queue'), {
       ...options,
       onDeprecation: warnDeprecation(observer),

@@ -17,7 +17,7 @@ import {
   type ContainerOverrides,
   createContainer,
   invocationDeadline,
-  onFirstUse,
+  madeAtInit,
   requireOrgScope,
 } from '../container.ts'
 import { runRecheckSweep, SweepIncompleteError, type SweepSummary } from './recheck-sweep.ts'
@@ -42,7 +42,7 @@ export function createSweepHandler(
     logger: options.logger ?? createLogger(),
     metrics: options.metrics ?? powertoolsMetrics(env),
   }
-  const container = onFirstUse(() => {
+  const container = madeAtInit(() => {
     const built = createContainer(loadFunctionConfig(env, 'sweep'), {
       ...options,
       onDeprecation: warnDeprecation(observer),
