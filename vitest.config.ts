@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
 
 /**
@@ -12,6 +13,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     exclude: ['**/node_modules/**', ...SLOW_TESTS],
     environment: 'node',
+    // The suite waits more than it computes (child processes, sockets, simulated latency): one
+    // worker per core leaves the CPU two-thirds idle. Two per core halves the wall time here.
+    maxWorkers: 2 * availableParallelism(),
     // Handlers log at DEBUG everywhere; the secret guard captures it all and checks it.
     env: { POWERTOOLS_LOG_LEVEL: 'DEBUG' },
     setupFiles: ['test/support/secret-guard.ts'],
