@@ -11,7 +11,7 @@
  */
 import type { RequestedBy } from '../audit/revocation-log.ts'
 import { type Evidence, type OutcomeKind, SETTLED_OUTCOMES } from '../outcome.ts'
-import type { RevokeReport } from '../revoke/revoke-report.ts'
+import type { Revocation, RevokeReport } from '../revoke/revoke-report.ts'
 
 export interface RecordedRequest {
   readonly pk: string
@@ -213,7 +213,7 @@ export function itemsOf(
   const markers = request.dryRun
     ? []
     : report.revocations
-        .filter((revocation) => revocation.outcome === 'revoked')
+        .filter(provesItWasThere)
         .flatMap((revocation) =>
           [revocation.invitationId, revocation.userId]
             .filter((id): id is string => id !== undefined)
@@ -259,4 +259,20 @@ export function revokedKey(orgId: string, id: string): { pk: string; sk: 'revoke
 /** DynamoDB's document client refuses `undefined` values unless told otherwise: leave them out. */
 function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T
+}
+
+/**
+ * Whether a part shows its ids were pending in its organization, so that a later 404 for one of
+ * them by id may settle `already_gone` (its marker): we revoked it, or this request saw it
+ * pending and it was gone by the end (in users mode an invitation goes with its pending user,
+ * whose removal answered for both).
+ */
+function provesItWasThere(revocation: Revocation): boolean {
+  if (revocation.outcome === 'revoked') return true
+  const { evidence } = revocation
+  return (
+    revocation.outcome === 'already_gone' &&
+    evidence?.kind === 'absent' &&
+    evidence.was === 'seen_pending'
+  )
 }

@@ -122,6 +122,28 @@ describe('itemsOf', () => {
     })
   })
 
+  it('marks what this request saw pending and found gone, not what was merely absent', () => {
+    const gone = (invitationId: string, evidence: Record<string, unknown>) =>
+      part({ orgId: ORG, invitationId, outcome: 'already_gone', status: 404, evidence })
+    const report = revokeReport({
+      request: { kind: 'username', username: normalizeUsername('x@example.com'), dryRun: false },
+      outcome: 'revoked',
+      revocations: [
+        part({ ...revoked, userId: 'user-1' }),
+        // Went with its pending user: seen pending by this request, gone by its end.
+        gone('inv-2', { kind: 'absent', by: 'named_404', was: 'seen_pending' }),
+        // Revoked by an earlier request: that one's marker stands.
+        gone('inv-3', { kind: 'absent', by: 'named_404', was: 'revoked_before' }),
+        gone('inv-4', { kind: 'absent', by: 'unlisted' }),
+      ],
+    })
+    expect(itemsOf(report, meta).markers.map((marker) => marker.pk)).toEqual([
+      `revoked#${ORG}#inv-1`,
+      `revoked#${ORG}#user-1`,
+      `revoked#${ORG}#inv-2`,
+    ])
+  })
+
   it('a search everywhere leaves a leaver without organizations: looked for everywhere again', () => {
     const report = revokeReport({
       request: { kind: 'username', username: normalizeUsername('x@example.com'), dryRun: false },
