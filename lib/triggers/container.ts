@@ -8,6 +8,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger'
 import type { Dispatcher } from 'undici'
 import { AtlasClient, type DeprecationNotice, firstNoticeOnly } from '../atlas/http/index.ts'
+import { describeError } from '../audit/describe-error.ts'
 import {
   allowlistOf,
   EVERY_ORG,
@@ -16,6 +17,7 @@ import {
 } from '../config/function-config.ts'
 import { secretCredentials } from '../credentials/credential-sources.ts'
 import { CachedSecrets, type SecretReader } from '../credentials/secret-cache.ts'
+import { ConfigurationError } from '../errors.ts'
 import { DynamoDb } from '../ledger/dynamodb-client.ts'
 import { Ledger } from '../ledger/ledger.ts'
 import type { RevokeSettings } from '../revoke/revoke.ts'
@@ -159,17 +161,31 @@ export function onFirstUse<T>(build: () => T): () => T {
 
 /**
  * `onFirstUse`, first used at once: made while the function is created (Lambda's INIT), so a
- * container says where it acts before its first event. A bad setting is kept, and every
- * invocation throws it.
+ * container says where it acts before its first event. A bad setting is kept, every invocation
+ * throws it, and `onFailure` hears of it now (to say so at INIT); INIT itself never fails.
  */
-export function madeAtInit<T>(build: () => T): () => T {
+export function madeAtInit<T>(build: () => T, onFailure: (error: unknown) => void): () => T {
   const made = onFirstUse(build)
   try {
     made()
-  } catch {
-    // Kept by onFirstUse: each invocation fails with it, and says why.
+  } catch (error) {
+    onFailure(error)
   }
   return made
+}
+
+/**
+ * Says at INIT, as an ERROR, why the function cannot serve a single event: the setting and its
+ * problem for a bad setting (messages of ours, which never carry a secret).
+ */
+export function announceStartFailure(logger: Logger, error: unknown): void {
+  if (error instanceof ConfigurationError)
+    logger.error(`${error.setting} is not valid: every event fails until it is fixed`, {
+      setting: error.setting,
+      problem: error.problem,
+    })
+  else
+    logger.error('the function could not start: every event fails', { error: describeError(error) })
 }
 
 /** The deadline for one invocation: what Lambda leaves us, less a margin to answer in. */

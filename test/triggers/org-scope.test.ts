@@ -269,4 +269,25 @@ describe('ALLOWED_ORG_IDS=*: every organization the key can see, said at INIT', 
     expect((response as SQSBatchResponse).batchItemFailures).toBeUndefined()
     expect(fixture.simulator.counters().requests).toBe(0)
   })
+
+  it("a bad value is said at INIT too, as an ERROR naming the setting's problem, by every function", () => {
+    const env = { ...fixture.env, ALLOWED_ORG_IDS: ',' }
+    httpHandler(env)
+    createQueueHandler(env, { dispatcher: fixture.dispatcher() })
+    createSweepHandler(
+      { ...env, LEDGER_TABLE: 'ledger' },
+      {
+        dispatcher: fixture.dispatcher(),
+        tables: { ledger: untouchedLedger().ledger, repeats: undefined },
+      },
+    )
+    const errors = capture.lines().filter((line) => line.level === 'ERROR')
+    expect(errors).toHaveLength(3)
+    for (const line of errors)
+      expect(line).toMatchObject({
+        message: expect.stringMatching(/ is not valid: every event fails until it is fixed$/),
+        problem: expect.stringContaining('ALLOWED_ORG_IDS lists no organization id'),
+      })
+    expect(fixture.simulator.counters().requests).toBe(0)
+  })
 })

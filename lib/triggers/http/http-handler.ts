@@ -19,7 +19,12 @@ import { loadFunctionConfig } from '../../config/function-config.ts'
 import { revoke } from '../../revoke/revoke.ts'
 import type { RevokeReport } from '../../revoke/revoke-report.ts'
 import { parseRevokeRequest } from '../../revoke/revoke-request.ts'
-import { announceOrgScope, invocationDeadline, madeAtInit } from '../container.ts'
+import {
+  announceOrgScope,
+  announceStartFailure,
+  invocationDeadline,
+  madeAtInit,
+} from '../container.ts'
 import { recordRequest } from '../record-request.ts'
 import { type ApiRequest, readApiRequest } from './api-request.ts'
 import { errorAnswer } from './error-answers.ts'
@@ -87,14 +92,17 @@ export function createHttpHandler(
 ) {
   const logger = options.logger ?? createLogger()
   const metrics = options.metrics ?? powertoolsMetrics(env)
-  const container = madeAtInit(() => {
-    const built = createHttpContainer(loadFunctionConfig(env, 'http'), {
-      ...options,
-      onDeprecation: warnDeprecation({ logger, metrics }),
-    })
-    announceOrgScope(logger, built.config.orgScope, 'http')
-    return built
-  })
+  const container = madeAtInit(
+    () => {
+      const built = createHttpContainer(loadFunctionConfig(env, 'http'), {
+        ...options,
+        onDeprecation: warnDeprecation({ logger, metrics }),
+      })
+      announceOrgScope(logger, built.config.orgScope, 'http')
+      return built
+    },
+    (error) => announceStartFailure(logger, error),
+  )
   const handle = async (event: unknown, lambda: Context): Promise<HttpResult> => {
     const request = readApiRequest(event)
     const context = routeContext(container, { logger, metrics }, lambda, request)

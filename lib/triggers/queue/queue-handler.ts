@@ -33,6 +33,7 @@ import { type OutcomeKind, rulesOf } from '../../outcome.ts'
 import { OrgNotAllowedError, revoke } from '../../revoke/revoke.ts'
 import {
   announceOrgScope,
+  announceStartFailure,
   type Container,
   type ContainerOverrides,
   createContainer,
@@ -71,14 +72,17 @@ export function createQueueHandler(
     metrics: options.metrics ?? powertoolsMetrics(env),
   }
   const { logger } = observer
-  const container = madeAtInit(() => {
-    const built = createContainer(loadFunctionConfig(env, 'queue'), {
-      ...options,
-      onDeprecation: warnDeprecation(observer),
-    })
-    announceOrgScope(logger, built.config.orgScope, 'queue')
-    return built
-  })
+  const container = madeAtInit(
+    () => {
+      const built = createContainer(loadFunctionConfig(env, 'queue'), {
+        ...options,
+        onDeprecation: warnDeprecation(observer),
+      })
+      announceOrgScope(logger, built.config.orgScope, 'queue')
+      return built
+    },
+    (error) => announceStartFailure(logger, error),
+  )
   const handle = (event: SQSEvent, context: Context) =>
     handleQueueBatch(event, context, container(), observer)
   return middy(handle).use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))

@@ -14,6 +14,7 @@ import { type MetricSink, powertoolsMetrics } from '../../audit/revocation-metri
 import { loadFunctionConfig } from '../../config/function-config.ts'
 import {
   announceOrgScope,
+  announceStartFailure,
   type ContainerOverrides,
   createContainer,
   invocationDeadline,
@@ -42,14 +43,17 @@ export function createSweepHandler(
     logger: options.logger ?? createLogger(),
     metrics: options.metrics ?? powertoolsMetrics(env),
   }
-  const container = madeAtInit(() => {
-    const built = createContainer(loadFunctionConfig(env, 'sweep'), {
-      ...options,
-      onDeprecation: warnDeprecation(observer),
-    })
-    announceOrgScope(observer.logger, built.config.orgScope, 'sweep')
-    return built
-  })
+  const container = madeAtInit(
+    () => {
+      const built = createContainer(loadFunctionConfig(env, 'sweep'), {
+        ...options,
+        onDeprecation: warnDeprecation(observer),
+      })
+      announceOrgScope(observer.logger, built.config.orgScope, 'sweep')
+      return built
+    },
+    (error) => announceStartFailure(observer.logger, error),
+  )
   const handle = async (_event: unknown, context: Context): Promise<SweepSummary> => {
     const deadline = invocationDeadline(context.getRemainingTimeInMillis())
     const runtime = container()
