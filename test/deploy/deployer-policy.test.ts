@@ -10,12 +10,11 @@
  * is told apart by its tag (`atlas-invite-revoker:stack`), the one scope API Gateway offers for
  * an API whose id is random; its routes, integrations and stages by nothing.
  */
-import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCommand } from '../support/run-command.ts'
 
 const POLICY_TEXT = readFileSync(new URL('../../ops/deployer-policy.json', import.meta.url), 'utf8')
 
@@ -117,7 +116,7 @@ let templates: Record<'default' | 'optional', Template>
 async function packageTemplate(workFolder: string, params: readonly string[]): Promise<Template> {
   const dir = mkdtempSync(join(tmpdir(), 'deployer-policy-'))
   folders.push(dir)
-  await promisify(execFile)('npm', ['run', '-s', 'package', '--', '--package', dir, ...params], {
+  await runCommand('npm', ['run', '-s', 'package', '--', '--package', dir, ...params], {
     env: {
       ...process.env,
       STAGE,

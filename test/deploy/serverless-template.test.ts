@@ -13,6 +13,7 @@ import {
   idempotencyTableDefinition,
   ledgerTableDefinition,
 } from '../../dev/local-stack/local-dynamodb.ts'
+import { runCommand } from '../support/run-command.ts'
 
 const run = promisify(execFile)
 const ATLAS_ARN = 'arn:aws:secretsmanager:eu-west-1:210987654321:secret:prod/atlas-api-key-Ab12Cd'
@@ -47,7 +48,7 @@ async function packageStack(
 ): Promise<Template> {
   const dir = mkdtempSync(join(tmpdir(), 'sls-package-'))
   folders.push(dir)
-  await run('npm', ['run', '-s', 'package', '--', '--package', dir, ...params], {
+  await runCommand('npm', ['run', '-s', 'package', '--', '--package', dir, ...params], {
     env: {
       ...process.env,
       STAGE: 'prod',
