@@ -7,7 +7,8 @@
  *   deployment may look (HR systems know the email, not the organization).
  *
  * `"dryRun": true` asks for a report of what would be revoked, revoking nothing. Unknown fields
- * are ignored, except one that would change what the request does were it ignored: that one is
+ * are ignored, except one that, ignored, would make the request do more than its sender meant
+ * (by its name and value: `"preview": true`, `"organizationId": "<atlas id>"`): that one is
  * refused, naming the field meant and the fields given (`lookalike-fields.ts` decides which).
  * A username is trimmed and lower-cased, the form in which it is compared and sent.
  */
@@ -20,7 +21,7 @@ import {
   type Username,
 } from '../atlas/api/index.ts'
 import { ValidationError } from '../errors.ts'
-import { refuseLookalikes, refusePersonScopeWords, requiredFieldError } from './lookalike-fields.ts'
+import { refuseLookalikes, refuseScopeWords, requiredFieldError } from './lookalike-fields.ts'
 
 export { emailAddress } from '../atlas/api/index.ts'
 /** What `parseRevokeRequest` throws for a field that looks meant for a known one. */
@@ -53,7 +54,6 @@ export function parseRevokeRequest(input: unknown): RevokeRequest {
     )
   }
   const fields = input as Record<string, unknown>
-  const given = Object.keys(fields)
   refuseLookalikes(fields)
   const dryRun = flag(fields.dryRun, 'dryRun')
   const hasInvitation = fields.invitationId !== undefined
@@ -63,19 +63,20 @@ export function parseRevokeRequest(input: unknown): RevokeRequest {
   }
   if (fields.orgId !== undefined && fields.orgIds !== undefined)
     throw new ValidationError('orgIds', 'must not be given together with orgId')
-  if (!hasInvitation && !hasUsername) throw requiredFieldError(given, 'invitationId')
+  if (!hasInvitation && !hasUsername) throw requiredFieldError(fields, 'invitationId')
   if (hasInvitation) {
     // An invitation lives in one organization: whatever the word, `orgId` is what it needs.
-    if (fields.orgId === undefined) throw requiredFieldError(given, 'orgId')
+    if (fields.orgId === undefined) throw requiredFieldError(fields, 'orgId')
     const orgId = atlasId(fields.orgId, 'orgId')
     const invitationId = atlasId(fields.invitationId, 'invitationId')
     // An organization id pasted as the invitation id: Atlas's "not found" could not tell them apart.
     if (invitationId === orgId) throw new ValidationError('invitationId', 'must differ from orgId')
+    refuseScopeWords(fields, 'invitation')
     return { kind: 'invitation', orgId, invitationId, dryRun }
   }
-  refusePersonScopeWords(given, fields.orgId !== undefined || fields.orgIds !== undefined)
   const orgIds =
     fields.orgId !== undefined ? [atlasId(fields.orgId, 'orgId')] : orgIdList(fields.orgIds)
+  refuseScopeWords(fields, 'username')
   return {
     kind: 'username',
     username: username(fields.username),

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { ValidationError } from '../../lib/errors.ts'
 import {
   refuseLookalikes,
-  refusePersonScopeWords,
+  refuseScopeWords,
   requiredFieldError,
   UnknownFieldError,
 } from '../../lib/revoke/lookalike-fields.ts'
@@ -23,6 +23,9 @@ const ONE_PERSON_AT_A_TIME =
   'a request revokes one person\'s pending invitations ("username"), not a list: send one request per person'
 const PROJECTS_BY_ORGANIZATION =
   'a request names organizations ("orgId" or "orgIds"), not projects: name the project\'s organization; where this deployment includes project invitations, its projects are searched too'
+
+/** Values that plainly say no. */
+const CLEARLY_FALSE = [false, 'false', 'no', 0, '0', ' False '] as const
 
 /** The three shapes of a request that reach the lookalike checks whole. */
 const SHAPES = [
@@ -171,13 +174,10 @@ describe('lookalike fields', () => {
       'what_if',
       'noop',
       'reportOnly',
-    ])('refuses %j, by person or by id, true or false', (name) => {
-      for (const request of [
-        { username: 'a@b.c' },
-        { orgId: ORG, username: 'a@b.c' },
-        { orgId: ORG, invitationId: INVITE },
-      ])
-        for (const value of [true, false, 'yes']) {
+      'ｄｒｙＲｕｎ',
+    ])('refuses %j, by person or by id, unless clearly false', (name) => {
+      for (const request of SHAPES) {
+        for (const value of [true, 'yes', 'true', 1, null, {}]) {
           const input = { ...request, [name]: value }
           const refused = refusalOf(input)
           expect(refused).toBeInstanceOf(UnknownFieldError)
@@ -187,23 +187,48 @@ describe('lookalike fields', () => {
             message: `unknown field "${name}": did you mean "dryRun"? (got: ${Object.keys(input).join(', ')})`,
           })
         }
+        for (const value of CLEARLY_FALSE)
+          expect(parseRevokeRequest({ ...request, [name]: value })).toEqual(
+            parseRevokeRequest(request),
+          )
+      }
     })
 
-    it('refuses one even next to dryRun, whatever either says: the two may disagree', () => {
+    it('accepts one that is clearly false: ignored, the request does what it says', () => {
+      for (const extra of [{ test: false }, { isTest: false }, { preview: 'no' }, { dry: 0 }])
+        expect(parseRevokeRequest({ username: 'a@b.c', ...extra })).toEqual({
+          kind: 'username',
+          username: 'a@b.c',
+          dryRun: false,
+        })
+    })
+
+    it('refuses one next to dryRun only when the two disagree', () => {
       for (const [dryRun, other] of [
-        [true, { preview: true }],
         [false, { isDryRun: true }],
         [true, { dry_run: false }],
-        [false, { test: false }],
+        [false, { preview: 'yes' }],
+        [true, { test: '0' }],
       ] as const) {
         const input = { username: 'a@b.c', dryRun, ...other }
         const [name] = Object.keys(other)
         expect(refusalOf(input)).toMatchObject({
           field: 'dryRun',
           unknownField: name,
-          message: `unknown field "${name}": looks like a dry-run flag next to "dryRun", and the two may disagree: send "dryRun" alone (got: username, dryRun, ${name})`,
+          message: `unknown field "${name}": looks like a dry-run flag that disagrees with "dryRun": send "dryRun" alone (got: username, dryRun, ${name})`,
         })
       }
+      for (const [dryRun, other] of [
+        [true, { preview: true }],
+        [false, { test: false }],
+        [true, { isDryRun: 'yes' }],
+        [false, { whatIf: 'no' }],
+      ] as const)
+        expect(parseRevokeRequest({ username: 'a@b.c', dryRun, ...other })).toEqual({
+          kind: 'username',
+          username: 'a@b.c',
+          dryRun,
+        })
     })
 
     it('is the refusal given first, before any other near miss', () => {
@@ -245,6 +270,162 @@ describe('lookalike fields', () => {
         field: 'orgId',
         unknownField: 'organizationIds',
       })
+    })
+
+    it.each(['additionalOrgIds', 'orgID', 'ORG_IDS', 'ｏｒｇＩｄｓ', 'parentOrgId'])(
+      'refuses %j, any name holding orgid',
+      (name) => {
+        expect(refusalOf({ username: 'a@b.c', [name]: [ORG] })).toMatchObject({
+          unknownField: name,
+        })
+      },
+    )
+
+    it('keeps ignoring one whose value is no Atlas id: an Okta profile, a name', () => {
+      for (const extra of [
+        { organization: 'Engineering' },
+        { org: 'Sales' },
+        { organizationName: 'Acme' },
+        { orgs: ['Sales', 'Eng'] },
+        { organizationId: 'acme-corp' },
+      ]) {
+        expect(parseRevokeRequest({ username: 'a@b.c', ...extra })).toEqual({
+          kind: 'username',
+          username: 'a@b.c',
+          dryRun: false,
+        })
+        expect(parseRevokeRequest({ orgId: ORG, invitationId: INVITE, ...extra })).toMatchObject({
+          kind: 'invitation',
+        })
+      }
+      expect(() =>
+        parseRevokeRequest({ invitationId: INVITE, organization: 'Engineering' }),
+      ).toThrow('orgId is required (got: invitationId, organization)')
+    })
+
+    it('refuses one naming other organizations than orgId or orgIds: only those are searched', () => {
+      for (const [request, known] of [
+        [{ username: 'a@b.c', orgId: ORG }, 'orgId'],
+        [{ username: 'a@b.c', orgIds: [ORG] }, 'orgIds'],
+        [{ orgId: ORG, invitationId: INVITE }, 'orgId'],
+      ] as const) {
+        const input = { ...request, organizationIds: [INVITE] }
+        expect(refusalOf(input)).toMatchObject({
+          field: known,
+          unknownField: 'organizationIds',
+          message: `unknown field "organizationIds": looks like organization ids other than "${known}"'s, and only "${known}" would be searched: name every organization in "${known}" alone (got: ${Object.keys(input).join(', ')})`,
+        })
+        expect(refusalOf({ ...request, org: [ORG, INVITE] })).toMatchObject({ unknownField: 'org' })
+      }
+      const OTHER = 'b0123456789abcdef012345b'
+      expect(
+        parseRevokeRequest({
+          username: 'a@b.c',
+          orgIds: [ORG, OTHER],
+          organizationIds: [OTHER, ORG],
+        }),
+      ).toMatchObject({ orgIds: [ORG, OTHER] })
+      expect(
+        parseRevokeRequest({ username: 'a@b.c', orgId: ORG, organizationId: ORG }),
+      ).toMatchObject({
+        orgIds: [ORG],
+      })
+    })
+  })
+
+  describe('a second person beside username is refused when it is another email address', () => {
+    const ANOTHER_PERSON =
+      'holds an email address other than "username": a request revokes one person\'s pending invitations, so send one request per person'
+
+    it.each(['email', 'user', 'login', 'leaver', 'invitee', 'mail', 'emailAddress', 'user_email'])(
+      'refuses %j holding another address, accepts it holding the same or no address',
+      (name) => {
+        for (const request of [{ username: 'a@b.c' }, { orgId: ORG, username: 'a@b.c' }]) {
+          const input = { ...request, [name]: 'd@e.f' }
+          expect(refusalOf(input)).toMatchObject({
+            field: 'username',
+            unknownField: name,
+            message: `unknown field "${name}": ${ANOTHER_PERSON} (got: ${Object.keys(input).join(', ')})`,
+          })
+          for (const value of [' A@B.C ', 'a@b.c', 'Jane Doe', 'jdoe', 42, { id: 1 }])
+            expect(parseRevokeRequest({ ...request, [name]: value })).toEqual(
+              parseRevokeRequest(request),
+            )
+        }
+      },
+    )
+
+    it('keeps ignoring it on a request by id', () => {
+      expect(
+        parseRevokeRequest({ orgId: ORG, invitationId: INVITE, email: 'd@e.f' }),
+      ).toMatchObject({ kind: 'invitation' })
+    })
+  })
+
+  describe('a mode whose string value asks for a preview is refused naming dryRun', () => {
+    const ASKS = 'asks for a dry run, which a request makes only with "dryRun": true'
+
+    it.each([
+      'mode',
+      'action',
+      'run',
+      'runMode',
+      'run_mode',
+      'operation',
+      'op',
+      'intent',
+      'execution',
+    ])('refuses %j asking for a preview, accepts it otherwise', (name) => {
+      for (const request of SHAPES) {
+        for (const value of [
+          'dry-run',
+          'DRY_RUN',
+          'dry',
+          'preview',
+          'plan',
+          'simulate',
+          'whatIf',
+          'test',
+          'check',
+          'validate',
+          'noop',
+        ]) {
+          const input = { ...request, [name]: value }
+          expect(refusalOf(input)).toMatchObject({
+            field: 'dryRun',
+            unknownField: name,
+            message: `unknown field "${name}": ${ASKS} (got: ${Object.keys(input).join(', ')})`,
+          })
+        }
+        for (const value of ['offboard', 'revoke', 'live', 'user.lifecycle.deactivate', true, 1])
+          expect(parseRevokeRequest({ ...request, [name]: value })).toEqual(
+            parseRevokeRequest(request),
+          )
+      }
+    })
+
+    it('accepts it next to "dryRun": true, which already asks for one', () => {
+      expect(
+        parseRevokeRequest({ username: 'a@b.c', dryRun: true, mode: 'preview' }),
+      ).toMatchObject({
+        dryRun: true,
+      })
+    })
+
+    it('refuses a list of flags one of which asks for a preview', () => {
+      for (const flags of [['dryRun'], ['dry-run', 'preview'], ['notify', 'whatif']])
+        expect(refusalOf({ username: 'a@b.c', flags })).toMatchObject({
+          field: 'dryRun',
+          unknownField: 'flags',
+        })
+      expect(parseRevokeRequest({ username: 'a@b.c', flags: ['notify', 'urgent'] })).toMatchObject({
+        dryRun: false,
+      })
+    })
+
+    it('does not read the values of other fields', () => {
+      for (const extra of [{ note: 'test' }, { reason: 'preview' }, { status: 'dry-run' }])
+        expect(parseRevokeRequest({ username: 'a@b.c', ...extra })).toMatchObject({ dryRun: false })
     })
   })
 
@@ -312,9 +493,17 @@ describe('lookalike fields', () => {
       'noPreview',
       'skip_simulation',
       'noTest',
-    ])('refuses %j, by person or by id, true or false', (name) => {
-      for (const request of SHAPES)
-        for (const value of [true, false, 'yes']) {
+      'revoke',
+      'delete',
+      'remove',
+      'offboard',
+      'deprovision',
+      'perform',
+      'enforce',
+      'shouldRevoke',
+    ])('refuses %j, by person or by id, only when clearly false', (name) => {
+      for (const request of SHAPES) {
+        for (const value of CLEARLY_FALSE) {
           const input = { ...request, [name]: value }
           const refused = refusalOf(input)
           expect(refused).toBeInstanceOf(UnknownFieldError)
@@ -324,15 +513,33 @@ describe('lookalike fields', () => {
             message: `unknown field "${name}": ${REVOKES_UNLESS} (got: ${Object.keys(input).join(', ')})`,
           })
         }
+        for (const value of [true, 'yes', 'true', 1, '3f9a1c2'])
+          expect(parseRevokeRequest({ ...request, [name]: value })).toEqual(
+            parseRevokeRequest(request),
+          )
+      }
     })
 
-    it('refuses one next to dryRun too, whatever either says', () => {
-      for (const [dryRun, value] of [
-        [true, true],
-        [false, false],
-        [true, false],
-      ] as const)
-        expect(refusalOf({ username: 'a@b.c', dryRun, execute: value })).toMatchObject({
+    it('accepts webhook fields that say "for real", or describe the person: livemode, confirmed, a commit hash, enabled: false', () => {
+      for (const extra of [
+        { livemode: true },
+        { confirmed: true },
+        { commit: '9fceb02d0ae598e95dc970b74767f19372d61af8' },
+        { enabled: true },
+        // A person's state, not the request's: an HR or SCIM body saying the leaver is disabled.
+        { enabled: false },
+        { active: false },
+      ])
+        expect(parseRevokeRequest({ username: 'a@b.c', ...extra })).toEqual({
+          kind: 'username',
+          username: 'a@b.c',
+          dryRun: false,
+        })
+    })
+
+    it('refuses one that is clearly false next to dryRun too', () => {
+      for (const dryRun of [true, false])
+        expect(refusalOf({ username: 'a@b.c', dryRun, execute: false })).toMatchObject({
           field: 'dryRun',
           unknownField: 'execute',
           message: `unknown field "execute": ${REVOKES_UNLESS} (got: username, dryRun, execute)`,
@@ -375,9 +582,9 @@ describe('lookalike fields', () => {
       ['meta', 'test'],
       ['request', 'dry_run'],
       ['flags', 'whatIf'],
-    ])('refuses %s.%s, by person or by id, true or false', (outer, inner) => {
-      for (const request of SHAPES)
-        for (const value of [true, false]) {
+    ])('refuses %s.%s, by person or by id, unless clearly false', (outer, inner) => {
+      for (const request of SHAPES) {
+        for (const value of [true, 'yes']) {
           const input = { ...request, [outer]: { reason: 'x', [inner]: value } }
           const refused = refusalOf(input)
           expect(refused).toBeInstanceOf(UnknownFieldError)
@@ -387,6 +594,56 @@ describe('lookalike fields', () => {
             message: `unknown field "${outer}.${inner}": fields inside "${outer}" are not read: send "dryRun" at the top level of the request (got: ${Object.keys(input).join(', ')})`,
           })
         }
+        expect(
+          parseRevokeRequest({ ...request, [outer]: { reason: 'x', [inner]: false } }),
+        ).toEqual(parseRevokeRequest(request))
+      }
+    })
+
+    it('refuses one inside a list of objects, naming the item', () => {
+      expect(refusalOf({ username: 'a@b.c', options: [{ dryRun: true }] })).toMatchObject({
+        field: 'dryRun',
+        unknownField: 'options[0].dryRun',
+        message: `unknown field "options[0].dryRun": fields inside "options" are not read: send "dryRun" at the top level of the request (got: username, options)`,
+      })
+      expect(
+        refusalOf({ username: 'a@b.c', steps: [{ name: 'x' }, { execute: 'no' }] }),
+      ).toMatchObject({ unknownField: 'steps[1].execute' })
+      expect(
+        parseRevokeRequest({ username: 'a@b.c', options: [{ dryRun: false }, { note: 'x' }] }),
+      ).toEqual({ kind: 'username', username: 'a@b.c', dryRun: false })
+    })
+
+    it('refuses a mode one level down, and agrees with a top-level dryRun', () => {
+      expect(refusalOf({ username: 'a@b.c', options: { mode: 'preview' } })).toMatchObject({
+        unknownField: 'options.mode',
+      })
+      expect(
+        parseRevokeRequest({ username: 'a@b.c', dryRun: true, options: { dryRun: true } }),
+      ).toMatchObject({ dryRun: true })
+    })
+
+    it('accepts value-aware words one level down: requestedBy.commit is a hash', () => {
+      for (const extra of [
+        { requestedBy: { system: 'hr', commit: 'abc' } },
+        { requestedBy: { system: 'hr', test: false, livemode: true } },
+        { meta: { note: 'test' } },
+      ])
+        expect(parseRevokeRequest({ username: 'a@b.c', ...extra })).toEqual({
+          kind: 'username',
+          username: 'a@b.c',
+          dryRun: false,
+        })
+    })
+
+    it('looks at no more than 1,000 keys and items inside unknown fields', () => {
+      const filler = Object.fromEntries(Array.from({ length: 1500 }, (_, i) => [`k${i}`, i]))
+      expect(
+        parseRevokeRequest({ username: 'a@b.c', big: filler, late: { dryRun: true } }),
+      ).toMatchObject({ dryRun: false })
+      expect(() =>
+        parseRevokeRequest({ username: 'a@b.c', late: { dryRun: true }, big: filler }),
+      ).toThrow('unknown field "late.dryRun"')
     })
 
     it('refuses the opposite of a dry run there too, saying a request revokes unless dryRun', () => {
@@ -509,6 +766,24 @@ describe('lookalike fields', () => {
       })
     })
 
+    it('keeps ignoring a project word whose value is no Atlas id: a Jira key, an Okta group', () => {
+      for (const extra of [
+        { project: 'OFFB' },
+        { groupId: '00g1emaKYZTWRYYRRTSK' },
+        { projectIds: ['OFFB', 'HR'] },
+        { projectName: 'Payments' },
+      ])
+        expect(parseRevokeRequest({ username: 'a@b.c', ...extra })).toEqual({
+          kind: 'username',
+          username: 'a@b.c',
+          dryRun: false,
+        })
+      expect(refusalOf({ username: 'a@b.c', projectIds: ['OFFB', INVITE] })).toMatchObject({
+        unknownField: 'projectIds',
+        message: `unknown field "projectIds": ${PROJECTS_BY_ORGANIZATION} (got: username, projectIds)`,
+      })
+    })
+
     it('keeps ignoring group and groups: teams, not projects', () => {
       for (const extra of [{ group: 'Engineering' }, { groups: ['Everyone', 'Sales'] }])
         expect(parseRevokeRequest({ username: 'a@b.c', ...extra })).toEqual({
@@ -527,30 +802,35 @@ describe('lookalike fields', () => {
       )
     })
 
-    it('refusePersonScopeWords looks for an organization only when none is named', () => {
-      expect(() => refusePersonScopeWords(['username', 'orgs'], true)).not.toThrow()
-      expect(() => refusePersonScopeWords(['username', 'orgs'], false)).toThrow(
+    it('refuseScopeWords refuses an organization by id unless it is the one named', () => {
+      expect(() =>
+        refuseScopeWords({ username: 'a@b.c', orgIds: [ORG], orgs: [ORG] }, 'username'),
+      ).not.toThrow()
+      expect(() => refuseScopeWords({ username: 'a@b.c', orgs: [ORG] }, 'username')).toThrow(
         'unknown field "orgs": did you mean "orgIds"? (got: username, orgs)',
       )
-      expect(() => refusePersonScopeWords(['username', 'orgId', 'groupId'], true)).toThrow(
-        PROJECTS_BY_ORGANIZATION,
-      )
+      expect(() =>
+        refuseScopeWords({ username: 'a@b.c', orgId: ORG, groupId: INVITE }, 'username'),
+      ).toThrow(PROJECTS_BY_ORGANIZATION)
+      expect(() =>
+        refuseScopeWords({ orgId: ORG, invitationId: INVITE, groupId: INVITE }, 'invitation'),
+      ).not.toThrow()
     })
 
     it('requiredFieldError points at a field that looks meant, or lists the fields given', () => {
-      expect(requiredFieldError(['orgId', 'email'], 'invitationId')).toMatchObject({
+      expect(requiredFieldError({ orgId: ORG, email: 'a@b.c' }, 'invitationId')).toMatchObject({
         field: 'username',
         unknownField: 'email',
       })
-      const plain = requiredFieldError(['orgId', 'note'], 'invitationId')
+      const plain = requiredFieldError({ orgId: ORG, note: 'x' }, 'invitationId')
       expect(plain).not.toBeInstanceOf(UnknownFieldError)
       expect(plain).toBeInstanceOf(ValidationError)
       expect(plain.message).toBe('invitationId or username is required (got: orgId, note)')
-      expect(requiredFieldError(['invitationId', 'org_ids'], 'orgId')).toMatchObject({
+      expect(requiredFieldError({ invitationId: INVITE, org_ids: [ORG] }, 'orgId')).toMatchObject({
         field: 'orgId',
         unknownField: 'org_ids',
       })
-      expect(requiredFieldError(['invitationId'], 'orgId').message).toBe(
+      expect(requiredFieldError({ invitationId: INVITE }, 'orgId').message).toBe(
         'orgId is required (got: invitationId)',
       )
     })

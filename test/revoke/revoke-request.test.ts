@@ -60,6 +60,43 @@ describe('parseRevokeRequest', () => {
     expect(() => parseRevokeRequest(input)).toThrow(message)
   })
 
+  it('accepts HR and Okta webhook bodies whose extra fields ask for nothing more', () => {
+    for (const body of [
+      {
+        username: 'leaver@example.com',
+        test: false,
+        livemode: true,
+        organization: 'Engineering',
+        project: 'OFFB',
+        groupId: '00g1emaKYZTWRYYRRTSK',
+        email: 'Leaver@Example.com',
+        requestedBy: { system: 'hr', commit: '9fceb02' },
+      },
+      { username: 'leaver@example.com', isTest: false, confirmed: true, org: 'Sales' },
+    ])
+      expect(parseRevokeRequest(body)).toEqual({
+        kind: 'username',
+        username: 'leaver@example.com',
+        dryRun: false,
+      })
+  })
+
+  it.each([
+    [{ username: 'a@b.c', preview: true }, 'unknown field "preview"'],
+    [{ username: 'a@b.c', mode: 'dry-run' }, 'unknown field "mode"'],
+    [{ username: 'a@b.c', execute: 'false' }, 'unknown field "execute"'],
+    [
+      { username: 'a@b.c', orgId: ORG, organizationIds: [INVITE] },
+      'unknown field "organizationIds"',
+    ],
+    [{ username: 'a@b.c', projectId: INVITE }, 'unknown field "projectId"'],
+    [{ username: 'a@b.c', leaver: 'd@e.f' }, 'unknown field "leaver"'],
+    [{ username: 'a@b.c', options: [{ dryRun: true }] }, 'unknown field "options[0].dryRun"'],
+  ])('refuses %j: ignored, it would do more than asked', (input, message) => {
+    expect(() => parseRevokeRequest(input)).toThrow(UnknownFieldError)
+    expect(() => parseRevokeRequest(input)).toThrow(message)
+  })
+
   it('throws the UnknownFieldError of lookalike-fields.ts for a field that looks meant', () => {
     expect(UnknownFieldError).toBe(LookalikeError)
     expect(() => parseRevokeRequest({ orgId: ORG, userName: 'a@b.c' })).toThrow(UnknownFieldError)
