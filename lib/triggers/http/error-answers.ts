@@ -13,9 +13,13 @@ import { SecretUnavailableError } from '../../credentials/secret-cache.ts'
 import { ValidationError } from '../../errors.ts'
 import { LedgerUnavailableError } from '../../ledger/ledger.ts'
 import { OrgNotAllowedError } from '../../revoke/revoke.ts'
+import { UnknownFieldError } from '../../revoke/revoke-request.ts'
 import { RepeatInProgressError, RepeatMismatchError, RepeatsUnavailableError } from '../repeats.ts'
 import { DEFAULT_RETRY_AFTER_SECONDS, type HttpResult, refusal } from './http-responses.ts'
 import type { RefusalDetails, RefusalReason } from './refusals.ts'
+
+/** A field name sent back or logged is cut to this: the sender chose it, at any length. */
+const MAX_FIELD_NAME = 64
 
 const TRY_AGAIN_LATER = { 'retry-after': String(DEFAULT_RETRY_AFTER_SECONDS) }
 
@@ -33,10 +37,17 @@ export interface ErrorContext {
 export function errorAnswer(error: unknown, context: ErrorContext): HttpResult {
   const { requestId, logger } = context
   if (error instanceof ValidationError) {
+    // `field` is the field the schema expected; a lookalike's own name is `unknownField`.
+    const fields = {
+      field: error.field,
+      ...(error instanceof UnknownFieldError
+        ? { unknownField: error.unknownField.slice(0, MAX_FIELD_NAME) }
+        : {}),
+    }
     return context.refuse(
       'invalid_request',
-      refusal(400, 'invalid_request', error.message, requestId, { field: error.field }),
-      { field: error.field },
+      refusal(400, 'invalid_request', error.message, requestId, fields),
+      fields,
     )
   }
   if (error instanceof OrgNotAllowedError) {

@@ -230,6 +230,20 @@ describe('a refused webhook: logged once and counted by reason', () => {
     }
   })
 
+  it('invalid_request: a lookalike field is named as sent beside the field expected, cut short', async () => {
+    const long = `isDryRun${'x'.repeat(200)}`
+    for (const [payload, unknownField] of [
+      [{ orgId: DEMO_ORG_ID, userName: `${MARKER}@example.com` }, 'userName'],
+      [{ username: `${MARKER}@example.com`, isDryRun: true }, 'isDryRun'],
+      [{ username: `${MARKER}@example.com`, [long]: true }, long.slice(0, 64)],
+    ] as const) {
+      const sent = await send(webhook(JSON.stringify(payload)))
+      expectRefused(sent, 'invalid_request', 'POST /revocations', 400)
+      expect(sent.body).toMatchObject({ unknownField })
+      expect(sent.refusals[0]).toMatchObject({ unknownField })
+    }
+  })
+
   it('payload_too_large: a body over the limit, before its signature is read', async () => {
     const body = JSON.stringify({ orgId: DEMO_ORG_ID, note: MARKER.repeat(MAX_BODY_BYTES) })
     expectRefused(await send(webhook(body, {})), 'payload_too_large', 'POST /revocations', 413)
