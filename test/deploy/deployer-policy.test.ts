@@ -14,6 +14,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { onePackagingAtATime } from '../support/one-packaging-at-a-time.ts'
 import { runCommand } from '../support/run-command.ts'
 
 const POLICY_TEXT = readFileSync(new URL('../../ops/deployer-policy.json', import.meta.url), 'utf8')
@@ -116,17 +117,19 @@ let templates: Record<'default' | 'optional', Template>
 async function packageTemplate(workFolder: string, params: readonly string[]): Promise<Template> {
   const dir = mkdtempSync(join(tmpdir(), 'deployer-policy-'))
   folders.push(dir)
-  await runCommand('npm', ['run', '-s', 'package', '--', '--package', dir, ...params], {
-    env: {
-      ...process.env,
-      STAGE,
-      REGION,
-      ATLAS_SECRET_ARN: SECRET_ARN,
-      WEBHOOK_SECRET_ARN: SECRET_ARN,
-      ESBUILD_WORK_FOLDER: workFolder,
-    },
-    timeout: 240_000,
-  })
+  await onePackagingAtATime(() =>
+    runCommand('npm', ['run', '-s', 'package', '--', '--package', dir, ...params], {
+      env: {
+        ...process.env,
+        STAGE,
+        REGION,
+        ATLAS_SECRET_ARN: SECRET_ARN,
+        WEBHOOK_SECRET_ARN: SECRET_ARN,
+        ESBUILD_WORK_FOLDER: workFolder,
+      },
+      timeout: 240_000,
+    }),
+  )
   return JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'))
 }
 

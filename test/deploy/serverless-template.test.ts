@@ -13,6 +13,7 @@ import {
   idempotencyTableDefinition,
   ledgerTableDefinition,
 } from '../../dev/local-stack/local-dynamodb.ts'
+import { onePackagingAtATime } from '../support/one-packaging-at-a-time.ts'
 import { runCommand } from '../support/run-command.ts'
 
 const run = promisify(execFile)
@@ -48,18 +49,20 @@ async function packageStack(
 ): Promise<Template> {
   const dir = mkdtempSync(join(tmpdir(), 'sls-package-'))
   folders.push(dir)
-  await runCommand('npm', ['run', '-s', 'package', '--', '--package', dir, ...params], {
-    env: {
-      ...process.env,
-      STAGE: 'prod',
-      REGION: 'eu-west-1',
-      ATLAS_SECRET_ARN: ATLAS_ARN,
-      WEBHOOK_SECRET_ARN: WEBHOOK_ARN,
-      ALLOWED_ORG_IDS: allowedOrgIds,
-      ESBUILD_WORK_FOLDER: '.esbuild-package-test',
-    },
-    timeout: 240_000,
-  })
+  await onePackagingAtATime(() =>
+    runCommand('npm', ['run', '-s', 'package', '--', '--package', dir, ...params], {
+      env: {
+        ...process.env,
+        STAGE: 'prod',
+        REGION: 'eu-west-1',
+        ATLAS_SECRET_ARN: ATLAS_ARN,
+        WEBHOOK_SECRET_ARN: WEBHOOK_ARN,
+        ALLOWED_ORG_IDS: allowedOrgIds,
+        ESBUILD_WORK_FOLDER: '.esbuild-package-test',
+      },
+      timeout: 240_000,
+    }),
+  )
   outDir = outDir ?? dir
   return JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'))
 }
