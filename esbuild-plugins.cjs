@@ -1,32 +1,62 @@
 /**
  * esbuild plugins for the deployed bundles (serverless.yml `custom.esbuild.plugins`).
  *
- * `node:http` and `node:https` are loaded with require(), not import: importing a builtin as an
- * ES module reads every export once, and reading `http.WebSocket` loads Node's own copy of
- * undici — about 40 ms of every cold start, for a WebSocket nobody uses (npm run bench, "Cold
- * revocation"). The AWS SDK's ESM build imports them; this turns those imports into require().
+ * Some of Node's builtins are loaded with require(), not import: importing a builtin as an ES
+ * module builds a facade that reads every export once, and some exports are getters that load
+ * more. Reading `http.WebSocket` loads Node's own copy of undici — about 40 ms of every cold
+ * start, for a WebSocket nobody uses; `net`'s facade loads its BlockList and SocketAddress,
+ * `fs`'s its streams. The AWS SDK's, undici's, middy's, Powertools' and our own ESM import
+ * them; this turns those imports into require(), whose exports are read where used. Not every
+ * builtin: a required one is copied into an object of getters in each module importing it
+ * (esbuild's `__toESM`), which for the others (`crypto` in eight modules of the HTTP handler,
+ * `util`, `stream`, `timers`…) costs more than a facade built once.
+ *
+ * `node:stream/web` is loaded on first use: middy imports it for streamed responses, which
+ * these functions do not use, and loading it costs a cold start about 1.5 ms.
  *
  * undici's HTTP/2 client requires `node:http2` when it loads, for its constants, though it
  * connects with it only when a server chooses h2: about 3.5 ms of a cold start with node:tls
  * loaded, 8 ms without (npm run bench, "Cold revocation"). It gets the constants inlined here
  * (protocol values, the same in every Node) and loads node:http2 on its first h2 connection.
  */
-const HTTP_BUILTINS = /^(node:)?https?$/
+
+/** Builtins whose import becomes require(): those whose facades load more than they export. */
+const REQUIRED_BUILTINS = new Set(['http', 'https', 'net', 'fs', 'stream/web'])
+/** Builtins required on their first use rather than when the chunk importing them loads. */
+const LAZY_BUILTINS = new Set(['stream/web'])
 const UNDICI_H2_CLIENT = /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client-h2\.js$/
 
-const requireHttpBuiltins = {
-  name: 'require-http-builtins',
+const requireBuiltins = {
+  name: 'require-builtins',
   setup(build) {
-    build.onResolve({ filter: HTTP_BUILTINS }, (args) =>
-      args.namespace === 'require-builtin'
-        ? { path: args.path, external: true }
-        : { path: args.path.replace(/^node:/, ''), namespace: 'require-builtin' },
-    )
+    build.onResolve({ filter: /^(node:)?[a-z_]+(\/[a-z_]+)?$/ }, (args) => {
+      if (args.namespace === 'require-builtin') return { path: args.path, external: true }
+      const name = args.path.replace(/^node:/, '')
+      if (!REQUIRED_BUILTINS.has(name) || args.kind === 'require-call') return undefined
+      return { path: name, namespace: 'require-builtin' }
+    })
     build.onLoad({ filter: /.*/, namespace: 'require-builtin' }, (args) => ({
-      contents: `module.exports = require('node:${args.path}')`,
+      contents: LAZY_BUILTINS.has(args.path)
+        ? lazyModule(args.path)
+        : `module.exports = require('node:${args.path}')`,
       loader: 'js',
     }))
   },
+}
+
+/** A module whose exports load `node:<name>` when one is first read. */
+function lazyModule(name) {
+  const keys = Object.keys(require(`node:${name}`))
+  return [
+    'let loaded',
+    `const load = () => (loaded ??= require('node:${name}'))`,
+    'module.exports = Object.defineProperties({}, {',
+    ...keys.map(
+      (key) =>
+        `  ${JSON.stringify(key)}: { enumerable: true, get: () => load()[${JSON.stringify(key)}] },`,
+    ),
+    '})',
+  ].join('\n')
 }
 
 const lazyHttp2ForUndici = {
@@ -51,4 +81,4 @@ const lazyHttp2ForUndici = {
   },
 }
 
-module.exports = [requireHttpBuiltins, lazyHttp2ForUndici]
+module.exports = [lazyHttp2ForUndici, requireBuiltins]

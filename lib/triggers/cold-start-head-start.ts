@@ -3,28 +3,35 @@
  * connection to Atlas open, the Digest challenge in hand and the secrets read. The entry point
  * starts it before anything else loads, then loads the handler while the network works:
  *
- *   1. a connection to Atlas opens (node:net / node:tls only, nothing else loaded yet);
- *   2. undici loads and asks Atlas for a challenge on that connection;
- *   3. the secrets are requested (on Lambda one signed request each, without the AWS SDK),
- *      while step 2 waits for Atlas;
- *   4. the entry point loads the handler and makes it.
+ *   1. the TCP connect to Atlas goes out: this module and early-connection-open.ts import
+ *      nothing, so they are part of the entry's own file, and the connect waits for no other;
+ *   2. ATLAS_BASE_URL is validated (its code loads now) and, valid, lets the connection carry
+ *      something: node:tls takes the socket over (https), and the dispatcher may adopt it;
+ *   3. undici loads and asks Atlas for a challenge on that connection;
+ *   4. the secrets are requested (on Lambda one signed request each, without the AWS SDK),
+ *      while step 3 waits for Atlas;
+ *   5. the entry point loads the handler and makes it.
  *
  * An on-demand cold start then ends INIT at once: its event is waiting, and handling it (the
  * record read, the container made, the request built) overlaps with the challenge's round
  * trips. The handler's Atlas requests wait for the challenge in flight (`holdUntilChallenge`)
- * and its secret reads join the ones in flight. Where the environment may be frozen between
- * INIT and its first event (provisioned concurrency, SnapStart, or outside Lambda) INIT waits,
- * bounded, for steps 2 and 3 (`initDone`).
+ * and its secret reads join the ones in flight. While they wait and Atlas has not answered, a
+ * first exchange with an in-memory Atlas runs the code the real one will need
+ * (challenge-prefetch-warm-up.ts). Where the environment may be frozen between INIT and its
+ * first event (provisioned concurrency, SnapStart, or outside Lambda) INIT waits, bounded, for
+ * steps 3 and 4 (`initDone`).
  *
  * Best effort throughout: nothing here fails INIT. A bad setting, an unreachable Atlas or an
  * unreadable secret leaves the work to the first invocation, which reports it as it always
  * does. A challenge fetched now may be stale by the first event (provisioned concurrency): the
  * Digest client answers the stale nonce's 401 like any other.
  */
-import { setImmediate } from 'node:timers/promises'
 import type { Dispatcher } from 'undici'
-import { atlasOrigin } from '../atlas/http/base-url.ts'
-import { closeEarlyConnection, openEarlyConnection } from '../atlas/http/early-connection.ts'
+import {
+  beginEarlyConnection,
+  closeEarlyConnection,
+  openEarlyConnection,
+} from '../atlas/http/early-connection-open.ts'
 import type { FunctionConfig } from '../config/function-config.ts'
 import type { SecretReader } from '../credentials/secret-cache.ts'
 import type { ContainerOverrides, Tables } from './container.ts'
@@ -54,6 +61,24 @@ const NOTHING_STARTED: HeadStart = {
   initDone: async () => {},
 }
 
+/**
+ * Where the connect goes before ATLAS_BASE_URL is validated, when it is unset: base-url.ts's
+ * default, written out so this module loads nothing before the connect. Should the two differ,
+ * the connection is only closed unused and another opened (test/triggers/cold-start-head-start).
+ */
+export const LIKELY_ORIGIN = 'https://cloud.mongodb.com'
+
+/**
+ * Whether `url` may be connected to before it is validated: https (validation may still refuse
+ * it, for a path or credentials, and the socket then closes having carried nothing), or plain
+ * http to this machine. Any other http URL waits for the validation, which refuses it.
+ */
+function connectableBeforeValidation(url: string): boolean {
+  return (
+    /^https:\/\//i.test(url) || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\/?$/i.test(url)
+  )
+}
+
 /** Lambda's word for a cold start whose first event is already waiting for it. */
 const ON_DEMAND = 'on-demand'
 
@@ -69,28 +94,42 @@ export async function startHeadStart(
   // (ALLOWED_ORG_IDS) nothing to act in: the invocation will say what is missing.
   if (!env.ATLAS_SECRET_ID?.trim() || !env.ALLOWED_ORG_IDS?.trim()) return NOTHING_STARTED
   let origin: string | undefined
+  // The TCP connect goes out first, before ATLAS_BASE_URL is validated (which loads code):
+  // nothing is sent on it until the validated origin confirms it, and a bad setting closes it.
+  const url = env.ATLAS_BASE_URL?.trim() || LIKELY_ORIGIN
+  const connecting = connectableBeforeValidation(url) ? beginEarlyConnection(url) : undefined
   try {
-    origin = atlasOrigin(env.ATLAS_BASE_URL)
-    openEarlyConnection(origin)
     // Node issues the connect on the next tick; module loading does not yield, so yield here.
     await nextTurn()
-    const [
-      { loadFunctionConfig },
-      { holdUntilChallenge, prefetchDigestChallenge },
-      { sharedAtlasDispatcher },
-    ] = await Promise.all([
+    // The validation and what comes next load together; the validation is small, done first.
+    const loading = Promise.all([
       import('../config/function-config.ts'),
       import('../atlas/http/challenge-prefetch.ts'),
       import('../atlas/http/dispatcher.ts'),
     ])
+    loading.catch(() => {})
+    const { atlasOrigin } = await import('../atlas/http/base-url.ts')
+    origin = atlasOrigin(env.ATLAS_BASE_URL)
+    if (!connecting?.confirm(origin)) openEarlyConnection(origin)
+    const [
+      { loadFunctionConfig },
+      { holdUntilChallenge, prefetchDigestChallenge },
+      { sharedAtlasDispatcher },
+    ] = await loading
     config = loadFunctionConfig(env, trigger)
-    challenge = prefetchDigestChallenge(config.atlasOrigin)
+    let answered = false
+    challenge = prefetchDigestChallenge(config.atlasOrigin, undefined, () => {
+      answered = true
+    })
     dispatcher = holdUntilChallenge(
       sharedAtlasDispatcher(config.atlasOrigin),
       challenge,
       HEAD_START_WAIT_MS,
+      // The event's first request waits for Atlas's answer: the CPU is idle until it comes.
+      () => warmUpWhileWaiting(() => !answered),
     )
   } catch {
+    connecting?.abandon()
     if (origin) closeEarlyConnection(origin)
     return NOTHING_STARTED
   }
@@ -175,7 +214,19 @@ async function warmTables(
   }
 }
 
+/**
+ * While `stillWaiting()`, runs a first exchange in memory (challenge-prefetch-warm-up.ts), so
+ * that the real one, when Atlas answers, finds its code compiled. Never fails anything.
+ */
+function warmUpWhileWaiting(stillWaiting: () => boolean): void {
+  if (!stillWaiting()) return
+  import('../atlas/http/challenge-prefetch-warm-up.ts')
+    .then(({ warmUpFirstExchange }) => warmUpFirstExchange(stillWaiting))
+    .catch(() => {})
+}
+
 /** Lets the event loop run `turns` times: connects, handshakes and writes make progress. */
 async function nextTurn(turns = 1): Promise<void> {
-  for (let turn = 0; turn < turns; turn++) await setImmediate()
+  for (let turn = 0; turn < turns; turn++)
+    await new Promise<void>((resolve) => setImmediate(resolve))
 }

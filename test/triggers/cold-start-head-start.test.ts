@@ -5,12 +5,15 @@
  * flight instead); and nothing at INIT ever fails it — a bad setting, Secrets Manager or Atlas
  * down only leave the work to the first invocation.
  */
+
+import { createServer, type Socket } from 'node:net'
 import { Logger } from '@aws-lambda-powertools/logger'
 import type { APIGatewayProxyResult, SQSBatchResponse } from 'aws-lambda'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DEMO_INVITATIONS, DEMO_ORG_ID } from '../../dev/simulator/demo-seed.ts'
+import { DEFAULT_ATLAS_BASE_URL } from '../../lib/atlas/http/base-url.ts'
 import { hasEarlyConnection } from '../../lib/atlas/http/early-connection.ts'
-import { startHeadStart } from '../../lib/triggers/cold-start-head-start.ts'
+import { LIKELY_ORIGIN, startHeadStart } from '../../lib/triggers/cold-start-head-start.ts'
 import { createHttpHandler } from '../../lib/triggers/http/http-handler.ts'
 import { createQueueHandler } from '../../lib/triggers/queue/queue-handler.ts'
 import { freePort } from '../support/free-port.ts'
@@ -89,6 +92,35 @@ describe('startHeadStart', () => {
     expect(headStart.overrides).toEqual({})
     expect(hasEarlyConnection(fixture.env.ATLAS_BASE_URL as string)).toBe(false)
     expect(fixture.simulator.counters().requests).toBe(0)
+  })
+
+  it('connects before ATLAS_BASE_URL is validated, and closes the socket unused when it is bad', async () => {
+    // Only the default is connected to before validation when ATLAS_BASE_URL is unset.
+    expect(LIKELY_ORIGIN).toBe(DEFAULT_ATLAS_BASE_URL)
+    const sockets: Socket[] = []
+    let received = 0
+    const server = createServer((socket) => {
+      sockets.push(socket)
+      socket.on('data', (chunk) => {
+        received += chunk.length
+      })
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const { port } = server.address() as { port: number }
+    try {
+      // https, so it may be connected to; a path, so validation refuses it.
+      const env = { ...fixture.env, ATLAS_BASE_URL: `https://127.0.0.1:${port}/api` }
+      const headStart = await startHeadStart(env, 'queue')
+      expect(headStart.overrides).toEqual({})
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      expect(sockets).toHaveLength(1)
+      expect(sockets.every((socket) => socket.destroyed || socket.readableEnded)).toBe(true)
+      expect(received).toBe(0)
+      expect(hasEarlyConnection(`https://127.0.0.1:${port}`)).toBe(false)
+    } finally {
+      for (const socket of sockets) socket.destroy()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
   })
 
   it('leaves an unreadable secret to the first invocation, which reads it again', async () => {

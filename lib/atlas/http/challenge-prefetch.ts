@@ -9,7 +9,7 @@
 import type { Dispatcher } from 'undici'
 import type { DigestDispatchOptions } from '../auth/digest/digest-interceptor.ts'
 import { dispatchBuffered } from '../transport/buffered-dispatch.ts'
-import { abandoned } from '../transport/index.ts'
+import { abandoned, ForwardingHandler } from '../transport/index.ts'
 import { sharedAtlasDispatcher } from './dispatcher.ts'
 import type { DeadlineDispatchOptions } from './retry-policy.ts'
 
@@ -19,10 +19,25 @@ import type { DeadlineDispatchOptions } from './retry-policy.ts'
  */
 export const CHALLENGE_PATH = '/api/atlas/v1.0/orgs'
 
-/** Resolves true when Atlas answered with a Digest challenge. */
-export async function prefetchDigestChallenge(origin: string, timeoutMs = 3_000): Promise<boolean> {
+/**
+ * Resolves true when Atlas answered with a Digest challenge. `onAnswer` is told once, as soon as
+ * Atlas's answer starts to arrive or the request fails, before the answer is read to its end.
+ */
+export async function prefetchDigestChallenge(
+  origin: string,
+  timeoutMs = 3_000,
+  onAnswer?: () => void,
+): Promise<boolean> {
   const abort = new AbortController()
   const timer = setTimeout(() => abort.abort(), timeoutMs)
+  let told = false
+  const answered = () => {
+    if (told) return
+    told = true
+    try {
+      onAnswer?.()
+    } catch {}
+  }
   try {
     const options: DigestDispatchOptions & DeadlineDispatchOptions = {
       origin,
@@ -32,7 +47,16 @@ export async function prefetchDigestChallenge(origin: string, timeoutMs = 3_000)
       digestChallengeOnly: true,
       deadline: Date.now() + timeoutMs,
     }
-    const response = await dispatchBuffered(sharedAtlasDispatcher(origin), options, abort.signal)
+    const shared = sharedAtlasDispatcher(origin)
+    const dispatcher = onAnswer
+      ? shared.compose(
+          (dispatch) =>
+            function answerWatch(opts, handler) {
+              return dispatch(opts, new AnswerWatch(handler, answered))
+            },
+        )
+      : shared
+    const response = await dispatchBuffered(dispatcher, options, abort.signal)
     return (
       response.status === 401 && /^\s*digest\s/i.test(String(response.headers['www-authenticate']))
     )
@@ -40,6 +64,32 @@ export async function prefetchDigestChallenge(origin: string, timeoutMs = 3_000)
     return false
   } finally {
     clearTimeout(timer)
+    answered()
+  }
+}
+
+/** Tells `answered` when the answer starts, or the request fails. */
+class AnswerWatch extends ForwardingHandler {
+  readonly #answered: () => void
+
+  constructor(handler: Dispatcher.DispatchHandler, answered: () => void) {
+    super(handler)
+    this.#answered = answered
+  }
+
+  override onResponseStart(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+    statusMessage?: string,
+  ): void {
+    this.#answered()
+    super.onResponseStart(controller, statusCode, headers, statusMessage)
+  }
+
+  override onResponseError(controller: Dispatcher.DispatchController, error: Error): void {
+    this.#answered()
+    super.onResponseError(controller, error)
   }
 }
 
@@ -47,12 +97,15 @@ export async function prefetchDigestChallenge(origin: string, timeoutMs = 3_000)
  * `dispatcher`, except that requests dispatched while `challenge` (a prefetch) is in flight
  * wait for it, then go in order: the first signed one answers the challenge up front on the
  * connection it came on, instead of going bare on a second connection. Once `challenge`
- * settles, however it ends, or after `maxHoldMs`, requests pass straight through.
+ * settles, however it ends, or after `maxHoldMs`, requests pass straight through. `onHold` is
+ * told (once) when a first request is held: the event has nothing more to do until Atlas
+ * answers.
  */
 export function holdUntilChallenge(
   dispatcher: Dispatcher,
   challenge: Promise<unknown>,
   maxHoldMs = 2_000,
+  onHold?: () => void,
 ): Dispatcher {
   let timer: NodeJS.Timeout | undefined
   const heldLongEnough = new Promise<void>((resolve) => {
@@ -69,6 +122,13 @@ export function holdUntilChallenge(
     (dispatch) =>
       function holdUntilChallengeInterceptor(opts, handler) {
         if (!pending) return dispatch(opts, handler)
+        if (onHold) {
+          const told = onHold
+          onHold = undefined
+          try {
+            told()
+          } catch {}
+        }
         void pending.then(() => {
           try {
             dispatch(opts, handler)

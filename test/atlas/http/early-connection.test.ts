@@ -14,9 +14,13 @@ import { promisify } from 'node:util'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createAtlasDispatcher } from '../../../lib/atlas/http/dispatcher.ts'
 import {
-  openEarlyConnection,
+  hasEarlyConnection,
   takeEarlyConnection,
 } from '../../../lib/atlas/http/early-connection.ts'
+import {
+  beginEarlyConnection,
+  openEarlyConnection,
+} from '../../../lib/atlas/http/early-connection-open.ts'
 import { dispatchBuffered } from '../../../lib/atlas/transport/buffered-dispatch.ts'
 import { freePort } from '../../support/free-port.ts'
 
@@ -25,14 +29,19 @@ afterEach(async () => {
   await Promise.all(stops.splice(0).map((stop) => stop()))
 })
 
-/** A tiny HTTP/1.1 server that notes when each connection was accepted. */
+/** A tiny HTTP/1.1 server that notes when each connection was accepted, and what it read. */
 async function countingServer() {
   const accepted: number[] = []
   const sockets: Socket[] = []
+  const received = { bytes: 0, closed: 0 }
   const server = createServer((socket) => {
     accepted.push(performance.now())
     sockets.push(socket)
-    socket.on('data', () => {
+    socket.on('close', () => {
+      received.closed += 1
+    })
+    socket.on('data', (chunk) => {
+      received.bytes += chunk.length
       socket.write('HTTP/1.1 204 No Content\r\nconnection: keep-alive\r\n\r\n')
     })
   })
@@ -45,8 +54,10 @@ async function countingServer() {
         server.close(() => resolve())
       }),
   )
-  return { origin: `http://127.0.0.1:${port}`, accepted, sockets }
+  return { origin: `http://127.0.0.1:${port}`, accepted, sockets, received }
 }
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20))
 
 describe('the early connection', () => {
   it('is adopted by the dispatcher as its first connection, opened before the dispatcher existed', async () => {
@@ -130,8 +141,53 @@ describe('the early connection', () => {
     expect(await takeEarlyConnection(origin)).toBeUndefined()
   })
 
+  it("begun before its URL is validated: connects, but sends nothing and is nobody's until confirmed", async () => {
+    const server = await countingServer()
+    const pending = beginEarlyConnection(server.origin)
+    await settle()
+    expect(server.accepted).toHaveLength(1)
+    expect(hasEarlyConnection(server.origin)).toBe(false)
+    expect(pending?.confirm(server.origin)).toBe(true)
+    expect(hasEarlyConnection(server.origin)).toBe(true)
+    const dispatcher = createAtlasDispatcher(server.origin)
+    const response = await dispatchBuffered(dispatcher, {
+      origin: server.origin,
+      path: '/a',
+      method: 'GET',
+    })
+    expect(response.status).toBe(204)
+    expect(server.accepted).toHaveLength(1)
+    await dispatcher.close()
+  })
+
+  it('begun, then abandoned (a bad setting) or confirmed for another origin: closed having carried nothing', async () => {
+    const server = await countingServer()
+    const bad = beginEarlyConnection(server.origin)
+    await settle()
+    bad?.abandon()
+    const other = beginEarlyConnection(server.origin)
+    await settle()
+    expect(other?.confirm('http://127.0.0.1:1')).toBe(false)
+    await settle()
+    expect(server.accepted).toHaveLength(2)
+    expect(server.received).toEqual({ bytes: 0, closed: 2 })
+    expect(hasEarlyConnection(server.origin)).toBe(false)
+    expect(hasEarlyConnection('http://127.0.0.1:1')).toBe(false)
+  })
+
+  it('over https, begun: no TLS hello before it is confirmed', async () => {
+    const plain = await countingServer()
+    const origin = plain.origin.replace('http:', 'https:')
+    const pending = beginEarlyConnection(origin)
+    await settle()
+    expect(plain.accepted).toHaveLength(1)
+    expect(plain.received.bytes).toBe(0)
+    pending?.abandon()
+  })
+
   it('ignores an origin it cannot parse', async () => {
     expect(() => openEarlyConnection('not a url')).not.toThrow()
+    expect(beginEarlyConnection('not a url')).toBeUndefined()
     expect(await takeEarlyConnection('not a url')).toBeUndefined()
   })
 })
