@@ -234,7 +234,10 @@ declare const madeFromAnAtlasAnswer: unique symbol
  * Why a proven outcome may be believed. Only lib/atlas/api/evidence.ts makes these (the
  * architecture test keeps it so), each from a specific Atlas answer; no other code can settle.
  */
-export type Evidence = EvidenceFacts & { readonly [madeFromAnAtlasAnswer]: true }
+export type Evidence = Proven<EvidenceFacts>
+
+/** Facts, as evidence.ts vouches for them. */
+export type Proven<Facts extends EvidenceFacts> = Facts & { readonly [madeFromAnAtlasAnswer]: true }
 
 export type EvidenceFacts =
   /** `revoked`: Atlas answered our removal 2xx: the documented body, or a list without it after. */
@@ -248,8 +251,15 @@ export type EvidenceFacts =
       readonly kind: 'absent'
       readonly by: 'named_404' | 'unlisted'
       /** Seen pending by this request, or revoked by an earlier one (`revokedBy`, the ledger's). */
-      readonly was?: 'seen_pending' | 'revoked_before'
+      readonly was: 'seen_pending' | 'revoked_before'
       readonly revokedBy?: string
+    }
+  /** `not_found`: absent, and nothing shows it had been there. */
+  | {
+      readonly kind: 'absent'
+      readonly by: 'named_404' | 'unlisted'
+      readonly was?: undefined
+      readonly revokedBy?: undefined
     }
   /** `would_revoke`: seen pending by this request, in a list or read by id. */
   | { readonly kind: 'pending'; readonly by: 'listed' | 'read' }
@@ -290,11 +300,35 @@ interface OutcomeFields {
   readonly retryAfterSeconds?: number
 }
 
-/** A proven outcome, with the evidence it rests on. */
-export type ProvenOutcome = OutcomeFields & {
-  readonly outcome: ProvenKind
-  readonly evidence: Evidence
+/** Evidence of one kind. */
+type EvidenceOf<K extends EvidenceFacts['kind']> = Extract<Evidence, { readonly kind: K }>
+
+/** `absent`, with what shows the target had been there; `absent` without it. */
+type AbsentSeen = Extract<EvidenceOf<'absent'>, { readonly was: string }>
+type AbsentNever = Exclude<EvidenceOf<'absent'>, AbsentSeen>
+
+/**
+ * Which evidence each proven outcome may rest on (the evidence ladder's table, in
+ * lib/atlas/api/evidence.ts): its own kind, or a request's `all_parts`. So evidence cannot be
+ * relabelled: `{ ...wouldRevoke, outcome: 'revoked' }` does not compile.
+ */
+interface EvidenceForOutcome {
+  readonly revoked: EvidenceOf<'removed'>
+  readonly already_gone: AbsentSeen
+  readonly not_found: AbsentNever
+  readonly would_revoke: EvidenceOf<'pending'>
+  readonly active_member: EvidenceOf<'member'>
+  readonly would_remove: EvidenceOf<'member'>
+  readonly removed_member: EvidenceOf<'member_removed'>
 }
+
+/** A proven outcome, with the evidence it rests on. */
+export type ProvenOutcome = {
+  [K in ProvenKind]: OutcomeFields & {
+    readonly outcome: K
+    readonly evidence: EvidenceForOutcome[K] | EvidenceOf<'all_parts'>
+  }
+}[ProvenKind]
 
 /** An outcome that states nothing about Atlas: a failure, a refusal. */
 export type UnprovenOutcome = OutcomeFields & {

@@ -224,12 +224,16 @@ describe('architecture', () => {
   it('makes evidence in lib/atlas/api/evidence.ts only: no other code can settle', () => {
     const EVIDENCE_MAKER = 'lib/atlas/api/evidence.ts'
     const forged = FILES.filter((file) => file !== EVIDENCE_MAKER).filter((file) =>
-      /\bas\s+Evidence\b|<Evidence>|\bEvidenceFacts\b/.test(readFileSync(join(ROOT, file), 'utf8')),
+      /\bas\s+(Evidence|Proven)\b|<(Evidence|Proven)>|\bEvidenceFacts\b|\bProven</.test(
+        readFileSync(join(ROOT, file), 'utf8'),
+      ),
     )
     expect(forged).toEqual(['lib/outcome.ts'])
     // outcome.ts only declares the types; the cast is evidence.ts's alone.
-    expect(readFileSync(join(ROOT, 'lib/outcome.ts'), 'utf8')).not.toMatch(/\bas\s+Evidence\b/)
-    expect(readFileSync(join(ROOT, EVIDENCE_MAKER), 'utf8')).toMatch(/facts as Evidence/)
+    expect(readFileSync(join(ROOT, 'lib/outcome.ts'), 'utf8')).not.toMatch(
+      /\bas\s+(Evidence|Proven)\b/,
+    )
+    expect(readFileSync(join(ROOT, EVIDENCE_MAKER), 'utf8')).toMatch(/facts as Proven<Facts>/)
   })
 
   it('builds each Lambda function from its own trigger only', () => {

@@ -2,7 +2,8 @@
  * The evidence ladder: how Atlas's answer about one invitation, pending user or member becomes
  * an outcome, and the only place that makes {@link Evidence}, without which no outcome can say
  * "revoked", "already gone", "not found", "would revoke", "an active member", "removed member"
- * or "would remove" (the outcome type requires it).
+ * or "would remove" (the outcome type requires it, and of the kind in the table below: evidence
+ * made for one outcome does not compile as another's).
  *
  * | evidence                                 | allows                                  |
  * | ---------------------------------------- | --------------------------------------- |
@@ -18,7 +19,7 @@
  * undocumented shape, proves nothing until a fresh look at the scope decides.
  */
 
-import type { Evidence, EvidenceFacts, Outcome, UnprovenOutcome } from '../../outcome.ts'
+import type { EvidenceFacts, Outcome, Proven, UnprovenOutcome } from '../../outcome.ts'
 import type { AtlasSession, CallShape } from '../http/index.ts'
 import { type AtlasAnswer, atlasError, outcomeOfRefusal } from './answer-outcome.ts'
 import { missingThing } from './not-found-evidence.ts'
@@ -345,12 +346,14 @@ export function sumOfProvenParts(
   if (first === undefined)
     return { outcome: 'already_gone', status: 200, evidence, retryable: false }
   if (first.evidence === undefined) return undefined
+  const { errorCode: _code, atlasDetail: _atlas, retryAfterSeconds: _after, ...said } = first
+  // One part by id: its own evidence says more than a sum of one.
+  if (parts.length === 1 && scopesSearched === undefined) return { ...said, retryable: false }
   return {
     outcome: first.outcome,
     ...(first.status === undefined ? {} : { status: first.status }),
     ...(first.detail === undefined ? {} : { detail: first.detail }),
-    // One part by id: its own evidence says more than a sum of one.
-    evidence: parts.length === 1 && scopesSearched === undefined ? first.evidence : evidence,
+    evidence,
     retryable: false,
   }
 }
@@ -372,6 +375,6 @@ export function containerNotFound(answer: AtlasAnswer, scope: Scope): UnprovenOu
 }
 
 /** The one place evidence is made: from the facts an answer above established. */
-function proof(facts: EvidenceFacts): Evidence {
-  return facts as Evidence
+function proof<const Facts extends EvidenceFacts>(facts: Facts): Proven<Facts> {
+  return facts as Proven<Facts>
 }

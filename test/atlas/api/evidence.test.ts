@@ -200,3 +200,21 @@ describe('sumOfProvenParts', () => {
     ).toBeUndefined()
   })
 })
+
+describe('evidence belongs to its outcome', () => {
+  it('cannot be relabelled: each proven outcome takes only its own kind, or a sum', () => {
+    const wouldRevoke = proven('would_revoke')
+    const notFound = proven('not_found')
+    // Narrowed by their outcomes: the evidence each may carry, and nothing wider.
+    if (wouldRevoke.outcome !== 'would_revoke' || notFound.outcome !== 'not_found')
+      throw new Error('not as made')
+    // Checked by `npm run typecheck`: each line below must fail to compile.
+    const relabelled: Outcome[] = [
+      // @ts-expect-error pending evidence cannot make a revocation
+      { outcome: 'revoked', evidence: wouldRevoke.evidence, retryable: false },
+      // @ts-expect-error absence never seen pending cannot make already_gone
+      { outcome: 'already_gone', evidence: notFound.evidence, retryable: false },
+    ]
+    expect(relabelled.map((outcome) => outcome.outcome)).toEqual(['revoked', 'already_gone'])
+  })
+})
