@@ -93,7 +93,10 @@ describe('the documentation', () => {
     expect(readme.length).toBeLessThanOrEqual(200)
     const firstScreen = readme.slice(0, 60).join('\n')
     expect(firstScreen).toContain('## Quick start')
-    expect(readme.indexOf('## The code')).toBeLessThan(150)
+    // How to run, deploy and operate, from the first screen; the map right after.
+    for (const guide of ['docs/deploy.md', 'docs/operate.md']) expect(firstScreen).toContain(guide)
+    expect(readme.indexOf('## The code')).toBeGreaterThan(readme.indexOf('## Quick start'))
+    expect(readme.indexOf('## The code')).toBeLessThan(readme.indexOf('## The request'))
   })
 
   it('reads anchors the way GitHub writes them', () => {
