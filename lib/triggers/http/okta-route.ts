@@ -8,7 +8,10 @@
  * to the revoke queue, each person once, before the answer. Okta waits 3 seconds, retries at most
  * once and never after a 4xx, so an authenticated delivery is never answered 4xx: what cannot be
  * acted on is skipped with a logged reason and counted (`LeaverSkipped` has an alarm), and only
- * a queue that refuses makes the answer a 503, which Okta retries once. A wrong Authorization
+ * a queue that refuses makes the answer a 503, which Okta retries once. The queue gets until
+ * OKTA_ANSWER_MS after the delivery reached the route (or Lambda's remaining time, less the
+ * usual margin, when shorter): leavers it has not taken by then are a refusal too, answered 503
+ * inside Okta's 3 s rather than a timeout. A wrong Authorization
  * is a refusal, logged and counted (`refusals.ts`). The route acts in no organization itself,
  * so it works while ALLOWED_ORG_IDS is unset: the leavers wait on the revoke queue (and its
  * DLQ), where the queue function leaves them until the scope is set, rather than being refused
@@ -17,13 +20,22 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { describeError } from '../../audit/describe-error.ts'
 import { countSkipped } from '../../audit/revocation-metrics.ts'
+import { invocationDeadline } from '../container.ts'
 import { distinctLeavers, LEAVER_SKIPS, readEventHookDelivery } from '../okta-events.ts'
 import type { ApiRequest } from './api-request.ts'
 import type { RouteContext } from './http-handler.ts'
 import { DEFAULT_RETRY_AFTER_SECONDS, type HttpResult, json, refusal } from './http-responses.ts'
 import { EnqueueFailedError } from './revoke-queue.ts'
 
+/**
+ * Okta waits 3 s for the answer: the leavers must be queued (or the 503 sent) within this much
+ * of the delivery's arrival, leaving the rest for the answer's way back.
+ */
+export const OKTA_ANSWER_MS = 2_500
+
 export async function oktaEvents(request: ApiRequest, context: RouteContext): Promise<HttpResult> {
+  // Taken first: the secret's read is inside Okta's 3 s too.
+  const arrivedAt = Date.now()
   const { requestId, logger } = context
   const container = context.container()
   if (!container.config.oktaSecretId || !container.revokeQueue)
@@ -74,6 +86,7 @@ export async function oktaEvents(request: ApiRequest, context: RouteContext): Pr
     logger[missed.length > 0 ? 'warn' : 'info']('okta events skipped', { skipped: read.skipped })
     countSkipped(context.metrics, read.skipped, LEAVER_SKIPS, 'okta')
   }
+  const deadline = Math.min(arrivedAt + OKTA_ANSWER_MS, invocationDeadline(context.remainingMs()))
   try {
     await container.revokeQueue.send(
       leavers.map((leaver) => ({
@@ -81,6 +94,7 @@ export async function oktaEvents(request: ApiRequest, context: RouteContext): Pr
         requestedBy: { trigger: 'okta', oktaEventId: leaver.oktaEventId, requestId },
         deliveryId: leaver.oktaEventId,
       })),
+      { deadline },
     )
   } catch (error) {
     if (!(error instanceof EnqueueFailedError)) throw error
@@ -96,7 +110,7 @@ export async function oktaEvents(request: ApiRequest, context: RouteContext): Pr
     return refusal(
       503,
       'unavailable',
-      'the revoke queue refused the leavers; retry',
+      'the revoke queue refused the leavers, or did not take them in time; retry',
       requestId,
       {},
       {

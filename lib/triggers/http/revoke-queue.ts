@@ -5,7 +5,11 @@
  * hand-over (`handover.ts`), with who asked as a message attribute; to a FIFO queue with a
  * message group per person (or invitation) and a deduplication id per delivery. Requests go ten
  * to a `SendMessageBatch`, a few batches at a time; entries SQS refuses are sent again, twice at
- * most. The SQS client is loaded on first use only: most invocations never need it.
+ * most, after a short jittered pause. Everything happens before the caller's deadline (Okta
+ * waits 3 s): no call starts without time left for it, a call in flight is abandoned (and its
+ * connection aborted) at the deadline, and no pause runs past it; what is not sent by then is
+ * the EnqueueFailedError's, as for a queue that refuses. The SQS client is loaded on first use
+ * only: most invocations never need it.
  */
 import { createHash } from 'node:crypto'
 import type { SendMessageBatchRequestEntry, SQSClient } from '@aws-sdk/client-sqs'
@@ -17,7 +21,15 @@ export interface RevokeQueue {
    * Sends every request, or throws EnqueueFailedError naming those not sent: nothing is half
    * sent without saying which half.
    */
-  send(handOvers: readonly HandOver[]): Promise<void>
+  send(handOvers: readonly HandOver[], options?: SendOptions): Promise<void>
+}
+
+export interface SendOptions {
+  /**
+   * Absolute deadline, epoch milliseconds: no call to SQS starts, runs or waits past it.
+   * Default: DEFAULT_BUDGET_MS from the call.
+   */
+  readonly deadline?: number
 }
 
 /** The queue could not take (some of) the requests: the caller answers 503 and its sender retries. */
@@ -36,6 +48,56 @@ const BATCH = 10
 const BATCHES_AT_ONCE = 4
 /** Sends of one entry in all: the first, and two more for entries SQS refused. */
 const SENDS = 3
+/** The budget of a caller that names no deadline (the webhook route's hand-over). */
+export const DEFAULT_BUDGET_MS = 5_000
+/** Time a call needs to be worth starting: with less left before the deadline, none starts. */
+const MIN_CALL_MS = 50
+/** The pause before the n-th re-send is BACKOFF_MS·2ⁿ⁻¹ (at most MAX_BACKOFF_MS), half of it jittered. */
+const BACKOFF_MS = 100
+const MAX_BACKOFF_MS = 400
+
+/** The pause before re-send `resend` (1, 2…): between half and all of the exponential step. */
+export function backoffMs(resend: number, random: () => number = Math.random): number {
+  const step = Math.min(MAX_BACKOFF_MS, BACKOFF_MS * 2 ** (resend - 1))
+  return step / 2 + random() * (step / 2)
+}
+
+function deadlineReached(): DOMException {
+  return new DOMException(
+    'deadline reached before the revoke queue took the requests',
+    'TimeoutError',
+  )
+}
+
+/**
+ * `run`'s answer, or a TimeoutError at the deadline (its signal aborted then, so the SDK drops
+ * the connection): nothing waits on a call past the deadline, whatever the client does.
+ */
+async function beforeDeadline<T>(
+  deadline: number,
+  run: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const controller = new AbortController()
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => {
+        const error = deadlineReached()
+        // Rejected first, so that the race ends on this error rather than on the client's abort.
+        reject(error)
+        controller.abort(error)
+      },
+      Math.max(0, deadline - Date.now()),
+    )
+  })
+  try {
+    return await Promise.race([run(controller.signal), expired])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 /** The SQS entry for one hand-over (exported for the tests, which read it back as Lambda would). */
 export function handOverEntry(
@@ -75,9 +137,11 @@ export function sqsRevokeQueue(queueUrl: string, client?: Pick<SQSClient, 'send'
     loaded ??= import('@aws-sdk/client-sqs').then(({ SQSClient, SendMessageBatchCommand }) => ({
       sqs:
         client ??
+        // Attempts short enough that a stuck one can be tried again inside Okta's 3 s; the
+        // deadline's abort bounds the whole call whatever these say.
         new SQSClient({
           maxAttempts: 3,
-          requestHandler: { connectionTimeout: 2_000, requestTimeout: 3_000 },
+          requestHandler: { connectionTimeout: 1_000, requestTimeout: 1_500 },
         }),
       Command: SendMessageBatchCommand,
     }))
@@ -87,13 +151,20 @@ export function sqsRevokeQueue(queueUrl: string, client?: Pick<SQSClient, 'send'
   /** The entries of one batch SQS did not take, after every send; their errors, if any. */
   const sendBatch = async (
     entries: SendMessageBatchRequestEntry[],
+    deadline: number,
   ): Promise<{ left: SendMessageBatchRequestEntry[]; error?: unknown }> => {
     let left = entries
     for (let send = 1; send <= SENDS && left.length > 0; send++) {
+      const pause = send === 1 ? 0 : backoffMs(send - 1)
+      // A call that could not finish before the deadline is not started: the caller answers now.
+      if (Date.now() + pause + MIN_CALL_MS > deadline) return { left, error: deadlineReached() }
+      if (pause > 0) await sleep(pause)
       let refused: Set<string>
       try {
-        const { sqs, Command } = await load()
-        const answer = await sqs.send(new Command({ QueueUrl: queueUrl, Entries: left }))
+        const answer = await beforeDeadline(deadline, async (abortSignal) => {
+          const { sqs, Command } = await load()
+          return sqs.send(new Command({ QueueUrl: queueUrl, Entries: left }), { abortSignal })
+        })
         // An entry missing from both lists was not taken either.
         const taken = new Set((answer.Successful ?? []).map((entry) => entry.Id ?? ''))
         refused = new Set(left.map((entry) => entry.Id ?? '').filter((id) => !taken.has(id)))
@@ -106,7 +177,8 @@ export function sqsRevokeQueue(queueUrl: string, client?: Pick<SQSClient, 'send'
   }
 
   return {
-    async send(handOvers) {
+    async send(handOvers, options = {}) {
+      const deadline = options.deadline ?? Date.now() + DEFAULT_BUDGET_MS
       const entries = handOvers.map((handOver, index) =>
         handOverEntry(handOver, String(index), fifo),
       )
@@ -115,16 +187,23 @@ export function sqsRevokeQueue(queueUrl: string, client?: Pick<SQSClient, 'send'
       for (let start = 0; start < entries.length; start += BATCH)
         batches.push(entries.slice(start, start + BATCH))
       // Every batch is tried, whatever another's fate: one refused batch sinks no other.
-      const results = await Promise.all(batches.map((batch) => limit(() => sendBatch(batch))))
+      const results = await Promise.all(
+        batches.map((batch) => limit(() => sendBatch(batch, deadline))),
+      )
       const unsent = results.flatMap((result) =>
         result.left.map((entry) => handOvers[Number(entry.Id)] as HandOver),
       )
       if (unsent.length === 0) return
       const error = results.find((result) => result.error !== undefined)?.error
+      const timedOut = results.some(
+        (result) => (result.error as Error | undefined)?.name === 'TimeoutError',
+      )
       throw new EnqueueFailedError(
         error === undefined
           ? `the revoke queue refused ${unsent.length} of ${handOvers.length} requests ${SENDS} times`
-          : `the revoke queue refused ${unsent.length} of ${handOvers.length} requests (${(error as Error).name})`,
+          : timedOut
+            ? `the revoke queue had not taken ${unsent.length} of ${handOvers.length} requests by the deadline`
+            : `the revoke queue refused ${unsent.length} of ${handOvers.length} requests (${(error as Error).name})`,
         unsent,
         error === undefined ? undefined : { cause: error },
       )

@@ -19,6 +19,7 @@ import {
   type RevokeRequest,
   toRevokeInput,
 } from '../../revoke/revoke-request.ts'
+import { invocationDeadline } from '../container.ts'
 import { RepeatMismatchError } from '../repeats.ts'
 import type { ApiRequest } from './api-request.ts'
 import { errorAnswer } from './error-answers.ts'
@@ -139,6 +140,9 @@ async function revokeOrHandOver(
   )
 }
 
+/** What the hand-over leaves of Lambda's time for the answer. */
+const HANDOVER_MARGIN_MS = 200
+
 /**
  * The 202 for a request the revoke queue took (the request as parsed, never the raw body), or
  * `undefined` when there is no queue or it refused.
@@ -153,13 +157,18 @@ async function handOver(
   if (!queue) return undefined
   const { requestId } = context
   try {
-    await queue.send([
-      {
-        request: toRevokeInput(request),
-        requestedBy: { trigger: 'webhook', webhookId, requestId },
-        deliveryId: webhookId,
-      },
-    ])
+    await queue.send(
+      [
+        {
+          request: toRevokeInput(request),
+          requestedBy: { trigger: 'webhook', webhookId, requestId },
+          deliveryId: webhookId,
+        },
+      ],
+      // The revocation stopped a second short of Lambda's end for this: the hand-over may use
+      // that second, less a little for the answer.
+      { deadline: invocationDeadline(context.remainingMs(), Date.now(), HANDOVER_MARGIN_MS) },
+    )
   } catch (error) {
     if (!(error instanceof EnqueueFailedError)) throw error
     context.logger.error('webhook not handed to the revoke queue', {

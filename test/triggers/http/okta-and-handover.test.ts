@@ -3,13 +3,20 @@
  * Authorization check, leavers queued at once) and signed webhooks that Atlas could not finish.
  */
 import { readFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { Logger } from '@aws-lambda-powertools/logger'
+import { SQSClient } from '@aws-sdk/client-sqs'
 import type { APIGatewayProxyResult } from 'aws-lambda'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { DEMO_INVITATIONS, DEMO_ORG_ID } from '../../../dev/simulator/demo-seed.ts'
 import type { HandOver } from '../../../lib/triggers/handover.ts'
 import { createHttpHandler } from '../../../lib/triggers/http/http-handler.ts'
-import { EnqueueFailedError, type RevokeQueue } from '../../../lib/triggers/http/revoke-queue.ts'
+import {
+  EnqueueFailedError,
+  type RevokeQueue,
+  sqsRevokeQueue,
+} from '../../../lib/triggers/http/revoke-queue.ts'
 import { type FunctionFixture, startFunctionFixture } from '../../support/function-fixture.ts'
 import { registerSecret } from '../../support/known-secrets.ts'
 import { httpApiEvent, lambdaContext } from '../../support/lambda-events.ts'
@@ -28,8 +35,11 @@ registerSecret(OKTA_SECRET)
 let fixture: FunctionFixture
 let sent: HandOver[]
 let queueDown: boolean
+/** The deadline each send was given, and when it was called. */
+let sends: { deadline: number | undefined; at: number }[]
 const queue: RevokeQueue = {
-  async send(requests) {
+  async send(requests, options) {
+    sends.push({ deadline: options?.deadline, at: Date.now() })
     if (queueDown)
       throw new EnqueueFailedError('the revoke queue refused the requests (Throttled)', requests)
     sent.push(...requests)
@@ -40,6 +50,7 @@ beforeEach(async () => {
   fixture = await startFunctionFixture()
   fixture.secretsManager.putSecret(OKTA_SECRET_ID, OKTA_SECRET)
   sent = []
+  sends = []
   queueDown = false
 })
 afterEach(() => fixture.stop())
@@ -136,6 +147,89 @@ describe('Okta Event Hooks: GET|POST /okta/events', () => {
     queueDown = true
     expect((await okta('POST', { authorization: OKTA_SECRET }, hookDelivery)).status).toBe(503)
     expect(sent).toEqual([])
+  })
+
+  it('gives the queue until 2.5 s after the delivery arrived, or less when Lambda has less', async () => {
+    const post = async (remainingMs: number) => {
+      const started = Date.now()
+      const result = (await handler()(
+        httpApiEvent({
+          method: 'POST',
+          path: '/okta/events',
+          headers: { authorization: OKTA_SECRET },
+          body: hookDelivery,
+        }),
+        lambdaContext(remainingMs),
+      )) as APIGatewayProxyResult
+      expect(result.statusCode).toBe(200)
+      const send = sends.at(-1)
+      return { started, deadline: send?.deadline ?? Number.NaN, at: send?.at ?? Number.NaN }
+    }
+    const roomy = await post(30_000)
+    // 2.5 s from the route's first step, which is between the test's start and the send.
+    expect(roomy.deadline).toBeGreaterThanOrEqual(roomy.started + 2_500)
+    expect(roomy.deadline).toBeLessThanOrEqual(roomy.at + 2_500)
+    // Lambda's 1.8 s, less the usual 1 s margin, comes first.
+    const tight = await post(1_800)
+    expect(tight.deadline).toBeGreaterThanOrEqual(tight.started + 800)
+    expect(tight.deadline).toBeLessThanOrEqual(tight.at + 800)
+  })
+
+  it('answers 503 inside Okta’s 3 s when SQS hangs, and logs the leavers not queued', async () => {
+    const hang = createServer((incoming) => incoming.resume())
+    await new Promise<void>((resolve) => hang.listen(0, '127.0.0.1', resolve))
+    const { port } = hang.address() as AddressInfo
+    // A client whose own timeouts (10 s) would outlast Okta: only the route's deadline bounds it.
+    const sqs = new SQSClient({
+      region: 'us-east-1',
+      endpoint: `http://127.0.0.1:${port}`,
+      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+      maxAttempts: 1,
+      requestHandler: { requestTimeout: 10_000 },
+    })
+    const logger = new Logger({ serviceName: 'okta', logLevel: 'DEBUG' })
+    const error = vi.spyOn(logger, 'error')
+    try {
+      const hanging = createHttpHandler(
+        { ...fixture.env, OKTA_SECRET_ID, REVOKE_QUEUE_URL: QUEUE_URL },
+        {
+          dispatcher: fixture.dispatcher(),
+          revokeQueue: sqsRevokeQueue(`http://127.0.0.1:${port}/123456789012/revoke`, sqs),
+          logger,
+        },
+      )
+      const started = Date.now()
+      const result = (await hanging(
+        httpApiEvent({
+          method: 'POST',
+          path: '/okta/events',
+          headers: { authorization: OKTA_SECRET },
+          body: hookDelivery,
+        }),
+        lambdaContext(30_000),
+      )) as APIGatewayProxyResult
+      const took = Date.now() - started
+      expect(result.statusCode).toBe(503)
+      expect(result.headers?.['retry-after']).toBeDefined()
+      // Within the 2.5 s budget, give or take a loaded machine; never the client's 10 s.
+      expect(took).toBeLessThan(4_500)
+      expect(took).toBeGreaterThanOrEqual(1_500)
+      expect(error).toHaveBeenCalledWith(
+        'okta leavers not handed to the revoke queue',
+        expect.objectContaining({
+          notQueued: [
+            {
+              username: 'john.doe@example.com',
+              oktaEventId: 'ab62c0bc-2837-11eb-9823-9fb8f750c5a9',
+            },
+          ],
+        }),
+      )
+    } finally {
+      sqs.destroy()
+      hang.closeAllConnections()
+      await new Promise<void>((resolve) => hang.close(() => resolve()))
+    }
   })
 
   it('is off (404) without OKTA_SECRET_ID', async () => {
