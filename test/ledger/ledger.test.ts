@@ -4,6 +4,7 @@
  * revoked before is already_gone, and a repeat delivered to another container runs once.
  */
 
+import { readFileSync } from 'node:fs'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb'
 import type { APIGatewayProxyResult, SQSBatchResponse } from 'aws-lambda'
@@ -11,14 +12,40 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { runRevokeCommand } from '../../cli/revoke-command.ts'
 import { DEMO_API_KEY, DEMO_INVITATIONS, DEMO_ORG_ID } from '../../dev/simulator/demo-seed.ts'
 import { Ledger } from '../../lib/ledger/ledger.ts'
+import { handOverBody, REQUESTED_BY_ATTRIBUTE } from '../../lib/triggers/handover.ts'
 import { createHttpHandler } from '../../lib/triggers/http/http-handler.ts'
 import { createQueueHandler } from '../../lib/triggers/queue/queue-handler.ts'
 import { dynamoDbRepeats, RepeatInProgressError } from '../../lib/triggers/repeats.ts'
 import { type FunctionFixture, startFunctionFixture } from '../support/function-fixture.ts'
-import { httpApiEvent, lambdaContext, sqsEvent } from '../support/lambda-events.ts'
+import { httpApiEvent, lambdaContext, snsNotification, sqsEvent } from '../support/lambda-events.ts'
 import { startLocalLedger, TEST_TABLES } from '../support/local-aws.ts'
 
 const [first, second, third] = DEMO_INVITATIONS
+const OKTA_LEAVERS = ['john.doe@example.com', 'jane.roe@example.com'] as const
+const HTTP_FUNCTION_SENDER = 'AROAHTTPFUNCTION:atlas-invite-revoker-dev-http'
+const oktaSample = JSON.parse(
+  readFileSync(
+    new URL('../../dev/local-stack/okta/eventbridge-okta-deactivate.json', import.meta.url),
+    'utf8',
+  ),
+) as { detail: Record<string, unknown> } & Record<string, unknown>
+
+/** Okta's sample EventBridge deactivation (one uuid), naming `usernames` as its User targets. */
+function oktaEventNaming(usernames: readonly string[]): typeof oktaSample {
+  return {
+    ...oktaSample,
+    detail: {
+      ...oktaSample.detail,
+      target: usernames.map((alternateId, index) => ({
+        id: `00u${index}`,
+        type: 'User',
+        alternateId,
+        displayName: alternateId,
+        detailEntry: null,
+      })),
+    },
+  }
+}
 let fixture: FunctionFixture
 let local: Awaited<ReturnType<typeof startLocalLedger>>
 let doc: DynamoDBDocumentClient
@@ -251,6 +278,94 @@ describe('a repeat reaching another container runs once', () => {
     })
     expect(fixture.simulator.counters().requests).toBe(0)
     expect(await recorded(`user#${second.username}`)).toHaveLength(1)
+  })
+
+  it('an Okta event EventBridge delivered twice, in two SQS messages, to two containers', async () => {
+    for (const username of OKTA_LEAVERS)
+      fixture.simulator.state.invite({ orgId: DEMO_ORG_ID, username, roles: ['ORG_MEMBER'] })
+    const event = oktaEventNaming(OKTA_LEAVERS)
+    const containerA = createQueueHandler(env(), { dispatcher: fixture.dispatcher() })
+    const containerB = createQueueHandler(env(), { dispatcher: fixture.dispatcher() })
+    // Two copies: two SQS message ids; the second came through an SNS topic, under a new envelope.
+    const a = await containerA(sqsEvent([JSON.stringify(event)]), lambdaContext(8_000, 'queue'))
+    expect(a).toEqual({ batchItemFailures: [] })
+    expect(fixture.simulator.counters().deletes).toBe(OKTA_LEAVERS.length)
+    fixture.simulator.resetCounters()
+    const b = await containerB(sqsEvent([snsNotification(event)]), lambdaContext(8_000, 'queue'))
+    // Acked as a repeat: nothing asked of Atlas, nothing new in the ledger.
+    expect(b).toEqual({ batchItemFailures: [] })
+    expect(fixture.simulator.counters().requests).toBe(0)
+    for (const username of OKTA_LEAVERS) {
+      const items = await recorded(`user#${username}`)
+      expect(items).toHaveLength(1)
+      expect(items[0]).toMatchObject({ outcome: 'revoked' })
+    }
+  })
+
+  it('an Okta event copy under the same uuid that says something else is no repeat', async () => {
+    const [leaver, other] = OKTA_LEAVERS
+    for (const username of OKTA_LEAVERS)
+      fixture.simulator.state.invite({ orgId: DEMO_ORG_ID, username, roles: ['ORG_MEMBER'] })
+    const containerA = createQueueHandler(env(), { dispatcher: fixture.dispatcher() })
+    const containerB = createQueueHandler(env(), { dispatcher: fixture.dispatcher() })
+    expect(await acked(containerA, oktaEventNaming([leaver]))).toBe(true)
+    expect(await acked(containerB, oktaEventNaming([other]))).toBe(true)
+    expect(fixture.simulator.state.pendingInvitations(DEMO_ORG_ID, other)).toEqual([])
+    expect(await recorded(`user#${other}`)).toHaveLength(1)
+  })
+
+  it('an Okta event with no uuid is keyed by its SQS message: each copy runs', async () => {
+    const [leaver] = OKTA_LEAVERS
+    fixture.simulator.state.invite({ orgId: DEMO_ORG_ID, username: leaver, roles: ['ORG_MEMBER'] })
+    const { uuid: _none, ...detail } = oktaEventNaming([leaver]).detail
+    const event = { ...oktaEventNaming([leaver]), detail }
+    const containerA = createQueueHandler(env(), { dispatcher: fixture.dispatcher() })
+    const containerB = createQueueHandler(env(), { dispatcher: fixture.dispatcher() })
+    expect(await acked(containerA, event)).toBe(true)
+    fixture.simulator.resetCounters()
+    expect(await acked(containerB, event)).toBe(true)
+    // The second copy ran: it looked, found nothing left, and said so in the ledger.
+    expect(fixture.simulator.counters().requests).toBeGreaterThan(0)
+    expect(fixture.simulator.counters().deletes).toBe(0)
+    expect((await recorded(`user#${leaver}`)).map((item) => item.outcome)).toEqual(
+      expect.arrayContaining(['revoked', 'already_gone']),
+    )
+  })
+
+  it('a hand-over with the same deliveryId, in two SQS messages, to two containers', async () => {
+    const handedOver = (messageId: string) => {
+      const event = sqsEvent([
+        {
+          body: handOverBody({ username: second.username, dryRun: false }, 'okta-uuid-hook'),
+          messageId,
+        },
+      ])
+      for (const record of event.Records) {
+        record.attributes.SenderId = HTTP_FUNCTION_SENDER
+        record.messageAttributes = {
+          [REQUESTED_BY_ATTRIBUTE]: {
+            dataType: 'String',
+            stringValue: JSON.stringify({ trigger: 'okta', oktaEventId: 'okta-uuid-hook' }),
+          },
+        }
+      }
+      return event
+    }
+    const trusted = { ...env(), TRUSTED_HANDOVER_SENDER: HTTP_FUNCTION_SENDER }
+    const containerA = createQueueHandler(trusted, { dispatcher: fixture.dispatcher() })
+    const containerB = createQueueHandler(trusted, { dispatcher: fixture.dispatcher() })
+    expect(await containerA(handedOver('m-1'), lambdaContext(8_000, 'queue'))).toEqual({
+      batchItemFailures: [],
+    })
+    expect(fixture.simulator.counters().deletes).toBe(1)
+    fixture.simulator.resetCounters()
+    expect(await containerB(handedOver('m-2'), lambdaContext(8_000, 'queue'))).toEqual({
+      batchItemFailures: [],
+    })
+    expect(fixture.simulator.counters().requests).toBe(0)
+    const items = await recorded(`user#${second.username}`)
+    expect(items).toHaveLength(1)
+    expect(items[0]).toMatchObject({ outcome: 'revoked' })
   })
 
   it('a first delivery whose container died holds the key only for the time it had', async () => {

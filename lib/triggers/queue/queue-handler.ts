@@ -154,7 +154,9 @@ export async function handleQueueBatch(
 
 /**
  * Runs a record once for every container (IDEMPOTENCY_TABLE): a repeat of a delivery already
- * done (the same SQS message, or the same hand-over delivered twice) is acked without running.
+ * done (the same SQS message, the same hand-over delivered twice, or the same Okta System Log
+ * event in two EventBridge deliveries) is acked without running. A delivery is keyed by its id
+ * and a digest of what it carries, so a copy under the same id that asks something else runs.
  */
 async function onceAcrossContainers(
   record: SQSRecord,
@@ -165,7 +167,9 @@ async function onceAcrossContainers(
   const { repeats } = container
   if (!repeats) return work()
   const message = messageOf(record, container)
-  const digest = createHash('sha256').update(record.body).digest('base64')
+  const digest = createHash('sha256')
+    .update(message.deliveryContent ?? record.body)
+    .digest('base64')
   const key =
     message.deliveryId === undefined
       ? `message:${record.messageId}`

@@ -35,8 +35,16 @@ export interface QueueMessage {
   readonly claimedBy?: unknown
   /** Events the record carried that ask for nothing, each with why. */
   readonly skipped: readonly SkippedEvent[]
-  /** A hand-over's delivery (a webhook id, an Okta event): its repeats are one request. */
+  /**
+   * The delivery the record is one copy of (a hand-over's webhook id or Okta event, an Okta
+   * System Log event's `uuid` through EventBridge): its repeats are one request.
+   */
   readonly deliveryId?: string
+  /**
+   * What every copy of `deliveryId` carries, whatever envelope brought it (an EventBridge event's
+   * `source` and `detail`, under an SNS notification or not); the record's body when absent.
+   */
+  readonly deliveryContent?: string
 }
 
 /** What the record says besides its body, as SQS set it. */
@@ -130,6 +138,20 @@ function fromContent(content: unknown, requestedBy: RequestedBy): QueueMessage {
       requestedBy,
       claimedBy: { ...event, oktaEventId },
       skipped: read.skipped,
+      // Okta's uuid is the same on every copy EventBridge delivers (or Okta publishes again, under
+      // another EventBridge id): one ask. Who sent it and what it says are in the key, so a copy
+      // from another sender, or saying something else under the same uuid, is another ask (with
+      // its own ledger item), never a repeat. No uuid: the message id keys it.
+      ...(oktaEventId === undefined || oktaEventId === ''
+        ? {}
+        : {
+            deliveryId: oktaEventId,
+            deliveryContent: JSON.stringify({
+              senderId: requestedBy.senderId,
+              source: event.source,
+              detail,
+            }),
+          }),
     }
   }
   return withClaim(fields, requestedBy)
