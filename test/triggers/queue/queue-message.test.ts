@@ -46,6 +46,10 @@ interface Row {
   readonly requester?: Record<string, unknown>
   /** What the message says of itself, logged beside the requester, never as it. */
   readonly claimed?: Record<string, unknown> | string
+  /** For a revoke: the hand-over's delivery id, which makes its repeats one request. */
+  readonly deliveryId?: string
+  /** For a revoke: the events skipped beside it, by reason (each also counted as Ignored). */
+  readonly skippedToo?: readonly string[]
 }
 
 const ROWS: readonly Row[] = [
@@ -74,6 +78,30 @@ const ROWS: readonly Row[] = [
       requestId: 'r-1',
       handedOverBy: `${TRUSTED}:atlas-invite-revoker-prod-http`,
     },
+  },
+  {
+    name: 'a hand-over carrying its delivery id',
+    body: handOverBody({ ...request, dryRun: false }, 'okta-uuid-9'),
+    senderId: TRUSTED_SESSION,
+    requestedBy: JSON.stringify({ trigger: 'okta', oktaEventId: 'okta-uuid-9' }),
+    ends: 'revoked',
+    requester: { trigger: 'okta', oktaEventId: 'okta-uuid-9', handedOverBy: TRUSTED_SESSION },
+    deliveryId: 'okta-uuid-9',
+    trust: TRUSTED_SESSION,
+  },
+  {
+    // Not read as a hand-over: its envelope is taken as a request, which names no one.
+    name: 'a hand-over of another version',
+    body: JSON.stringify({
+      kind: 'atlas-invite-revoker/revoke-request',
+      version: 2,
+      request: { ...request, dryRun: false },
+      deliveryId: 'okta-uuid-9',
+    }),
+    senderId: TRUSTED_SESSION,
+    requestedBy: JSON.stringify({ trigger: 'okta', oktaEventId: 'okta-uuid-9' }),
+    ends: 'failed',
+    trust: TRUSTED_SESSION,
   },
   {
     name: 'a hand-over from anyone else',
@@ -129,6 +157,21 @@ const ROWS: readonly Row[] = [
     ends: 'failed',
   },
   {
+    // Hand-overs are read off the queue's own body only: wrapped, the envelope is no request.
+    name: 'an SNS notification of a hand-over',
+    body: snsNotification(JSON.parse(handOverBody({ ...request, dryRun: false }, 'okta-uuid-9'))),
+    senderId: TRUSTED_SESSION,
+    requestedBy: JSON.stringify({ trigger: 'okta', oktaEventId: 'okta-uuid-9' }),
+    ends: 'failed',
+    trust: TRUSTED_SESSION,
+  },
+  {
+    // Not read as SNS: the notification itself is taken as a request, which names no one.
+    name: 'an SNS notification whose Message is no string',
+    body: JSON.stringify({ Type: 'Notification', Message: request }),
+    ends: 'failed',
+  },
+  {
     name: 'an EventBridge event from another source',
     body: JSON.stringify({
       id: 'eb-2',
@@ -140,6 +183,23 @@ const ROWS: readonly Row[] = [
     // Any sender could write an EventBridge envelope: its source and id are claims.
     requester: { trigger: 'queue', senderId: 'AIDAEXAMPLE' },
     claimed: { via: 'eventbridge', eventBridgeId: 'eb-2', source: 'hr.workday' },
+  },
+  {
+    name: 'an EventBridge event from another source whose detail claims a requester',
+    body: JSON.stringify({
+      id: 'eb-3',
+      'detail-type': 'Offboarding',
+      source: 'hr.workday',
+      detail: { ...request, requestedBy: { trigger: 'webhook', webhookId: 'forged' } },
+    }),
+    ends: 'revoked',
+    requester: { trigger: 'queue', senderId: 'AIDAEXAMPLE' },
+    claimed: {
+      via: 'eventbridge',
+      eventBridgeId: 'eb-3',
+      source: 'hr.workday',
+      requestedBy: { trigger: 'webhook', webhookId: 'forged' },
+    },
   },
   {
     name: 'an EventBridge event whose detail is no object',
@@ -180,6 +240,21 @@ const ROWS: readonly Row[] = [
     ends: 'ignored: login_not_email',
   },
   {
+    name: 'an Okta leaver event whose User targets are an email and a non-email login',
+    body: JSON.stringify(
+      oktaEvent({
+        target: [
+          { type: 'User', alternateId: first.username },
+          { type: 'User', alternateId: 'jdoe' },
+        ],
+      }),
+    ),
+    ends: 'revoked',
+    requester: { trigger: 'queue', senderId: 'AIDAEXAMPLE' },
+    claimed: { via: 'eventbridge', oktaEventId: 'okta-uuid-1' },
+    skippedToo: ['login_not_email'],
+  },
+  {
     name: 'an Okta leaver event with no User target',
     body: JSON.stringify(oktaEvent({ target: [{ type: 'AppInstance', alternateId: 'x' }] })),
     ends: 'ignored: no_user_target',
@@ -214,6 +289,8 @@ describe('readQueueMessage, branch by branch', () => {
         if (typeof row.claimed === 'string') expect(message.claimedBy).toBe(row.claimed)
         else if (row.claimed) expect(message.claimedBy).toMatchObject(row.claimed)
         else expect(message.claimedBy).toBeUndefined()
+        if (row.deliveryId !== undefined) expect(message.deliveryId).toBe(row.deliveryId)
+        expect(message.skipped.map((event) => event.reason)).toEqual(row.skippedToo ?? [])
       } else {
         expect(message.requests).toEqual([])
         expect(message.skipped.map((event) => event.reason)).toEqual([row.ends.slice(9)])
@@ -272,6 +349,11 @@ describe('the queue function, branch by branch', () => {
         expect(emitted.find((metric) => metric.name === 'Revocations')?.dimensions.outcome).toBe(
           'revoked',
         )
+        for (const reason of row.skippedToo ?? [])
+          expect(emitted).toContainEqual({
+            name: 'Ignored',
+            dimensions: { trigger: 'queue', reason },
+          })
       } else {
         expect(pending).not.toEqual([])
         expect(emitted).toContainEqual({
