@@ -57,6 +57,121 @@ const html = (status: number): Fault => ({
 })
 const atlasError = (status: number, errorCode: string, parameters: readonly string[] = []) =>
   json(status, { detail: 'x', error: status, errorCode, parameters, reason: 'r' })
+const empty = (status: number): Fault => ({ kind: 'answer', status, body: '' })
+/**
+ * Statuses the fixed rows above do not draw, each with a body the catalogue knows, so that any
+ * status 200–599 reaches every endpoint. The simulator's faults carry no headers but
+ * `Content-Type` (and `Retry-After`, `Www-Authenticate`), so a redirect goes without a
+ * `Location`: one with a `Location` cannot be delivered without a change to dev/simulator.
+ */
+const REDIRECTS: readonly Fault[] = [
+  empty(301),
+  html(301),
+  empty(302),
+  atlasError(302, 'UNEXPECTED_ERROR'),
+  empty(307),
+  html(307),
+  empty(308),
+  empty(304),
+  html(300),
+  empty(303),
+  json(305, {}),
+  html(399),
+]
+const OTHER_4XX: readonly Fault[] = [
+  atlasError(405, 'METHOD_NOT_ALLOWED'),
+  html(405),
+  empty(408),
+  html(408),
+  atlasError(412, 'INVALID_REQUEST'),
+  empty(412),
+  atlasError(422, 'INVALID_ATTRIBUTE'),
+  html(422),
+  html(451),
+  atlasError(451, 'UNEXPECTED_ERROR'),
+  empty(418),
+  json(499, {}),
+]
+const OTHER_5XX: readonly Fault[] = [
+  atlasError(501, 'UNEXPECTED_ERROR'),
+  html(501),
+  empty(505),
+  html(505),
+  empty(599),
+  json(599, {}),
+  html(500),
+  empty(500),
+  json(507, null),
+  html(520),
+  empty(530),
+  atlasError(598, 'UNEXPECTED_ERROR'),
+]
+/** 2xx other than 200 and 204, in shapes no read documents (nor an empty body). */
+const OTHER_2XX_UNDOCUMENTED: readonly Fault[] = [
+  html(201),
+  empty(202),
+  json(206, {}),
+  json(203, null),
+  json(201, { results: 'x' }),
+  html(202),
+  empty(206),
+  empty(205),
+  json(299, {}),
+  html(226),
+  empty(201),
+  json(202, { results: 'x' }),
+]
+/** 2xx other than 200 and 204 in the bodies that, to a DELETE, say Atlas removed the target. */
+const OTHER_2XX_REMOVED: readonly Fault[] = [
+  empty(201),
+  empty(202),
+  json(202, {}),
+  json(206, {}),
+  json(201, {}),
+  empty(203),
+  empty(205),
+  json(299, {}),
+  html(202),
+  html(206),
+]
+/** 2xx other than 200 in HTML: nothing a DELETE or a token request can rely on. */
+const OTHER_2XX_HTML: readonly Fault[] = [
+  html(201),
+  html(202),
+  html(203),
+  html(205),
+  html(206),
+  html(226),
+  html(299),
+]
+const TOKEN_OTHER_2XX_OR_3XX: readonly Fault[] = [
+  json(201, { access_token: 'forged', expires_in: 3600, token_type: 'Bearer' }),
+  empty(202),
+  json(203, { token_type: 'Bearer' }),
+  html(206),
+  empty(205),
+  empty(301),
+  html(302),
+  empty(304),
+  empty(307),
+  json(308, { error: 'moved' }),
+  json(202, { access_token: '' }),
+  html(201),
+]
+const TOKEN_OTHER_4XX_OR_5XX: readonly Fault[] = [
+  json(403, { error: 'access_denied' }),
+  json(404, { error: 'not_found' }),
+  empty(405),
+  html(408),
+  json(409, {}),
+  json(422, { error: 'invalid_request' }),
+  html(451),
+  json(500, { error: 'server_error' }),
+  empty(501),
+  html(502),
+  { kind: 'status', status: 504 },
+  json(599, {}),
+]
 const pick = <T>(options: readonly T[], variant: number): T =>
   options[variant % options.length] as T
 
@@ -286,6 +401,69 @@ export const CATALOGUE: readonly CatalogueRow[] = [
         variant,
       ) as Fault,
     }),
+  },
+  {
+    name: 'a redirect or 304, without a Location',
+    weight: 1,
+    applies: api,
+    interfere: (_request, variant) => ({ fault: pick(REDIRECTS, variant) }),
+  },
+  {
+    name: 'another 4xx (405, 408, 412, 422, 451, …), in any body',
+    weight: 1.5,
+    applies: api,
+    interfere: (_request, variant) => ({ fault: pick(OTHER_4XX, variant) }),
+  },
+  {
+    name: 'another 5xx (501, 505, 599, …), in any body, the work perhaps done',
+    weight: 1.5,
+    applies: api,
+    interfere: (request, variant) => ({
+      fault: pick(OTHER_5XX, variant),
+      executed: isDelete(request) && Math.floor(variant / 2) % 2 === 0,
+    }),
+  },
+  {
+    name: 'another 2xx (201, 202, 206, …) in an undocumented shape to a read',
+    weight: 1.5,
+    applies: isGet,
+    interfere: (_request, variant) => ({ fault: pick(OTHER_2XX_UNDOCUMENTED, variant) }),
+  },
+  {
+    name: 'another 2xx (201, 202, 206, …) to a DELETE of a pending target: Atlas removed it',
+    weight: 2,
+    applies: (request) => isDelete(request) && request.targetPending,
+    interfere: (request, variant) => {
+      request.remove()
+      return { fault: pick(OTHER_2XX_REMOVED, variant) }
+    },
+  },
+  {
+    name: 'another 2xx (201, 202, 206, …) to the removal of an active member: Atlas removed them',
+    weight: 1,
+    applies: (request) => isDelete(request) && request.targetMember,
+    interfere: (request, variant) => {
+      request.removeMember()
+      return { fault: pick(OTHER_2XX_REMOVED, variant) }
+    },
+  },
+  {
+    name: 'another 2xx (201, 202, 206, …) in HTML to a DELETE, nothing carried out',
+    weight: 1.5,
+    applies: isDelete,
+    interfere: (_request, variant) => ({ fault: pick(OTHER_2XX_HTML, variant) }),
+  },
+  {
+    name: 'token endpoint: another 2xx, or a redirect or 304 (no Location)',
+    weight: 1.5,
+    applies: (request) => request.token,
+    interfere: (_request, variant) => ({ fault: pick(TOKEN_OTHER_2XX_OR_3XX, variant) }),
+  },
+  {
+    name: 'token endpoint: another 4xx or 5xx, in any body',
+    weight: 1.5,
+    applies: (request) => request.token,
+    interfere: (_request, variant) => ({ fault: pick(TOKEN_OTHER_4XX_OR_5XX, variant) }),
   },
 ]
 

@@ -66,8 +66,13 @@ export interface Answer {
   readonly acked?: boolean
   readonly httpStatus?: number
   readonly cliExit?: number
-  /** HTTP, a person: the scopes the answer says were searched. */
+  /**
+   * A person: the scopes the answer says were searched (HTTP: its body; the queue: its audit
+   * summary line).
+   */
   readonly searched?: readonly { readonly orgId: string; readonly groupId?: string }[]
+  /** The CLI, a person with nothing found: how many scopes its line says were searched. */
+  readonly searchedCount?: number
 }
 
 export interface Observed {
@@ -78,6 +83,11 @@ export interface Observed {
   readonly apiRequests: number
   readonly deletes: number
   readonly deleteTargets: readonly string[]
+  /**
+   * The organizations (`orgId`) and projects (`groupId`, no `orgId`) whose list Atlas itself
+   * answered with a 2xx (the simulator's log, less the answers a catalogue row replaced).
+   */
+  readonly listed: readonly { readonly orgId: string; readonly groupId?: string }[]
 }
 
 const SUCCESS: ReadonlySet<string> = new Set(['revoked', 'already_gone', 'removed_member'])
@@ -279,6 +289,19 @@ export function violations(
       )
       if (missing.length > 0) fail(`settled without searching ${JSON.stringify(missing)}`)
     }
+    // Whatever the entry reports (the CLI names no scope), each scope was listed by Atlas.
+    const unlisted = scopesOf(oracle, built, request).filter(
+      (scope) =>
+        !seen.listed.some((listed) =>
+          scope.groupId === undefined
+            ? listed.groupId === undefined && listed.orgId === scope.orgId
+            : listed.groupId === scope.groupId,
+        ),
+    )
+    if (unlisted.length > 0) fail(`settled without Atlas listing ${JSON.stringify(unlisted)}`)
+    const scopes = scopesOf(oracle, built, request).length
+    if (answer.searchedCount !== undefined && answer.searchedCount < scopes)
+      fail(`settled having searched ${answer.searchedCount} of ${scopes} scopes`)
   }
   return found
 }

@@ -6,11 +6,15 @@
  */
 import { randomUUID } from 'node:crypto'
 import { Logger } from '@aws-lambda-powertools/logger'
+import type { LogItemExtraInput, LogItemMessage } from '@aws-lambda-powertools/logger/types'
 import type { APIGatewayProxyResult, SQSBatchResponse } from 'aws-lambda'
 import type { Dispatcher } from 'undici'
 import { runRevokeCommand } from '../../cli/revoke-command.ts'
 import type { Interference } from '../../dev/simulator/adversary.ts'
 import { type AtlasSimulator, DEFAULT_BEHAVIOUR } from '../../dev/simulator/atlas-simulator.ts'
+import type { Fault } from '../../dev/simulator/fault-injector.ts'
+import type { LoggedRequest } from '../../dev/simulator/request-recorder.ts'
+import { matchRoute } from '../../dev/simulator/simulated-routes.ts'
 import { createAtlasDispatcher } from '../../lib/atlas/http/dispatcher.ts'
 import type { MetricSink } from '../../lib/audit/revocation-metrics.ts'
 import type { SecretReader } from '../../lib/credentials/secret-cache.ts'
@@ -53,6 +57,8 @@ export async function runCase(simulator: AtlasSimulator, oracle: OracleCase): Pr
   simulator.behave({ ...DEFAULT_BEHAVIOUR, ...oracle.behaviour })
   simulator.resetCounters()
   const rows: string[] = []
+  // Paths whose answer a row replaced with a 2xx: a list there proves no search.
+  const replaced2xx = new Map<string, number>()
   let next = 0
   simulator.intercept((observed): Interference | undefined => {
     const focused =
@@ -74,7 +80,10 @@ export async function runCase(simulator: AtlasSimulator, oracle: OracleCase): Pr
     )
     if (!row) return undefined
     rows.push(row.name)
-    return row.interfere(request, pick.variant)
+    const interference = row.interfere(request, pick.variant)
+    if (isSuccess(faultStatus(interference.fault)))
+      replaced2xx.set(observed.path, (replaced2xx.get(observed.path) ?? 0) + 1)
+    return interference
   })
   const before = truthOf(simulator.state)
   const dispatchers: Dispatcher[] = []
@@ -110,6 +119,7 @@ export async function runCase(simulator: AtlasSimulator, oracle: OracleCase): Pr
     apiRequests: log.length,
     deletes: log.filter((entry) => entry.method === 'DELETE').length,
     deleteTargets: log.filter((entry) => entry.method === 'DELETE').map((entry) => entry.target),
+    listed: listedScopes(log, replaced2xx),
   }
   return {
     request,
@@ -131,6 +141,49 @@ interface EntryContext {
 }
 
 type Entry = (context: EntryContext) => Promise<Answer>
+
+/** The status a fault answers with; `undefined` for none (a reset, a hang). */
+function faultStatus(fault: Fault): number | undefined {
+  switch (fault.kind) {
+    case 'status':
+    case 'answer':
+      return fault.status
+    case 'challenge':
+    case 'repeatNonce':
+      return 401
+    default:
+      return undefined
+  }
+}
+
+const isSuccess = (status: number | undefined) =>
+  status !== undefined && status >= 200 && status <= 299
+
+/**
+ * The organizations and projects whose invitations or users Atlas itself listed with a 2xx
+ * (a GET on a list path, more of them answered 2xx than a catalogue row answered 2xx in Atlas's
+ * place): what any entry must have read before it settles a person's request.
+ */
+function listedScopes(
+  log: readonly LoggedRequest[],
+  replaced2xx: ReadonlyMap<string, number>,
+): { orgId: string; groupId?: string }[] {
+  const answered = new Map<string, number>()
+  for (const entry of log) {
+    if (entry.method !== 'GET' || !isSuccess(entry.status)) continue
+    const path = new URL(entry.target, 'http://simulator').pathname
+    answered.set(path, (answered.get(path) ?? 0) + 1)
+  }
+  return [...answered].flatMap(([path, count]) => {
+    const route = matchRoute(path)
+    if (!route || route.id !== undefined || count <= (replaced2xx.get(path) ?? 0)) return []
+    if (route.resource === 'groupInvites')
+      return route.groupId === undefined ? [] : [{ orgId: '', groupId: route.groupId }]
+    if (route.resource === 'orgInvites' || route.resource === 'orgUsers')
+      return [{ orgId: route.orgId }]
+    return []
+  })
+}
 
 const ENTRIES: Readonly<Record<OracleCase['entry'], Entry>> = {
   async http(context) {
@@ -161,8 +214,10 @@ const ENTRIES: Readonly<Record<OracleCase['entry'], Entry>> = {
   async queue(context) {
     const { request } = context
     const recorded = recordingMetrics()
+    const audit = auditingLogger()
     const handler = createQueueHandler(functionEnv(context), {
       ...functionParts(context),
+      logger: audit.logger,
       metrics: recorded.sink,
     })
     let acked: boolean
@@ -175,7 +230,12 @@ const ENTRIES: Readonly<Record<OracleCase['entry'], Entry>> = {
     } catch {
       acked = false
     }
-    return { outcome: recorded.outcome() ?? 'refused', acked }
+    const searched = audit.searched()
+    return {
+      outcome: recorded.outcome() ?? 'refused',
+      acked,
+      ...(searched ? { searched } : {}),
+    }
   },
 
   async cli(context) {
@@ -203,7 +263,7 @@ const ENTRIES: Readonly<Record<OracleCase['entry'], Entry>> = {
       oracle.credentials === 'key'
         ? { ATLAS_PUBLIC_KEY: KEY.publicKey, ATLAS_PRIVATE_KEY: KEY.privateKey }
         : { ATLAS_CLIENT_ID: ACCOUNT.clientId, ATLAS_CLIENT_SECRET: ACCOUNT.clientSecret }
-    const lines: { outcome?: OutcomeKind }[] = []
+    const lines: { outcome?: OutcomeKind; username?: string; searched?: unknown }[] = []
     const code = await runRevokeCommand({
       argv,
       env: {
@@ -213,7 +273,7 @@ const ENTRIES: Readonly<Record<OracleCase['entry'], Entry>> = {
         SEARCH_INVITATIONS_API: String(oracle.searchInvitationsApi),
       },
       readStdin: async () => '',
-      stdout: (line) => lines.push(JSON.parse(line) as { outcome?: OutcomeKind }),
+      stdout: (line) => lines.push(JSON.parse(line) as (typeof lines)[number]),
       stderr: () => {},
       dispatcher: context.dispatcher(),
     })
@@ -222,7 +282,16 @@ const ENTRIES: Readonly<Record<OracleCase['entry'], Entry>> = {
     const worst = lines
       .flatMap((line) => (line.outcome ? [line.outcome] : []))
       .sort((a, b) => OUTCOME_TABLE[a].precedence - OUTCOME_TABLE[b].precedence)[0]
-    return { outcome: worst ?? 'unknown', cliExit: code }
+    // The CLI prints what it searched only as a count, on the line of a request that found
+    // nothing; which scopes were searched is judged on the simulator's log (`listed`).
+    const counted = lines.find((line) => typeof line.searched === 'number')?.searched as
+      | number
+      | undefined
+    return {
+      outcome: worst ?? 'unknown',
+      cliExit: code,
+      ...(counted === undefined ? {} : { searchedCount: counted }),
+    }
   },
 }
 
@@ -252,6 +321,44 @@ function functionParts(context: EntryContext) {
     read: async (id) => (id === SECRETS.atlas ? atlasSecret : WEBHOOK_SECRET),
   }
   return { secrets, dispatcher: context.dispatcher(), logger: silent }
+}
+
+/**
+ * A silent logger that keeps the scopes of the request's audit summary line (`audit: 'request'`,
+ * one per request, which the queue function writes whatever the outcome).
+ */
+function auditingLogger(): {
+  logger: Logger
+  searched: () => { orgId: string; groupId?: string }[] | undefined
+} {
+  let searched: { orgId: string; groupId?: string }[] | undefined
+  const keep = (extra: unknown[]) => {
+    for (const item of extra) {
+      const line = item as { audit?: unknown; searched?: { orgId: string; groupId?: string }[] }
+      if (line && typeof line === 'object' && line.audit === 'request' && line.searched)
+        searched = line.searched.map(({ orgId, groupId }) =>
+          groupId === undefined ? { orgId } : { orgId, groupId },
+        )
+    }
+  }
+  class AuditingLogger extends Logger {
+    override info(input: LogItemMessage, ...extra: LogItemExtraInput): void {
+      keep(extra)
+      super.info(input, ...extra)
+    }
+    override warn(input: LogItemMessage, ...extra: LogItemExtraInput): void {
+      keep(extra)
+      super.warn(input, ...extra)
+    }
+    override error(input: LogItemMessage, ...extra: LogItemExtraInput): void {
+      keep(extra)
+      super.error(input, ...extra)
+    }
+  }
+  return {
+    logger: new AuditingLogger({ serviceName: 'oracle', logLevel: 'SILENT' }),
+    searched: () => searched,
+  }
 }
 
 /** The request's outcome, as the `Revocations` metric counts it. */
