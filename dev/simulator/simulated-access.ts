@@ -3,7 +3,8 @@
  * ids in the path (400 `INVALID_*_ID`), a project that exists (404 `GROUP_NOT_FOUND`) and the
  * `ORG_OWNER` role the invitation and user routes need (403 `USER_UNAUTHORIZED`).
  */
-import type { OrgRole, SimulatedPrincipal } from './simulated-atlas-state.ts'
+import type { OrgRole } from './member-registry.ts'
+import type { SimulatedPrincipal } from './principal-registry.ts'
 import { apiError, type ResponseContext, type SimulatedResponse } from './simulated-responses.ts'
 import type { Route } from './simulated-routes.ts'
 

@@ -4,8 +4,9 @@
  * fresh Digest challenge or `invalid_token`, each counted.
  */
 import type { NonceRegistry } from './nonce-registry.ts'
+import type { SimulatedPrincipal } from './principal-registry.ts'
 import type { RequestRecorder } from './request-recorder.ts'
-import type { SimulatedAtlasState, SimulatedPrincipal } from './simulated-atlas-state.ts'
+import type { SimulatedAtlasState } from './simulated-atlas-state.ts'
 import { type DigestRequest, verifyDigest } from './simulated-digest-verifier.ts'
 import { invalidToken, type TokenIssuer } from './simulated-oauth.ts'
 import { digestChallenge, type SimulatedResponse } from './simulated-responses.ts'

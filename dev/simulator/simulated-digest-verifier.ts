@@ -5,7 +5,7 @@
 import { timingSafeEqual } from 'node:crypto'
 import { digestResponse, parseAuthHeader } from '../../lib/atlas/auth/index.ts'
 import type { NonceRegistry, NonceReuse } from './nonce-registry.ts'
-import type { SimulatedApiKey } from './simulated-atlas-state.ts'
+import type { SimulatedApiKey } from './principal-registry.ts'
 
 export const ATLAS_REALM = 'MMS Public API'
 

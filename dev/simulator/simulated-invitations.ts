@@ -3,7 +3,8 @@
  * project (`/groups/{groupId}/invites[/{id}]`): list the pending ones (filtered by `username`),
  * read one, revoke one; each written as Atlas writes it, fields in alphabetical order.
  */
-import type { SimulatedAtlasState, SimulatedInvitation } from './simulated-atlas-state.ts'
+import type { SimulatedInvitation } from './invitation-registry.ts'
+import type { SimulatedAtlasState } from './simulated-atlas-state.ts'
 import {
   apiResponse,
   missingResource,

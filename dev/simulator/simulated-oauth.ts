@@ -3,7 +3,7 @@
  * credentials with HTTP Basic auth) and the bearer tokens it issues, with their lifetime.
  */
 import { randomBytes } from 'node:crypto'
-import type { SimulatedServiceAccount } from './simulated-atlas-state.ts'
+import type { SimulatedServiceAccount } from './principal-registry.ts'
 import type { SimulatedResponse } from './simulated-responses.ts'
 
 export class TokenIssuer {

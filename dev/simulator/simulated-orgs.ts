@@ -2,12 +2,9 @@
  * Organization and project listing: `GET /orgs` (the organizations the caller has a role in)
  * and `GET /orgs/{orgId}/groups` (an organization's projects), both paginated.
  */
-import type {
-  SimulatedAtlasState,
-  SimulatedOrg,
-  SimulatedPrincipal,
-  SimulatedProject,
-} from './simulated-atlas-state.ts'
+import type { SimulatedOrg, SimulatedProject } from './org-registry.ts'
+import type { SimulatedPrincipal } from './principal-registry.ts'
+import type { SimulatedAtlasState } from './simulated-atlas-state.ts'
 import { paginate } from './simulated-pagination.ts'
 import { apiResponse, type ResponseContext, type SimulatedResponse } from './simulated-responses.ts'
 

@@ -9,12 +9,10 @@
  * refuses that, so a 409 stands in (the client reads any such 4xx as `invalid`).
  */
 
-import type {
-  CallerUser,
-  SimulatedAtlasState,
-  SimulatedInvitation,
-  SimulatedMember,
-} from './simulated-atlas-state.ts'
+import type { SimulatedInvitation } from './invitation-registry.ts'
+import type { SimulatedMember } from './member-registry.ts'
+import type { CallerUser } from './principal-registry.ts'
+import type { SimulatedAtlasState } from './simulated-atlas-state.ts'
 import { type Page, paginate } from './simulated-pagination.ts'
 import {
   apiError,

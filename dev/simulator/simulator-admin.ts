@@ -5,10 +5,12 @@
  * `npm start`, the demo and the scripts drive a running simulator through them.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { newObjectId } from './atlas-ids.ts'
 import type { Fault, FaultInjector, FaultPlan } from './fault-injector.ts'
+import type { OrgRole } from './member-registry.ts'
 import { readJsonBody } from './read-body.ts'
 import type { SimulatorCounters } from './request-recorder.ts'
-import { newObjectId, type OrgRole, type SimulatedAtlasState } from './simulated-atlas-state.ts'
+import type { SimulatedAtlasState } from './simulated-atlas-state.ts'
 import type { SimulatorBehaviour } from './simulator-behaviour.ts'
 
 /** What the control routes act on: the simulator's own public API. */
