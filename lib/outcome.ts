@@ -229,6 +229,7 @@ export const PROVEN_OUTCOMES: ReadonlySet<OutcomeKind> = new Set(
 )
 
 declare const madeFromAnAtlasAnswer: unique symbol
+declare const sumOf: unique symbol
 
 /**
  * Why a proven outcome may be believed. Only lib/atlas/api/evidence.ts makes these (the
@@ -310,7 +311,9 @@ type AbsentNever = Exclude<EvidenceOf<'absent'>, AbsentSeen>
 /**
  * Which evidence each proven outcome may rest on (the evidence ladder's table, in
  * lib/atlas/api/evidence.ts): its own kind, or a request's `all_parts`. So evidence cannot be
- * relabelled: `{ ...wouldRevoke, outcome: 'revoked' }` does not compile.
+ * relabelled: `{ ...wouldRevoke, outcome: 'revoked' }` does not compile, nor does a dry run's
+ * sum as a revocation's (`Object.assign`, which would get round it, is kept out of lib/ by the
+ * architecture test).
  */
 interface EvidenceForOutcome {
   readonly revoked: EvidenceOf<'removed'>
@@ -322,11 +325,17 @@ interface EvidenceForOutcome {
   readonly removed_member: EvidenceOf<'member_removed'>
 }
 
+/**
+ * A request's sum, as the outcome `K` it was made for: a sum once attached to one outcome does
+ * not compile as another's (the mark is the type's only, never a field at run time).
+ */
+type SumOf<K extends ProvenKind> = EvidenceOf<'all_parts'> & { readonly [sumOf]?: K }
+
 /** A proven outcome, with the evidence it rests on. */
 export type ProvenOutcome = {
   [K in ProvenKind]: OutcomeFields & {
     readonly outcome: K
-    readonly evidence: EvidenceForOutcome[K] | EvidenceOf<'all_parts'>
+    readonly evidence: EvidenceForOutcome[K] | SumOf<K>
   }
 }[ProvenKind]
 

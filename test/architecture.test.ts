@@ -236,6 +236,16 @@ describe('architecture', () => {
     expect(readFileSync(join(ROOT, EVIDENCE_MAKER), 'utf8')).toMatch(/facts as Proven<Facts>/)
   })
 
+  it('keeps Object.assign out of lib/, where it could relabel an outcome unchecked', () => {
+    const assigning = FILES.filter(
+      (file) =>
+        file.startsWith('lib/') &&
+        /\bObject\.assign\(/.test(readFileSync(join(ROOT, file), 'utf8')),
+    )
+    // The warm-up's in-memory socket, which is no outcome.
+    expect(assigning).toEqual(['lib/atlas/http/challenge-prefetch-warm-up.ts'])
+  })
+
   it('builds each Lambda function from its own trigger only', () => {
     const queue = [...closure('functions/queue/index.ts')]
     const http = [...closure('functions/http/index.ts')]

@@ -346,9 +346,9 @@ export function sumOfProvenParts(
   if (first === undefined)
     return { outcome: 'already_gone', status: 200, evidence, retryable: false }
   if (first.evidence === undefined) return undefined
-  const { errorCode: _code, atlasDetail: _atlas, retryAfterSeconds: _after, ...said } = first
   // One part by id: its own evidence says more than a sum of one.
-  if (parts.length === 1 && scopesSearched === undefined) return { ...said, retryable: false }
+  if (parts.length === 1 && scopesSearched === undefined)
+    return { ...only(first, ['outcome', 'status', 'detail', 'evidence']), retryable: false }
   return {
     outcome: first.outcome,
     ...(first.status === undefined ? {} : { status: first.status }),
@@ -372,6 +372,21 @@ export function containerNotFound(answer: AtlasAnswer, scope: Scope): UnprovenOu
     detail: `Atlas says ${what} ${id} does not exist`,
     retryable: false,
   }
+}
+
+/** Each member of a union, cut to the keys named (an outcome keeps its evidence's own type). */
+type EachPicked<T, K extends PropertyKey> = T extends unknown ? Pick<T, Extract<keyof T, K>> : never
+
+/** `value` with only the `keys` it holds: a report's fields, without a revocation's own. */
+function only<T extends object, K extends PropertyKey>(
+  value: T,
+  keys: readonly K[],
+): EachPicked<T, K> {
+  const kept: Record<PropertyKey, unknown> = {}
+  for (const key of keys)
+    if (key in value && (value as Record<PropertyKey, unknown>)[key] !== undefined)
+      kept[key] = (value as Record<PropertyKey, unknown>)[key]
+  return kept as EachPicked<T, K>
 }
 
 /** The one place evidence is made: from the facts an answer above established. */

@@ -190,6 +190,16 @@ describe('sumOfProvenParts', () => {
     expect(sumOfProvenParts([], undefined, rank)).toBeUndefined()
   })
 
+  it("speaks for one part by id with that part's outcome alone, not its ids", () => {
+    const part = { ...proven('revoked', { status: 204 }), orgId: 'o', invitationId: 'i' }
+    expect(sumOfProvenParts([part], undefined, rank)).toStrictEqual({
+      outcome: 'revoked',
+      status: 204,
+      evidence: part.evidence,
+      retryable: false,
+    })
+  })
+
   it('refuses a part without evidence', () => {
     expect(
       sumOfProvenParts(
@@ -216,5 +226,16 @@ describe('evidence belongs to its outcome', () => {
       { outcome: 'already_gone', evidence: notFound.evidence, retryable: false },
     ]
     expect(relabelled.map((outcome) => outcome.outcome)).toEqual(['revoked', 'already_gone'])
+  })
+
+  it("cannot pass a dry run's sum off as a revocation's", () => {
+    const rank = (outcome: Outcome) => OUTCOME_TABLE[outcome.outcome].precedence
+    const dryRun = sumOfProvenParts([proven('would_revoke'), proven('would_revoke')], 1, rank)
+    if (dryRun?.outcome !== 'would_revoke' || dryRun.evidence.kind !== 'all_parts')
+      throw new Error("not a dry run's sum")
+    expect(dryRun.evidence).toEqual({ kind: 'all_parts', parts: 2, scopes: 1 })
+    // @ts-expect-error a sum made for would_revoke is not a revocation's evidence
+    const relabelled: Outcome = { outcome: 'revoked', evidence: dryRun.evidence, retryable: false }
+    expect(relabelled.outcome).toBe('revoked')
   })
 })
