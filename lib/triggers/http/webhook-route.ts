@@ -142,6 +142,12 @@ async function revokeOrHandOver(
 
 /** What the hand-over leaves of Lambda's time for the answer. */
 const HANDOVER_MARGIN_MS = 200
+/** What the hand-over gets however little is left: one SQS call takes 10–30 ms. */
+const HANDOVER_FLOOR_MS = 250
+
+export function handOverDeadline(remainingMs: number, now = Date.now()): number {
+  return Math.max(invocationDeadline(remainingMs, now, HANDOVER_MARGIN_MS), now + HANDOVER_FLOOR_MS)
+}
 
 /**
  * The 202 for a request the revoke queue took (the request as parsed, never the raw body), or
@@ -166,8 +172,9 @@ async function handOver(
         },
       ],
       // The revocation stopped a second short of Lambda's end for this: the hand-over may use
-      // that second, less a little for the answer.
-      { deadline: invocationDeadline(context.remainingMs(), Date.now(), HANDOVER_MARGIN_MS) },
+      // that second, less a little for the answer, and is tried even when less is left (a
+      // send cut short by Lambda's end is a 5xx too, which the sender retries).
+      { deadline: handOverDeadline(context.remainingMs()) },
     )
   } catch (error) {
     if (!(error instanceof EnqueueFailedError)) throw error

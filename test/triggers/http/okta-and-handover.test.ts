@@ -17,6 +17,7 @@ import {
   type RevokeQueue,
   sqsRevokeQueue,
 } from '../../../lib/triggers/http/revoke-queue.ts'
+import { handOverDeadline } from '../../../lib/triggers/http/webhook-route.ts'
 import { type FunctionFixture, startFunctionFixture } from '../../support/function-fixture.ts'
 import { registerSecret } from '../../support/known-secrets.ts'
 import { httpApiEvent, lambdaContext } from '../../support/lambda-events.ts'
@@ -318,5 +319,13 @@ describe('signed webhooks Atlas cannot finish now', () => {
       outcome: 'revoked',
       atlasStatus: 204,
     })
+  })
+})
+
+describe("the webhook hand-over's deadline", () => {
+  it("uses what the revocation left, less the answer's 200 ms, and never less than 250 ms", () => {
+    expect(handOverDeadline(1_000, 0)).toBe(800)
+    expect(handOverDeadline(300, 0)).toBe(250)
+    expect(handOverDeadline(0, 0)).toBe(250)
   })
 })
