@@ -131,7 +131,11 @@ function sdkFetch(client: SecretsManagerClient | undefined): Fetch {
         client ??
         new SecretsManagerClient({
           maxAttempts: 3,
-          requestHandler: { connectionTimeout: 2_000, requestTimeout: 3_000 },
+          requestHandler: {
+            connectionTimeout: 2_000,
+            requestTimeout: 3_000,
+            throwOnRequestTimeout: true,
+          },
         }),
     })
   }

@@ -25,7 +25,11 @@ export class DynamoDb {
     ]).then(([{ DynamoDBClient }, lib]) => {
       const client = new DynamoDBClient({
         maxAttempts: 3,
-        requestHandler: { connectionTimeout: 2_000, requestTimeout: 3_000 },
+        requestHandler: {
+          connectionTimeout: 2_000,
+          requestTimeout: 3_000,
+          throwOnRequestTimeout: true,
+        },
       })
       const doc = lib.DynamoDBDocumentClient.from(client, {
         marshallOptions: { removeUndefinedValues: true },

@@ -141,7 +141,11 @@ export function sqsRevokeQueue(queueUrl: string, client?: Pick<SQSClient, 'send'
         // deadline's abort bounds the whole call whatever these say.
         new SQSClient({
           maxAttempts: 3,
-          requestHandler: { connectionTimeout: 1_000, requestTimeout: 1_500 },
+          requestHandler: {
+            connectionTimeout: 1_000,
+            requestTimeout: 1_500,
+            throwOnRequestTimeout: true,
+          },
         }),
       Command: SendMessageBatchCommand,
     }))
