@@ -75,11 +75,14 @@ export class Ledger {
   async record(
     report: RevokeReport,
     meta: Omit<RecordMeta, 'requestId'> & { readonly requestId?: string },
+    options: WriteOptions = {},
   ): Promise<RecordedRequest> {
     const { request, markers, leaver } = itemsOf(report, {
       ...meta,
       requestId: meta.requestId ?? randomUUID(),
     })
+    const stop = stopAt(options.deadline)
+    const sendOptions = stop ? { abortSignal: stop.signal } : {}
     await this.#write(async ({ doc, lib }) => {
       const items = [...markers, request]
       const batches = []
@@ -93,17 +96,20 @@ export class Ledger {
             if (attempt > 1) await sleep(25 * 2 ** attempt)
             const answer = await doc.send(
               new lib.BatchWriteCommand({ RequestItems: { [this.tableName]: unprocessed } }),
+              sendOptions,
             )
             unprocessed = (answer.UnprocessedItems?.[this.tableName] ?? []) as typeof unprocessed
           }
         }),
-        ...(leaver ? [doc.send(new lib.UpdateCommand(this.#leaverUpdate(leaver)))] : []),
+        ...(leaver
+          ? [doc.send(new lib.UpdateCommand(this.#leaverUpdate(leaver)), sendOptions)]
+          : []),
       ]
       const failed = (await Promise.allSettled(writes)).find(
         (result): result is PromiseRejectedResult => result.status === 'rejected',
       )
       if (failed) throw failed.reason
-    })
+    }).finally(() => stop?.clear())
     return request
   }
 
@@ -294,4 +300,20 @@ export class Ledger {
       )
     }
   }
+}
+
+export interface WriteOptions {
+  /** Epoch ms by which the writes must be done: they are aborted then, and the write fails. */
+  readonly deadline?: number | undefined
+}
+
+/** An abort at `deadline`, its timer cleared by `clear` (no timer outlives the write). */
+function stopAt(deadline: number | undefined) {
+  if (deadline === undefined) return undefined
+  const controller = new AbortController()
+  const timer = setTimeout(
+    () => controller.abort(new Error('the ledger write ran out of time')),
+    Math.max(0, deadline - Date.now()),
+  )
+  return { signal: controller.signal, clear: () => clearTimeout(timer) }
 }

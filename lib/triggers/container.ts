@@ -188,6 +188,12 @@ export function announceStartFailure(logger: Logger, error: unknown): void {
     logger.error('the function could not start: every event fails', { error: describeError(error) })
 }
 
+/**
+ * What the writes after a revocation (the ledger, a hand-over) leave of Lambda's time: the
+ * revocation stops a second early for them, and they stop this much before the end.
+ */
+export const ANSWER_MS = 200
+
 /** The deadline for one invocation: what Lambda leaves us, less a margin to answer in. */
 export function invocationDeadline(
   remainingMs: number,

@@ -12,6 +12,8 @@ export interface RequestMeta {
   readonly requestedBy: RequestedBy
   readonly claimedBy?: unknown
   readonly receivedAt: Date
+  /** Epoch ms by which the ledger's writes must be done (the Lambda's end, less the answer's time). */
+  readonly writeBy?: number
 }
 
 export async function recordRequest(
@@ -23,12 +25,16 @@ export async function recordRequest(
 ): Promise<void> {
   recordReport(observer, report, meta.requestedBy, meta.claimedBy)
   if (!ledger) return
-  await ledger.record(report, {
-    receivedAt: meta.receivedAt,
-    settledAt: new Date(),
-    requestedBy: meta.requestedBy,
-    ...(meta.claimedBy === undefined ? {} : { claimedBy: meta.claimedBy }),
-    includeProjects: settings.includeProjects,
-    retentionDays: settings.retentionDays,
-  })
+  await ledger.record(
+    report,
+    {
+      receivedAt: meta.receivedAt,
+      settledAt: new Date(),
+      requestedBy: meta.requestedBy,
+      ...(meta.claimedBy === undefined ? {} : { claimedBy: meta.claimedBy }),
+      includeProjects: settings.includeProjects,
+      retentionDays: settings.retentionDays,
+    },
+    { deadline: meta.writeBy },
+  )
 }

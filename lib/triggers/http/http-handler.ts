@@ -20,6 +20,7 @@ import { revoke } from '../../revoke/revoke.ts'
 import type { RevokeReport } from '../../revoke/revoke-report.ts'
 import { parseRevokeRequest } from '../../revoke/revoke-request.ts'
 import {
+  ANSWER_MS,
   announceOrgScope,
   announceStartFailure,
   invocationDeadline,
@@ -176,7 +177,11 @@ function routeContext(
         ledger,
         { includeProjects: config.includeProjects, retentionDays: config.ledgerRetentionDays },
         report,
-        { requestedBy: { ...requestedBy, requestId }, receivedAt },
+        {
+          requestedBy: { ...requestedBy, requestId },
+          receivedAt,
+          writeBy: invocationDeadline(remainingMs(), Date.now(), ANSWER_MS),
+        },
       )
       return report
     },

@@ -19,7 +19,7 @@ import {
   type RevokeRequest,
   toRevokeInput,
 } from '../../revoke/revoke-request.ts'
-import { invocationDeadline } from '../container.ts'
+import { ANSWER_MS, invocationDeadline } from '../container.ts'
 import { RepeatMismatchError } from '../repeats.ts'
 import type { ApiRequest } from './api-request.ts'
 import { errorAnswer } from './error-answers.ts'
@@ -140,13 +140,11 @@ async function revokeOrHandOver(
   )
 }
 
-/** What the hand-over leaves of Lambda's time for the answer. */
-const HANDOVER_MARGIN_MS = 200
 /** What the hand-over gets however little is left: one SQS call takes 10–30 ms. */
 const HANDOVER_FLOOR_MS = 250
 
 export function handOverDeadline(remainingMs: number, now = Date.now()): number {
-  return Math.max(invocationDeadline(remainingMs, now, HANDOVER_MARGIN_MS), now + HANDOVER_FLOOR_MS)
+  return Math.max(invocationDeadline(remainingMs, now, ANSWER_MS), now + HANDOVER_FLOOR_MS)
 }
 
 /**

@@ -32,6 +32,7 @@ import { LedgerUnavailableError } from '../../ledger/ledger.ts'
 import { type OutcomeKind, rulesOf } from '../../outcome.ts'
 import { OrgNotAllowedError, revoke } from '../../revoke/revoke.ts'
 import {
+  ANSWER_MS,
   announceOrgScope,
   announceStartFailure,
   type Container,
@@ -95,7 +96,10 @@ export async function handleQueueBatch(
   observer: Observer,
 ): Promise<SQSBatchResponse> {
   const { logger } = observer
-  const deadline = invocationDeadline(context.getRemainingTimeInMillis())
+  const remainingMs = context.getRemainingTimeInMillis()
+  const deadline = invocationDeadline(remainingMs)
+  // The ledger's writes may use the second the revocations leave, less the answer's time.
+  const writeBy = invocationDeadline(remainingMs, Date.now(), ANSWER_MS)
   const records = event.Records ?? []
   const fifo = records[0]?.eventSourceARN?.endsWith('.fifo') === true
   const failures: FailureCause[] = []
@@ -105,7 +109,7 @@ export async function handleQueueBatch(
       // Without a scope the record is not read, nor claimed across containers.
       requireOrgScope(container.config)
       await onceAcrossContainers(record, container, context, () =>
-        revokeRecord(record, container, observer, deadline),
+        revokeRecord(record, container, observer, deadline, writeBy),
       )
     } catch (error) {
       const cause = error instanceof RecordNotSettledError ? error.failureCause : 'environment'
@@ -201,6 +205,7 @@ async function revokeRecord(
   container: Container,
   observer: Observer,
   deadline: number,
+  writeBy: number,
 ): Promise<void> {
   const receivedAt = new Date()
   if (Date.now() >= deadline)
@@ -242,6 +247,7 @@ async function revokeRecord(
         {
           requestedBy,
           receivedAt,
+          writeBy,
           ...(message.claimedBy === undefined ? {} : { claimedBy: message.claimedBy }),
         },
       )
