@@ -88,6 +88,12 @@ export interface Observed {
    * answered with a 2xx (the simulator's log, less the answers a catalogue row replaced).
    */
   readonly listed: readonly { readonly orgId: string; readonly groupId?: string }[]
+  /**
+   * A case with the ledger: what its earlier requests (through the same entry) removed, as
+   * `orgId id` for an invitation's id and its Users API id alike (the ground truth), and
+   * whether the ledger held a record for the request's organization and id before it ran.
+   */
+  readonly ledger?: { readonly gone: ReadonlySet<string>; readonly recorded: boolean }
 }
 
 const SUCCESS: ReadonlySet<string> = new Set(['revoked', 'already_gone', 'removed_member'])
@@ -258,8 +264,21 @@ export function violations(
     const isPending = pendingIn(after, key, request.orgId)
     // A dry run by id answers would_revoke or not_found (or fails): it settles nothing.
     if (settled && request.dryRun) fail(`a dry run by id answered ${outcome}`)
-    if (settled && !request.dryRun && (!wasPending || isPending))
-      fail(`${outcome} by id: pending before=${wasPending}, after=${isPending}`)
+    // With the ledger, a request by id for an invitation not pending may be `already_gone` when
+    // an earlier request of ours removed that id from that organization (the ledger's word, on
+    // the truth of the case's history). Never while it is pending there: a record does not make
+    // a pending invitation gone, the same id invited again included.
+    const goneEarlier =
+      seen.ledger?.gone.has(`${request.orgId} ${key}`) === true ||
+      seen.ledger?.gone.has(`${request.orgId} ${request.invitationId}`) === true
+    const asRecorded = outcome === 'already_gone' && !wasPending && goneEarlier
+    if (settled && !request.dryRun && (isPending || (!wasPending && !asRecorded)))
+      fail(
+        `${outcome} by id: pending before=${wasPending}, after=${isPending}${seen.ledger ? `, removed earlier by us=${goneEarlier}` : ''}`,
+      )
+    // The ledger is read, not idle: a 404 by id for an id it records as ours is `already_gone`.
+    if (seen.ledger?.recorded && !request.dryRun && outcome === 'not_found')
+      fail('not_found by id, yet the ledger records this tool revoked it before')
     if (outcome === 'not_found' && isPending) fail('not_found, yet pending in that organization')
     if (outcome === 'would_revoke' && !isPending) fail('would_revoke by id, yet not pending')
   }

@@ -42,7 +42,7 @@ const tally = (counts: Readonly<Record<string, number>>) =>
     .map(([name, count]) => `  ${count}  ${name}`)
     .join('\n')
 process.stdout.write(
-  `oracle: ${report.cases} cases, seed ${report.seed}, ${seconds} s\noutcomes:\n${tally(report.outcomes)}\ncatalogue rows used (${Object.keys(report.rows).length} of ${CATALOGUE.length}):\n${tally(report.rows)}\n`,
+  `oracle: ${report.cases} cases, seed ${report.seed}, ${seconds} s\noutcomes:\n${tally(report.outcomes)}\nwith the ledger: ${report.ledgerCases} cases, ${report.goneAsRecorded} by id already_gone as recorded\ncatalogue rows used (${Object.keys(report.rows).length} of ${CATALOGUE.length}):\n${tally(report.rows)}\n`,
 )
 if (report.failure) {
   process.stdout.write(`\n${report.failure}\n`)

@@ -30,6 +30,37 @@ export type RequestSpec =
       readonly dryRun: boolean
     }
 
+/**
+ * A case's history with the ledger on (LEDGER_TABLE set for every entry): earlier requests by
+ * id, run through the same entry before the case's own (Atlas answering plainly, each recorded
+ * in the ledger by the entry itself), then perhaps the people they revoked invited again.
+ */
+export interface LedgerHistory {
+  /** `null`: the case's own request by id (not a dry run), or the leaver's first invitation. */
+  readonly earlier: readonly (EarlierRequest | null)[]
+  /**
+   * What became of the invitations the earlier requests removed: nothing (still gone), invited
+   * again under the same id (Atlas never does; the ledger must not be believed over Atlas), or
+   * under a new one.
+   */
+  readonly again: 'none' | 'same' | 'new'
+  /** Invited again under a new id: the case's request asks for the new id rather than the old. */
+  readonly askNew: boolean
+  /**
+   * `own`: the case's request is by id for the leaver's first invitation (made the
+   * organization's own, not a project's), naming its organization: the history's likeliest
+   * target. `drawn`: the request as drawn.
+   */
+  readonly aim: 'own' | 'drawn'
+}
+
+export interface EarlierRequest {
+  readonly target: 'leaver' | 'leaverUser' | 'other'
+  readonly index: number
+  /** The organization it names; absent: the invitation's own. */
+  readonly org: number | undefined
+}
+
 /** A catalogue pick for one request: whether it interferes, which row, which form. */
 export interface Pick {
   /** 0–99: the request meets the catalogue when below the case's chaos. */
@@ -60,6 +91,8 @@ export interface OracleCase {
   /** Which requests the catalogue may answer: any, or only removals, reads or token requests. */
   readonly focus: 'any' | 'DELETE' | 'GET' | 'token'
   readonly script: readonly (Pick | null)[]
+  /** With the ledger, and this history before the request; absent: no ledger (most cases). */
+  readonly ledger: LedgerHistory | undefined
 }
 
 /** True with probability `p`. */
@@ -140,6 +173,30 @@ const pick: fc.Arbitrary<Pick> = fc.record({
   variant: fc.nat(11),
 })
 
+const earlier: fc.Arbitrary<EarlierRequest> = fc.record({
+  target: fc.constantFrom(
+    'leaver' as const,
+    'leaver' as const,
+    'leaverUser' as const,
+    'other' as const,
+  ),
+  index: fc.nat(3),
+  org: fc.option(fc.nat(2), { nil: undefined, freq: 2 }),
+})
+
+const history: fc.Arbitrary<LedgerHistory> = fc.record({
+  earlier: fc.array(fc.option(earlier, { nil: null, freq: 2 }), { minLength: 1, maxLength: 2 }),
+  again: fc.constantFrom('none' as const, 'none' as const, 'same' as const, 'new' as const),
+  askNew: fc.boolean(),
+  aim: fc.constantFrom('own' as const, 'own' as const, 'own' as const, 'drawn' as const),
+})
+
+/** The share of cases with the ledger and a history: a quarter. */
+const ledgerHistory: fc.Arbitrary<LedgerHistory | undefined> = fc.oneof(
+  { weight: 3, arbitrary: fc.constant(undefined) },
+  { weight: 1, arbitrary: history },
+)
+
 export const oracleCase: fc.Arbitrary<OracleCase> = fc
   .record({
     entry: fc.constantFrom('http' as const, 'queue' as const, 'cli' as const),
@@ -168,7 +225,9 @@ export const oracleCase: fc.Arbitrary<OracleCase> = fc
       'token' as const,
     ),
     script: fc.array(fc.option(pick, { nil: null, freq: 4 }), { maxLength: 24, size: 'medium' }),
+    ledger: ledgerHistory,
   })
+  .map((drawn) => (drawn.ledger?.aim === 'own' ? aimedAtOwn(drawn) : drawn))
   // Users mode without the invitations API cannot search projects: a configuration error.
   .map((drawn) =>
     drawn.api === 'users' && !drawn.searchInvitationsApi
@@ -178,6 +237,41 @@ export const oracleCase: fc.Arbitrary<OracleCase> = fc
           searchInvitationsApi: drawn.api === 'users' ? drawn.searchInvitationsApi : true,
         },
   )
+
+/**
+ * A case whose request is by id for the leaver's first invitation, an organization's own (by
+ * its Users API id, perhaps, in users mode), and the leaver a member nowhere (a member is not
+ * invited to their organization).
+ */
+function aimedAtOwn<
+  Drawn extends {
+    readonly world: WorldSpec
+    readonly request: RequestSpec
+    readonly api: AtlasApi
+  },
+>(drawn: Drawn): Drawn {
+  const [first, ...rest] = drawn.world.leaverInvitations
+  if (!first) return drawn
+  const target =
+    drawn.api === 'users' && drawn.request.kind === 'id' && drawn.request.target === 'leaverUser'
+      ? 'leaverUser'
+      : 'leaver'
+  return {
+    ...drawn,
+    world: {
+      ...drawn.world,
+      activeIn: undefined,
+      leaverInvitations: [{ ...first, place: { org: first.place.org } }, ...rest],
+    },
+    request: {
+      kind: 'id',
+      target,
+      index: 0,
+      org: first.place.org,
+      dryRun: drawn.request.dryRun,
+    },
+  }
+}
 
 /** The revoke request a case sends, in the schema every entry point accepts. */
 export interface ResolvedRequest {

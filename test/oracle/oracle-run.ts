@@ -7,6 +7,7 @@ import fc from 'fast-check'
 import { AtlasSimulator } from '../../dev/simulator/atlas-simulator.ts'
 import { UNLIMITED_RATE } from '../../dev/simulator/rate-limiter.ts'
 import { oracleCase } from './oracle-case.ts'
+import { startOracleLedger } from './oracle-ledger.ts'
 import { type CaseVerdict, runCase } from './run-case.ts'
 
 export interface OracleRun {
@@ -25,6 +26,9 @@ export interface OracleReport {
   readonly failure?: string
   readonly outcomes: Readonly<Record<string, number>>
   readonly rows: Readonly<Record<string, number>>
+  /** Cases run with the ledger (and a history), and those by id it settled `already_gone`. */
+  readonly ledgerCases: number
+  readonly goneAsRecorded: number
 }
 
 export async function runOracle(run: OracleRun): Promise<OracleReport> {
@@ -32,10 +36,17 @@ export async function runOracle(run: OracleRun): Promise<OracleReport> {
   await simulator.start()
   const outcomes: Record<string, number> = {}
   const rows: Record<string, number> = {}
+  let ledgerCases = 0
+  let goneAsRecorded = 0
+  let ledger: Awaited<ReturnType<typeof startOracleLedger>> | undefined
   try {
+    ledger = await startOracleLedger()
+    const book = ledger
     const details = await fc.check(
       fc.asyncProperty(oracleCase, async (oracle) => {
-        const verdict = await runCase(simulator, oracle)
+        const verdict = await runCase(simulator, oracle, book)
+        if (verdict.ledger) ledgerCases += 1
+        if (verdict.goneAsRecorded) goneAsRecorded += 1
         outcomes[verdict.answer.outcome] = (outcomes[verdict.answer.outcome] ?? 0) + 1
         for (const row of verdict.rows) rows[row] = (rows[row] ?? 0) + 1
         run.onCase?.(verdict)
@@ -59,8 +70,11 @@ export async function runOracle(run: OracleRun): Promise<OracleReport> {
       ...(failure ? { failure } : {}),
       outcomes,
       rows,
+      ledgerCases,
+      goneAsRecorded,
     }
   } finally {
+    await ledger?.stop()
     await simulator.stop()
   }
 }

@@ -22,5 +22,8 @@ describe('the oracle', () => {
         `${outcome} in ${JSON.stringify(report.outcomes)}`,
       ).toBeGreaterThan(0)
     expect(Object.keys(report.rows).length).toBeGreaterThan(CATALOGUE.length / 2)
+    // About a quarter of the cases run with the ledger, and some of those settle by its word.
+    expect(report.ledgerCases).toBeGreaterThan(CASES / 8)
+    expect(report.goneAsRecorded).toBeGreaterThan(0)
   }, 120_000)
 })

@@ -27,12 +27,14 @@ import { CATALOGUE, rowAt, seen } from './catalogue.ts'
 import { type Answer, type Observed, truthOf, violations } from './invariants.ts'
 import {
   allowedOrgIds,
+  type EarlierRequest,
   type OracleCase,
   protectedUsernames,
   type ResolvedRequest,
   resolveRequest,
 } from './oracle-case.ts'
-import { ACCOUNT, buildWorld, KEY } from './world.ts'
+import type { OracleLedger } from './oracle-ledger.ts'
+import { ACCOUNT, buildWorld, invitedAgain, KEY, type World } from './world.ts'
 
 const WEBHOOK_SECRET = 'whsec_b3JhY2xlLXdlYmhvb2stc2VjcmV0LTMyYnl0ZXMtbG9uZw=='
 const SECRETS = { atlas: 'oracle/atlas', webhook: 'oracle/webhook' }
@@ -47,15 +49,74 @@ export interface CaseVerdict {
   readonly rows: readonly string[]
   /** Removals the case sent to Atlas. */
   readonly deletes: number
+  /** The case ran with the ledger (and its history). */
+  readonly ledger: boolean
+  /** By id, `already_gone` on the ledger's word: the id was not pending, the ledger recorded it. */
+  readonly goneAsRecorded: boolean
 }
 
-export async function runCase(simulator: AtlasSimulator, oracle: OracleCase): Promise<CaseVerdict> {
+/**
+ * `ledger`: the run's local DynamoDB; a case with a history runs with it (its own table),
+ * every other case without a ledger.
+ */
+export async function runCase(
+  simulator: AtlasSimulator,
+  oracle: OracleCase,
+  ledger?: OracleLedger,
+): Promise<CaseVerdict> {
+  const table = oracle.ledger && ledger ? await ledger.table() : undefined
+  try {
+    return await runCaseWith(simulator, oracle, ledger && table ? { ledger, table } : undefined)
+  } finally {
+    if (ledger && table) await ledger.drop(table)
+  }
+}
+
+async function runCaseWith(
+  simulator: AtlasSimulator,
+  oracle: OracleCase,
+  book: { readonly ledger: OracleLedger; readonly table: string } | undefined,
+): Promise<CaseVerdict> {
   const built = buildWorld(oracle.world)
-  const request = resolveRequest(oracle.request, built)
+  let request = resolveRequest(oracle.request, built)
   simulator.load(built.seed)
   simulator.faults.clear()
   simulator.behave({ ...DEFAULT_BEHAVIOUR, ...oracle.behaviour })
   simulator.resetCounters()
+  const dispatchers: Dispatcher[] = []
+  const base: Omit<EntryContext, 'request'> = {
+    url: simulator.url,
+    oracle,
+    allowed: allowedOrgIds(oracle, built),
+    ...(book ? { table: book.table } : {}),
+    dispatcher: () => {
+      // No pacing: after a 429 it would space the case's requests out for seconds, and all it
+      // can do is end a call `throttled`, unsent (its own tests cover that).
+      const dispatcher = createAtlasDispatcher(simulator.url, {
+        random: () => 0,
+        pacing: false,
+        connection: { headersTimeoutMs: 50, bodyTimeoutMs: 50, connectTimeoutMs: 1_000 },
+      })
+      dispatchers.push(dispatcher)
+      return dispatcher
+    },
+  }
+  let history: LedgerSeen | undefined
+  if (book && oracle.ledger) {
+    try {
+      const lived = await liveHistory(simulator, oracle, built, request, base)
+      request = lived.request
+      const record =
+        request.invitationId === undefined || request.orgId === undefined
+          ? undefined
+          : await book.ledger.reader(book.table).revokedBefore(request.orgId, request.invitationId)
+      history = { gone: lived.gone, recorded: record !== undefined }
+    } finally {
+      await Promise.all(dispatchers.splice(0).map((dispatcher) => dispatcher.destroy()))
+    }
+    simulator.faults.clear()
+    simulator.resetCounters()
+  }
   const rows: string[] = []
   // Paths whose answer a row replaced with a 2xx: a list there proves no search.
   const replaced2xx = new Map<string, number>()
@@ -86,24 +147,7 @@ export async function runCase(simulator: AtlasSimulator, oracle: OracleCase): Pr
     return interference
   })
   const before = truthOf(simulator.state)
-  const dispatchers: Dispatcher[] = []
-  const context: EntryContext = {
-    url: simulator.url,
-    oracle,
-    request,
-    allowed: allowedOrgIds(oracle, built),
-    dispatcher: () => {
-      // No pacing: after a 429 it would space the case's requests out for seconds, and all it
-      // can do is end a call `throttled`, unsent (its own tests cover that).
-      const dispatcher = createAtlasDispatcher(simulator.url, {
-        random: () => 0,
-        pacing: false,
-        connection: { headersTimeoutMs: 50, bodyTimeoutMs: 50, connectTimeoutMs: 1_000 },
-      })
-      dispatchers.push(dispatcher)
-      return dispatcher
-    },
-  }
+  const context: EntryContext = { ...base, request }
   let answer: Answer
   try {
     answer = await ENTRIES[oracle.entry](context)
@@ -120,6 +164,7 @@ export async function runCase(simulator: AtlasSimulator, oracle: OracleCase): Pr
     deletes: log.filter((entry) => entry.method === 'DELETE').length,
     deleteTargets: log.filter((entry) => entry.method === 'DELETE').map((entry) => entry.target),
     listed: listedScopes(log, replaced2xx),
+    ...(history ? { ledger: history } : {}),
   }
   return {
     request,
@@ -127,7 +172,92 @@ export async function runCase(simulator: AtlasSimulator, oracle: OracleCase): Pr
     violations: violations(oracle, built, request, observed),
     rows,
     deletes: observed.deletes,
+    ledger: history !== undefined,
+    goneAsRecorded:
+      history?.recorded === true &&
+      answer.outcome === 'already_gone' &&
+      request.invitationId !== undefined &&
+      !before.pending.has(request.invitationId),
   }
+}
+
+/**
+ * Runs the case's history through its own entry, with the ledger: each earlier request by id,
+ * Atlas answering plainly (no catalogue row, no fault), then the invitations they removed
+ * invited again as the history says. Returns the case's request (perhaps for a new id) and what
+ * the earlier requests removed, as `orgId id` for both of each one's ids (the ground truth
+ * beside the ledger's word).
+ */
+async function liveHistory(
+  simulator: AtlasSimulator,
+  oracle: OracleCase,
+  built: World,
+  request: ResolvedRequest,
+  base: Omit<EntryContext, 'request'>,
+): Promise<{ request: ResolvedRequest; gone: ReadonlySet<string> }> {
+  const history = oracle.ledger
+  if (!history) return { request, gone: new Set() }
+  const gone = new Set<string>()
+  const goneIds = new Set<string>()
+  for (const spec of history.earlier) {
+    const before = truthOf(simulator.state)
+    try {
+      await ENTRIES[oracle.entry]({ ...base, request: earlierRequest(spec, built, request) })
+    } catch {
+      // What an entry throws is its own business here: the truth below is what counts.
+    }
+    const after = truthOf(simulator.state)
+    for (const [id, entry] of before.pending)
+      if (!after.pending.has(id)) {
+        goneIds.add(id)
+        gone.add(`${entry.orgId} ${id}`)
+        gone.add(`${entry.orgId} ${entry.userId}`)
+      }
+  }
+  if (history.again === 'none' || goneIds.size === 0) return { request, gone }
+  const again =
+    history.again === 'same'
+      ? { seed: built.seed, renamed: new Map() }
+      : invitedAgain(built.seed, goneIds)
+  simulator.load(again.seed)
+  simulator.behave({ ...DEFAULT_BEHAVIOUR, ...oracle.behaviour })
+  const renamed =
+    history.askNew && request.invitationId !== undefined
+      ? again.renamed.get(request.invitationId)
+      : undefined
+  return { request: renamed ? { ...request, invitationId: renamed } : request, gone }
+}
+
+/** An earlier request by id, never a dry run (`null`: the case's own, or the leaver's first). */
+function earlierRequest(
+  spec: EarlierRequest | null,
+  built: World,
+  request: ResolvedRequest,
+): ResolvedRequest {
+  if (spec === null && request.invitationId !== undefined && request.orgId !== undefined)
+    return { orgId: request.orgId, invitationId: request.invitationId, dryRun: false }
+  const { target, index, org } = spec ?? { target: 'leaver', index: 0, org: undefined }
+  const ids =
+    target === 'leaver'
+      ? built.leaverInvitationIds
+      : target === 'leaverUser'
+        ? built.leaverUserIds
+        : built.otherInvitationIds
+  const id = ids[index % Math.max(1, ids.length)] ?? 'dddddddddddddddddddddddd'
+  const home = built.seed.invitations.find(
+    (invitation) => invitation.id === id || invitation.userId === id,
+  )?.orgId
+  const orgId =
+    org === undefined
+      ? (home ?? (built.orgs[0] as string))
+      : (built.orgs[org % built.orgs.length] as string)
+  return { orgId, invitationId: id, dryRun: false }
+}
+
+/** What the judgement knows of a case's history: see {@link Observed}'s `ledger`. */
+interface LedgerSeen {
+  readonly gone: ReadonlySet<string>
+  readonly recorded: boolean
 }
 
 interface EntryContext {
@@ -136,6 +266,8 @@ interface EntryContext {
   readonly request: ResolvedRequest
   /** ALLOWED_ORG_IDS, when the case sets it. */
   readonly allowed: readonly string[] | undefined
+  /** LEDGER_TABLE, in a case with the ledger. */
+  readonly table?: string
   /** A fresh dispatcher (own pool and nonce cache, short timeouts), closed after the case. */
   readonly dispatcher: () => Dispatcher
 }
@@ -271,6 +403,7 @@ const ENTRIES: Readonly<Record<OracleCase['entry'], Entry>> = {
         ...credentials,
         ...(allowed ? { ALLOWED_ORG_IDS: allowed.join(',') } : {}),
         SEARCH_INVITATIONS_API: String(oracle.searchInvitationsApi),
+        ...(context.table ? { LEDGER_TABLE: context.table } : {}),
       },
       readStdin: async () => '',
       stdout: (line) => lines.push(JSON.parse(line) as (typeof lines)[number]),
@@ -295,8 +428,9 @@ const ENTRIES: Readonly<Record<OracleCase['entry'], Entry>> = {
   },
 }
 
-function functionEnv({ url, oracle, allowed }: EntryContext): Record<string, string> {
+function functionEnv({ url, oracle, allowed, table }: EntryContext): Record<string, string> {
   return {
+    ...(table ? { LEDGER_TABLE: table } : {}),
     ATLAS_SECRET_ID: SECRETS.atlas,
     WEBHOOK_SECRET_ID: SECRETS.webhook,
     ATLAS_BASE_URL: url,

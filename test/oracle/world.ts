@@ -160,6 +160,32 @@ export function buildWorld(spec: WorldSpec): World {
   }
 }
 
+/**
+ * The world's seed again after earlier requests removed the invitations `gone`: each invited
+ * anew, in the same place for the same person, under a new id (and a new Users API id); `renamed`
+ * maps each old id (either kind) to its new one.
+ */
+export function invitedAgain(
+  seed: AtlasSeed,
+  gone: ReadonlySet<string>,
+): { seed: AtlasSeed; renamed: ReadonlyMap<string, string> } {
+  const renamed = new Map<string, string>()
+  let n = 0
+  const invitations = seed.invitations.map((invitation) => {
+    if (!gone.has(invitation.id)) return invitation
+    n += 1
+    const again = {
+      ...invitation,
+      id: `f${'0'.repeat(19)}1${hex(n, 3)}`,
+      userId: `c${'0'.repeat(19)}1${hex(n, 3)}`,
+    }
+    renamed.set(invitation.id, again.id)
+    if (invitation.userId !== undefined) renamed.set(invitation.userId, again.userId)
+    return again
+  })
+  return { seed: { ...seed, invitations }, renamed }
+}
+
 function hex(value: number, width: number): string {
   return value.toString(16).padStart(width, '0')
 }
