@@ -18,6 +18,8 @@ export interface ApiRequest {
   readonly sourceIp: string | undefined
   /** ARN of the IAM caller when an IAM authorizer signed the request off. */
   readonly iamCaller: string | undefined
+  /** When API Gateway received the request (epoch ms), when the event says. */
+  readonly receivedAt: number | undefined
 }
 
 type Loose = Record<string, unknown> | undefined
@@ -37,7 +39,12 @@ export function readApiRequest(event: unknown): ApiRequest {
     requestId: requestId(context?.requestId),
     sourceIp: nonEmpty(isV2 ? http?.sourceIp : object(context?.identity)?.sourceIp),
     iamCaller: isV2 ? iamCallerV2(context) : iamCallerV1(context),
+    receivedAt: epochMs(isV2 ? context?.timeEpoch : context?.requestTimeEpoch),
   }
+}
+
+function epochMs(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined
 }
 
 /** serverless-offline's stand-in ids, such as `offlineContext_resourceId` (HTTP API events). */

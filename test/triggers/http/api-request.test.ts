@@ -51,6 +51,22 @@ describe('readApiRequest', () => {
     ).toBeUndefined()
   })
 
+  it('reads when API Gateway received the request, from either payload format', () => {
+    const call = { method: 'POST', path: '/okta/events' }
+    const before = Date.now()
+    for (const event of [restEvent(call), httpApiEvent(call), httpApiEvent(call, 'functionUrl')]) {
+      const { receivedAt } = readApiRequest(event)
+      expect(receivedAt).toBeGreaterThanOrEqual(before - 1_000)
+      expect(receivedAt).toBeLessThanOrEqual(Date.now())
+    }
+    expect(readApiRequest({ version: '2.0', requestContext: { http: {} } }).receivedAt).toBe(
+      undefined,
+    )
+    expect(readApiRequest({ requestContext: { requestTimeEpoch: 'soon' } }).receivedAt).toBe(
+      undefined,
+    )
+  })
+
   it('reads serverless-offline’s placeholder request id as none', () => {
     const event = httpApiEvent({ method: 'POST', path: '/revocations' })
     expect(readApiRequest(event).requestId).toBe(event.requestContext.requestId)

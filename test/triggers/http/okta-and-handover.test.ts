@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { DEMO_INVITATIONS, DEMO_ORG_ID } from '../../../dev/simulator/demo-seed.ts'
 import type { HandOver } from '../../../lib/triggers/handover.ts'
 import { createHttpHandler } from '../../../lib/triggers/http/http-handler.ts'
+import { arrival } from '../../../lib/triggers/http/okta-route.ts'
 import {
   EnqueueFailedError,
   type RevokeQueue,
@@ -327,5 +328,15 @@ describe("the webhook hand-over's deadline", () => {
     expect(handOverDeadline(1_000, 0)).toBe(800)
     expect(handOverDeadline(300, 0)).toBe(250)
     expect(handOverDeadline(0, 0)).toBe(250)
+  })
+})
+
+describe("the Okta route's clock", () => {
+  it("starts at API Gateway's arrival when plausible, else now", () => {
+    expect(arrival(9_000, 10_000)).toBe(9_000)
+    expect(arrival(undefined, 10_000)).toBe(10_000)
+    // In the future, or older than Okta's whole wait: a clock that is off, not a slow start.
+    expect(arrival(10_500, 10_000)).toBe(10_000)
+    expect(arrival(6_000, 10_000)).toBe(10_000)
   })
 })
