@@ -16,6 +16,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   'lib/outcome.ts': [],
   'lib/errors.ts': [],
+  'lib/before-deadline.ts': [],
   'lib/atlas/transport': [],
   'lib/credentials': ['lib/errors.ts'],
   'lib/atlas/auth': ['lib/atlas/transport', 'lib/credentials', 'lib/errors.ts'],
@@ -39,7 +40,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   'lib/revoke': ['lib/atlas/api', 'lib/atlas/http', 'lib/outcome.ts', 'lib/errors.ts'],
   'lib/audit': ['lib/revoke', 'lib/atlas/api', 'lib/atlas/http', 'lib/outcome.ts'],
   // The ledger stores reports; it knows no trigger.
-  'lib/ledger': ['lib/revoke', 'lib/audit', 'lib/outcome.ts'],
+  'lib/ledger': ['lib/revoke', 'lib/audit', 'lib/outcome.ts', 'lib/before-deadline.ts'],
   // The composition root shared by both triggers builds the Atlas client.
   'lib/triggers': [
     'lib/atlas/api',
@@ -53,6 +54,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   ],
   'lib/triggers/http': [
     'lib/triggers',
+    'lib/before-deadline.ts',
     'lib/ledger',
     'lib/revoke',
     'lib/config',

@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { beforeDeadline } from '../before-deadline.ts'
 import type { RevokeReport } from '../revoke/revoke-report.ts'
 import { DynamoDb, type DynamoDbConnection } from './dynamodb-client.ts'
 import {
@@ -81,35 +82,36 @@ export class Ledger {
       ...meta,
       requestId: meta.requestId ?? randomUUID(),
     })
-    const stop = stopAt(options.deadline)
-    const sendOptions = stop ? { abortSignal: stop.signal } : {}
-    await this.#write(async ({ doc, lib }) => {
-      const items = [...markers, request]
-      const batches = []
-      for (let start = 0; start < items.length; start += BATCH_ITEMS)
-        batches.push(items.slice(start, start + BATCH_ITEMS))
-      const writes = [
-        ...batches.map(async (batch) => {
-          let unprocessed = batch.map((Item) => ({ PutRequest: { Item } }))
-          for (let attempt = 1; unprocessed.length > 0; attempt++) {
-            if (attempt > 3) throw new Error('DynamoDB left items unprocessed three times')
-            if (attempt > 1) await sleep(25 * 2 ** attempt)
-            const answer = await doc.send(
-              new lib.BatchWriteCommand({ RequestItems: { [this.tableName]: unprocessed } }),
-              sendOptions,
-            )
-            unprocessed = (answer.UnprocessedItems?.[this.tableName] ?? []) as typeof unprocessed
-          }
-        }),
-        ...(leaver
-          ? [doc.send(new lib.UpdateCommand(this.#leaverUpdate(leaver)), sendOptions)]
-          : []),
-      ]
-      const failed = (await Promise.allSettled(writes)).find(
-        (result): result is PromiseRejectedResult => result.status === 'rejected',
-      )
-      if (failed) throw failed.reason
-    }).finally(() => stop?.clear())
+    await this.#write(({ doc, lib }) =>
+      beforeDeadline(options.deadline, 'the ledger took the writes', async (abortSignal) => {
+        const sendOptions = { abortSignal }
+        const items = [...markers, request]
+        const batches = []
+        for (let start = 0; start < items.length; start += BATCH_ITEMS)
+          batches.push(items.slice(start, start + BATCH_ITEMS))
+        const writes = [
+          ...batches.map(async (batch) => {
+            let unprocessed = batch.map((Item) => ({ PutRequest: { Item } }))
+            for (let attempt = 1; unprocessed.length > 0; attempt++) {
+              if (attempt > 3) throw new Error('DynamoDB left items unprocessed three times')
+              if (attempt > 1) await sleep(25 * 2 ** attempt)
+              const answer = await doc.send(
+                new lib.BatchWriteCommand({ RequestItems: { [this.tableName]: unprocessed } }),
+                sendOptions,
+              )
+              unprocessed = (answer.UnprocessedItems?.[this.tableName] ?? []) as typeof unprocessed
+            }
+          }),
+          ...(leaver
+            ? [doc.send(new lib.UpdateCommand(this.#leaverUpdate(leaver)), sendOptions)]
+            : []),
+        ]
+        const failed = (await Promise.allSettled(writes)).find(
+          (result): result is PromiseRejectedResult => result.status === 'rejected',
+        )
+        if (failed) throw failed.reason
+      }),
+    )
     return request
   }
 
@@ -305,15 +307,4 @@ export class Ledger {
 export interface WriteOptions {
   /** Epoch ms by which the writes must be done: they are aborted then, and the write fails. */
   readonly deadline?: number | undefined
-}
-
-/** An abort at `deadline`, its timer cleared by `clear` (no timer outlives the write). */
-function stopAt(deadline: number | undefined) {
-  if (deadline === undefined) return undefined
-  const controller = new AbortController()
-  const timer = setTimeout(
-    () => controller.abort(new Error('the ledger write ran out of time')),
-    Math.max(0, deadline - Date.now()),
-  )
-  return { signal: controller.signal, clear: () => clearTimeout(timer) }
 }

@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto'
 import type { SendMessageBatchRequestEntry, SQSClient } from '@aws-sdk/client-sqs'
 import pLimit from 'p-limit'
+import { beforeDeadline, deadlineReached } from '../../before-deadline.ts'
 import { type HandOver, handOverBody, handOverGroup, REQUESTED_BY_ATTRIBUTE } from '../handover.ts'
 
 export interface RevokeQueue {
@@ -55,46 +56,13 @@ const MIN_CALL_MS = 50
 /** The pause before the n-th re-send is BACKOFF_MS·2ⁿ⁻¹ (at most MAX_BACKOFF_MS), half of it jittered. */
 const BACKOFF_MS = 100
 const MAX_BACKOFF_MS = 400
+/** What a deadline's error says was not done in time. */
+const TAKEN = 'the revoke queue took the requests'
 
 /** The pause before re-send `resend` (1, 2…): between half and all of the exponential step. */
 export function backoffMs(resend: number, random: () => number = Math.random): number {
   const step = Math.min(MAX_BACKOFF_MS, BACKOFF_MS * 2 ** (resend - 1))
   return step / 2 + random() * (step / 2)
-}
-
-function deadlineReached(): DOMException {
-  return new DOMException(
-    'deadline reached before the revoke queue took the requests',
-    'TimeoutError',
-  )
-}
-
-/**
- * `run`'s answer, or a TimeoutError at the deadline (its signal aborted then, so the SDK drops
- * the connection): nothing waits on a call past the deadline, whatever the client does.
- */
-async function beforeDeadline<T>(
-  deadline: number,
-  run: (signal: AbortSignal) => Promise<T>,
-): Promise<T> {
-  const controller = new AbortController()
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => {
-        const error = deadlineReached()
-        // Rejected first, so that the race ends on this error rather than on the client's abort.
-        reject(error)
-        controller.abort(error)
-      },
-      Math.max(0, deadline - Date.now()),
-    )
-  })
-  try {
-    return await Promise.race([run(controller.signal), expired])
-  } finally {
-    clearTimeout(timer)
-  }
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
@@ -161,11 +129,12 @@ export function sqsRevokeQueue(queueUrl: string, client?: Pick<SQSClient, 'send'
     for (let send = 1; send <= SENDS && left.length > 0; send++) {
       const pause = send === 1 ? 0 : backoffMs(send - 1)
       // A call that could not finish before the deadline is not started: the caller answers now.
-      if (Date.now() + pause + MIN_CALL_MS > deadline) return { left, error: deadlineReached() }
+      if (Date.now() + pause + MIN_CALL_MS > deadline)
+        return { left, error: deadlineReached(TAKEN) }
       if (pause > 0) await sleep(pause)
       let refused: Set<string>
       try {
-        const answer = await beforeDeadline(deadline, async (abortSignal) => {
+        const answer = await beforeDeadline(deadline, TAKEN, async (abortSignal) => {
           const { sqs, Command } = await load()
           return sqs.send(new Command({ QueueUrl: queueUrl, Entries: left }), { abortSignal })
         })
