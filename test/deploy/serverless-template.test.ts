@@ -3,7 +3,7 @@
  * assertions read the template AWS would get.
  */
 import { execFile } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -96,6 +96,15 @@ const one = (type: string) => {
   expect(found, type).toHaveLength(1)
   return found[0] as Resource
 }
+
+describe('npm run package', () => {
+  // serverless-esbuild stages each zip in a folder of os.tmpdir() that it never removes.
+  it("stages its zips in the work folder's tmp, which the next build clears, not in /tmp", () => {
+    const staged = readdirSync('.esbuild-package-test/tmp')
+    expect(staged.map((name) => name.split('-')[0]).sort()).toEqual(['http', 'queue', 'sweep'])
+    for (const name of staged) expect(existsSync(join(tmpdir(), name))).toBe(false)
+  })
+})
 
 describe('the packaged CloudFormation template', () => {
   it('ships three arm64 nodejs22.x functions, each its own minified ESM bundle in chunks', () => {
