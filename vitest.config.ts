@@ -2,11 +2,18 @@ import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
 
 /**
- * The slow checks: the benchmark's quick mode and the short soak, each a minute of whole-stack
- * work. `npm test` leaves them out to answer in about two minutes; `npm run test:slow` runs them
+ * The slow checks, whole-stack work that would dominate `npm test`: the benchmark's quick mode
+ * and the short soak (a minute each), and `npm run demo` in the other API modes and with member
+ * removal (each its own `npm start`). `npm test` leaves them out to answer in about a minute
+ * (its v1 demo, in local-stack.test.ts, stays); `npm run test:slow` runs them
  * (vitest.slow.config.ts), and CI runs both.
  */
-export const SLOW_TESTS = ['test/bench/bench-quick.test.ts', 'test/e2e/soak.test.ts']
+export const SLOW_TESTS = [
+  'test/bench/bench-quick.test.ts',
+  'test/e2e/soak.test.ts',
+  'test/e2e/demo-in-every-mode.test.ts',
+  'test/e2e/demo-remove-members.test.ts',
+]
 
 export default defineConfig({
   test: {
