@@ -102,21 +102,27 @@ export async function runRevokeCommand(io: CommandIO): Promise<number> {
       return report(io, error)
     }
     let unrecorded: unknown
+    let ledgerRequestId: string | undefined
     try {
-      await ledger?.book.record(result, {
-        receivedAt,
-        settledAt: new Date(),
-        requestedBy,
-        includeProjects: plan.includeProjects,
-        retentionDays: ledger.retentionDays,
-      })
+      ledgerRequestId = (
+        await ledger?.book.record(result, {
+          receivedAt,
+          settledAt: new Date(),
+          requestedBy,
+          includeProjects: plan.includeProjects,
+          retentionDays: ledger.retentionDays,
+        })
+      )?.requestId
     } catch (error) {
       unrecorded = error
     }
     if (worst === undefined || rulesOf(result.outcome).precedence < rulesOf(worst).precedence)
       worst = result.outcome
     for (const line of linesOf(result)) {
-      io.stdout(JSON.stringify({ ...line, requestedBy }))
+      // The request's id in the ledger, as receipts list it.
+      io.stdout(
+        JSON.stringify({ ...line, requestedBy, ...(ledgerRequestId ? { ledgerRequestId } : {}) }),
+      )
       const key = summaryKey(line.outcome)
       tally.set(key, (tally.get(key) ?? 0) + 1)
     }

@@ -17,17 +17,22 @@ export interface Observer {
   readonly metrics: MetricSink
 }
 
-/**
- * The audit lines and the metrics of one revoke request. `claimedBy`: who the message itself
- * says asked (a queue body's `requestedBy`): logged beside the requester, never as it.
- */
+/** What the request's lines carry beside who asked. */
+export interface ReportContext {
+  /** Who the message itself says asked (a queue body's `requestedBy`): beside the requester, never as it. */
+  readonly claimedBy?: unknown
+  /** The request's id in the ledger: what receipts list, what a later `revoked_before` names. */
+  readonly ledgerRequestId?: string | undefined
+}
+
+/** The audit lines and the metrics of one revoke request. */
 export function recordReport(
   observer: Observer,
   report: RevokeReport,
   requestedBy: RequestedBy,
-  claimedBy?: unknown,
+  context: ReportContext = {},
 ): void {
-  logReport(observer.logger, report, requestedBy, claimedBy)
+  logReport(observer.logger, report, requestedBy, context)
   countRevocation(observer.metrics, report, requestedBy.trigger)
 }
 
@@ -52,7 +57,7 @@ export function logReport(
   logger: Logger,
   report: RevokeReport,
   requestedBy: RequestedBy,
-  claimedBy?: unknown,
+  { claimedBy, ledgerRequestId }: ReportContext = {},
 ): void {
   const { request } = report
   const at = new Date().toISOString()
@@ -83,6 +88,7 @@ export function logReport(
     at,
     requestedBy,
     ...(claimedBy === undefined ? {} : { claimedBy }),
+    ...(ledgerRequestId === undefined ? {} : { ledgerRequestId }),
     ...(request.kind === 'invitation'
       ? { orgId: request.orgId, invitationId: request.invitationId }
       : { username: request.username, orgIds: request.orgIds }),

@@ -4,6 +4,7 @@
  * fails the request (LedgerUnavailableError): it is retried, never answered done unrecorded.
  */
 
+import { randomUUID } from 'node:crypto'
 import { type Observer, type RequestedBy, recordReport } from '../audit/revocation-log.ts'
 import type { Ledger } from '../ledger/ledger.ts'
 import type { RevokeReport } from '../revoke/revoke-report.ts'
@@ -14,6 +15,13 @@ export interface RequestMeta {
   readonly receivedAt: Date
   /** Epoch ms by which the ledger's writes must be done (the Lambda's end, less the answer's time). */
   readonly writeBy?: number
+  /**
+   * The request's id in the ledger. The HTTP function gives its own request id, the one its
+   * answer and log lines carry, so an answer leads to its receipt. Default: a fresh one (a queue
+   * message may carry several requests, and a hand-over keeps the HTTP request's id in
+   * `requestedBy`).
+   */
+  readonly ledgerRequestId?: string
 }
 
 export async function recordRequest(
@@ -23,11 +31,17 @@ export async function recordRequest(
   report: RevokeReport,
   meta: RequestMeta,
 ): Promise<void> {
-  recordReport(observer, report, meta.requestedBy, meta.claimedBy)
+  // Chosen before the audit lines, which name it: they are written even when the ledger fails.
+  const ledgerRequestId = meta.ledgerRequestId ?? randomUUID()
+  recordReport(observer, report, meta.requestedBy, {
+    ...(meta.claimedBy === undefined ? {} : { claimedBy: meta.claimedBy }),
+    ...(ledger ? { ledgerRequestId } : {}),
+  })
   if (!ledger) return
   await ledger.record(
     report,
     {
+      requestId: ledgerRequestId,
       receivedAt: meta.receivedAt,
       settledAt: new Date(),
       requestedBy: meta.requestedBy,

@@ -19,6 +19,7 @@ import { dynamoDbRepeats, RepeatInProgressError } from '../../lib/triggers/repea
 import { type FunctionFixture, startFunctionFixture } from '../support/function-fixture.ts'
 import { httpApiEvent, lambdaContext, snsNotification, sqsEvent } from '../support/lambda-events.ts'
 import { startLocalLedger, TEST_TABLES } from '../support/local-aws.ts'
+import { captureLogLines } from '../support/observed.ts'
 
 const [first, second, third] = DEMO_INVITATIONS
 const OKTA_LEAVERS = ['john.doe@example.com', 'jane.roe@example.com'] as const
@@ -185,6 +186,68 @@ describe('every trigger leaves a ledger item before its answer', () => {
     expect(code).toBe(0)
     expect(await recorded(`user#${invited.username}`)).toMatchObject([
       { trigger: 'cli', outcome: 'revoked' },
+    ])
+  })
+})
+
+describe('one id leads from an answer, or an audit line, to its receipt', () => {
+  /** The `audit: request` lines written while `run` runs. */
+  async function requestLines(run: () => Promise<unknown>) {
+    const captured = captureLogLines()
+    try {
+      await run()
+    } finally {
+      captured.stop()
+    }
+    return captured.lines().filter((line) => line.audit === 'request')
+  }
+
+  it("a webhook: the answer's requestId is the ledger's, and a later revoked_before names it", async () => {
+    let answer: Awaited<ReturnType<typeof post>> | undefined
+    const lines = await requestLines(async () => {
+      answer = await post({ orgId: DEMO_ORG_ID, invitationId: first.id })
+    })
+    const requestId = answer?.body.requestId
+    expect(requestId).toEqual(expect.any(String))
+    expect(await recorded(`invitation#${DEMO_ORG_ID}#${first.id}`)).toMatchObject([{ requestId }])
+    expect(lines).toMatchObject([{ ledgerRequestId: requestId, requestedBy: { requestId } }])
+    const again = await post({ orgId: DEMO_ORG_ID, invitationId: first.id })
+    expect(again.body).toMatchObject({
+      outcome: 'already_gone',
+      evidence: { was: 'revoked_before', revokedBy: requestId },
+    })
+  })
+
+  it('the queue and the CLI: their audit line, or printed line, names the ledger item', async () => {
+    const queue = createQueueHandler(env(), { dispatcher: fixture.dispatcher() })
+    const lines = await requestLines(() =>
+      queue(
+        sqsEvent([JSON.stringify({ orgId: DEMO_ORG_ID, invitationId: second.id })]),
+        lambdaContext(8_000, 'queue'),
+      ),
+    )
+    const [item] = await recorded(`invitation#${DEMO_ORG_ID}#${second.id}`)
+    expect(item?.requestId).toEqual(expect.any(String))
+    expect(lines).toMatchObject([{ ledgerRequestId: item?.requestId }])
+
+    const printed: string[] = []
+    const code = await runRevokeCommand({
+      argv: ['--org', DEMO_ORG_ID, '--invite', (third as { id: string }).id],
+      env: {
+        ATLAS_BASE_URL: fixture.env.ATLAS_BASE_URL,
+        ATLAS_PUBLIC_KEY: DEMO_API_KEY.publicKey,
+        ATLAS_PRIVATE_KEY: DEMO_API_KEY.privateKey,
+        LEDGER_TABLE: TEST_TABLES.ledger,
+      },
+      readStdin: async () => '',
+      stdout: (line) => printed.push(line),
+      stderr: () => {},
+      dispatcher: fixture.dispatcher(),
+    })
+    expect(code).toBe(0)
+    const [cliItem] = await recorded(`invitation#${DEMO_ORG_ID}#${third?.id}`)
+    expect(printed.map((line) => JSON.parse(line))).toMatchObject([
+      { outcome: 'revoked', ledgerRequestId: cliItem?.requestId },
     ])
   })
 })

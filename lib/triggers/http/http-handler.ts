@@ -179,6 +179,7 @@ function routeContext(
         report,
         {
           requestedBy: { ...requestedBy, requestId },
+          ledgerRequestId: requestId,
           receivedAt,
           writeBy: invocationDeadline(remainingMs(), Date.now(), ANSWER_MS),
         },
