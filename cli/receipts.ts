@@ -17,11 +17,13 @@ export interface Receipt {
   /** When a request first proved nothing left pending (`revoked` or `already_gone`); null: none did. */
   readonly settledAt: string | null
   /**
-   * Where the person stands: the last request's outcome (dry runs count only when nothing else
-   * was asked); when that did not settle, the sweep's, if a quiet re-check settled after it.
+   * Where the person stands, with `evidence`, the kind of that outcome's evidence (`all_parts`,
+   * `removed`, `absent`, ...; null for one that proves nothing), both from one source: while the
+   * last request (dry runs count only when nothing else was asked) is settled, the request that
+   * first settled the person; else the sweep's, if a quiet re-check settled after it; else the
+   * last request's.
    */
   readonly outcome: OutcomeKind
-  /** The evidence kind that settled it (`all_parts`, `removed`, `absent`, ...). */
   readonly evidence: string | null
   /** Organizations (and `org/project`) searched by the settling request, else the last one. */
   readonly searched: readonly string[]
@@ -105,15 +107,7 @@ function receiptOf(
     askedAt: first.receivedAt,
     askedBy: requesterOf(first.requestedBy),
     settledAt: settling?.settledAt ?? null,
-    outcome:
-      !SETTLED_OUTCOMES.has(last.outcome) &&
-      leaver?.lastCheckedAt !== undefined &&
-      leaver.lastCheckedAt > last.settledAt &&
-      leaver.lastCheckOutcome !== undefined &&
-      SETTLED_OUTCOMES.has(leaver.lastCheckOutcome)
-        ? leaver.lastCheckOutcome
-        : last.outcome,
-    evidence: settling?.evidence?.kind ?? null,
+    ...standing(last, settling, leaver),
     searched: shown.searched.map((scope) =>
       scope.groupId === undefined ? scope.orgId : `${scope.orgId}/${scope.groupId}`,
     ),
@@ -140,6 +134,26 @@ function receiptOf(
     dryRun: real.length === 0,
     requestIds: inOrder.map((request) => request.requestId),
   }
+}
+
+/** Where the person stands and its evidence kind, never one source's outcome with another's evidence. */
+function standing(
+  last: RecordedRequest,
+  settling: RecordedRequest | undefined,
+  leaver: LeaverItem | undefined,
+): { readonly outcome: OutcomeKind; readonly evidence: string | null } {
+  if (SETTLED_OUTCOMES.has(last.outcome)) {
+    const by = settling ?? last
+    return { outcome: by.outcome, evidence: by.evidence?.kind ?? null }
+  }
+  if (
+    leaver?.lastCheckedAt !== undefined &&
+    leaver.lastCheckedAt > last.settledAt &&
+    leaver.lastCheckOutcome !== undefined &&
+    SETTLED_OUTCOMES.has(leaver.lastCheckOutcome)
+  )
+    return { outcome: leaver.lastCheckOutcome, evidence: leaver.lastCheckEvidence ?? null }
+  return { outcome: last.outcome, evidence: last.evidence?.kind ?? null }
 }
 
 function recheckOf(

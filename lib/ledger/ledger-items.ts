@@ -96,6 +96,8 @@ export interface LeaverItem {
   readonly expiresAt: number
   readonly lastCheckedAt?: string
   readonly lastCheckOutcome?: OutcomeKind
+  /** The evidence kind behind that outcome (`all_parts`, ...), when it had one. */
+  readonly lastCheckEvidence?: string
   readonly reappeared?: number
   readonly lastReappearedAt?: string
 }
@@ -126,6 +128,8 @@ export function leaverKey(username: string): { pk: string; sk: 'leaver' } {
 export interface LeaverCheck {
   readonly checkedAt: string
   readonly outcome: OutcomeKind
+  /** The kind of the outcome's evidence; none for an outcome that proves nothing. */
+  readonly evidence?: string | undefined
   readonly reappeared: number
 }
 

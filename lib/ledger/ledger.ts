@@ -206,13 +206,17 @@ export class Ledger {
             TableName: this.tableName,
             Key: leaverKey(username),
             ConditionExpression: 'attribute_exists(pk)',
+            // The check's evidence replaces the last one's, or goes with it: never a stale kind.
             UpdateExpression: `SET lastCheckedAt = :at, lastCheckOutcome = :outcome${
-              check.reappeared > 0 ? ', lastReappearedAt = :at' : ''
-            } ADD reappeared :n`,
+              check.evidence === undefined ? '' : ', lastCheckEvidence = :evidence'
+            }${check.reappeared > 0 ? ', lastReappearedAt = :at' : ''} ADD reappeared :n${
+              check.evidence === undefined ? ' REMOVE lastCheckEvidence' : ''
+            }`,
             ExpressionAttributeValues: {
               ':at': check.checkedAt,
               ':outcome': check.outcome,
               ':n': check.reappeared,
+              ...(check.evidence === undefined ? {} : { ':evidence': check.evidence }),
             },
           }),
         )

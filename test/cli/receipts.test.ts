@@ -181,6 +181,85 @@ describe('receiptsOf', () => {
     expect(before?.outcome).toBe('upstream_error')
   })
 
+  it('an outcome and its evidence come from one request: a repeat by id shows what settled it', () => {
+    const byId = {
+      gsi1pk: `invitation#${ORG}#${INVITATION}`,
+      request: { orgId: ORG, invitationId: INVITATION },
+      searched: [],
+    }
+    const revoked = request({
+      ...byId,
+      at: '2026-12-01T10:00:00.000Z',
+      evidence: { kind: 'removed' } as RecordedRequest['evidence'],
+    })
+    const repeat = request({
+      ...byId,
+      at: '2026-12-01T10:05:00.000Z',
+      outcome: 'already_gone',
+      evidence: { kind: 'absent', was: 'revoked_before' } as RecordedRequest['evidence'],
+      revocations: [],
+    })
+    expect(receiptsOf([repeat, revoked], new Map())[0]).toMatchObject({
+      settledAt: revoked.settledAt,
+      outcome: 'revoked',
+      evidence: 'removed',
+      requestIds: [revoked.requestId, repeat.requestId],
+    })
+    // Unsettled since: the last request's outcome, with its own evidence (or none).
+    const notFound = request({
+      ...byId,
+      at: '2026-12-02T10:00:00.000Z',
+      outcome: 'not_found',
+      evidence: { kind: 'absent' } as RecordedRequest['evidence'],
+      revocations: [],
+    })
+    expect(receiptsOf([revoked, notFound], new Map())[0]).toMatchObject({
+      outcome: 'not_found',
+      evidence: 'absent',
+    })
+    const failed = request({
+      ...byId,
+      at: '2026-12-02T10:00:00.000Z',
+      outcome: 'upstream_error',
+      evidence: undefined,
+    })
+    expect(receiptsOf([revoked, failed], new Map())[0]).toMatchObject({
+      outcome: 'upstream_error',
+      evidence: null,
+    })
+  })
+
+  it("a quiet re-check that settled a person again brings its own evidence, not the offboarding's", () => {
+    const offboarding = request({
+      at: '2026-12-01T10:00:00.000Z',
+      evidence: { kind: 'removed' } as RecordedRequest['evidence'],
+    })
+    const failedCheck = request({
+      at: '2026-12-01T11:00:00.000Z',
+      trigger: 'sweep',
+      outcome: 'upstream_error',
+      evidence: undefined,
+      revocations: [],
+    })
+    const checked = (lastCheckEvidence?: string) =>
+      receiptsOf(
+        [offboarding, failedCheck],
+        new Map([
+          [
+            'leaver@example.com',
+            leaver({
+              lastCheckedAt: '2026-12-01T12:00:00.000Z',
+              lastCheckOutcome: 'already_gone',
+              ...(lastCheckEvidence ? { lastCheckEvidence } : {}),
+            }),
+          ],
+        ]),
+      )[0]
+    expect(checked('all_parts')).toMatchObject({ outcome: 'already_gone', evidence: 'all_parts' })
+    // A check recorded before its evidence was kept: none rather than another request's.
+    expect(checked()).toMatchObject({ outcome: 'already_gone', evidence: null })
+  })
+
   it('a settled person the ledger no longer re-checks, and one not checked yet', () => {
     const settled = request({ at: '2026-12-01T10:00:00.000Z' })
     expect(receiptsOf([settled], new Map())[0]?.recheck.status).toBe('none')

@@ -185,6 +185,7 @@ async function recheck(
   await runtime.ledger?.recordCheck(leaver.username, {
     checkedAt: new Date().toISOString(),
     outcome: report.outcome,
+    evidence: report.evidence?.kind,
     reappeared: finds,
   })
   return { reappeared: finds, settled }

@@ -138,6 +138,7 @@ describe('the next sweep after a leaver is invited again', () => {
     expect(await ledger.requestsAbout(`user#${username}`, '2000-01-01')).toHaveLength(1)
     expect(await ledger.leaver(username)).toMatchObject({
       lastCheckOutcome: 'already_gone',
+      lastCheckEvidence: 'all_parts',
       reappeared: 0,
     })
   })
@@ -337,9 +338,21 @@ describe('a sweep that cannot finish says so', () => {
     invite(username)
     fixture.simulator.faults.configure({ errorRate: 1, errorStatus: 503 })
     const { run, metrics } = sweeper()
+    // A quiet check first, whose evidence the failed one must not leave behind.
+    const quiet = await ledger.leaver(username)
+    await ledger.recordCheck(username, {
+      checkedAt: new Date().toISOString(),
+      outcome: 'already_gone',
+      evidence: 'all_parts',
+      reappeared: 0,
+    })
+    expect((await ledger.leaver(username))?.lastCheckEvidence).toBe('all_parts')
+    expect(quiet?.lastCheckEvidence).toBeUndefined()
     await expect(run(40_000)).rejects.toBeInstanceOf(SweepIncompleteError)
     expect(metrics).toMatchObject({ SweepChecked: 1, SweepFailed: 1 })
-    expect(await ledger.leaver(username)).toMatchObject({ lastCheckOutcome: 'upstream_error' })
+    const failed = await ledger.leaver(username)
+    expect(failed).toMatchObject({ lastCheckOutcome: 'upstream_error' })
+    expect(failed?.lastCheckEvidence).toBeUndefined()
     const requests = await ledger.requestsAbout(`user#${username}`, '2000-01-01')
     expect(requests.map((request) => request.outcome)).toEqual(['revoked', 'upstream_error'])
     fixture.simulator.faults.clear()
