@@ -24,6 +24,7 @@ import type {
   SimulatedInvitation,
   SimulatedMember,
 } from '../simulator/simulated-atlas-state.ts'
+import { receiptsCommand } from './local-commands.ts'
 import { invokeSweepFunction } from './local-functions.ts'
 import {
   LOCAL_OKTA_SECRET,
@@ -257,7 +258,8 @@ try {
   }
 
   print('')
-  print(`Receipts: npm run -s revoke -- receipts --since ${startedAt.toISOString()}`)
+  print('Receipts (the command prints them again, from the local ledger):')
+  print(receiptsCommand(ports, startedAt.toISOString()))
   const receipts = await runReceiptsCommand({
     argv: ['--since', startedAt.toISOString()],
     env: { ...process.env, LEDGER_TABLE: LOCAL_TABLES.ledger },

@@ -44,7 +44,29 @@ export function readableLine(line: string): string | undefined {
       (name) =>
         `${name}=${typeof entry[name] === 'string' ? entry[name] : JSON.stringify(entry[name])}`,
     ),
+    ...oktaFields(entry),
   ]
   const level = String(entry.level ?? '').padEnd(5)
   return `${level} ${String(entry.message ?? '')}${fields.length > 0 ? `  ${fields.join(' ')}` : ''}`
+}
+
+/**
+ * The Okta route's lines, short: whom a delivery queued (`leavers=a@x,b@y`) and how many events
+ * it skipped, with their reasons when the line lists them (`skipped=2 (not_a_leaver, ...)`).
+ */
+function oktaFields(entry: Record<string, unknown>): string[] {
+  const fields: string[] = []
+  if (Array.isArray(entry.leavers))
+    fields.push(
+      `leavers=${entry.leavers.map((leaver) => String((leaver as { username?: unknown }).username)).join(',') || '(none)'}`,
+    )
+  const { skipped } = entry
+  if (typeof skipped === 'number') fields.push(`skipped=${skipped}`)
+  else if (Array.isArray(skipped)) {
+    const reasons = [
+      ...new Set(skipped.map((event) => String((event as { reason?: unknown }).reason))),
+    ]
+    fields.push(`skipped=${skipped.length} (${reasons.join(', ')})`)
+  }
+  return fields
 }

@@ -1,6 +1,10 @@
-/** Ready-to-paste commands for a running local stack: a signed webhook with curl, SQS sends. */
+/**
+ * Ready-to-paste commands for a running local stack: a signed webhook with curl, SQS sends, the
+ * ledger's receipts.
+ */
 import {
   LOCAL_REGION,
+  LOCAL_TABLES,
   LOCAL_WEBHOOK_SECRET,
   type LocalPorts,
   localQueueUrl,
@@ -32,4 +36,13 @@ export function awsCliSendCommand(ports: LocalPorts, orgId: string, invitationId
 
 export function enqueueCommand(orgId: string, invitationId: string): string {
   return `npm run enqueue -- --org ${orgId} --invite ${invitationId}`
+}
+
+/** The receipts from the local ledger, with what the CLI needs to reach it (dummy credentials). */
+export function receiptsCommand(ports: LocalPorts, since: string): string {
+  return [
+    `LEDGER_TABLE=${LOCAL_TABLES.ledger} AWS_REGION=${LOCAL_REGION} AWS_ACCESS_KEY_ID=local \\`,
+    `  AWS_SECRET_ACCESS_KEY=local AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:${ports.dynamodb} \\`,
+    `  npm run -s revoke -- receipts --since ${since}`,
+  ].join('\n')
 }

@@ -6,7 +6,12 @@
 import { scriptArgs } from '../../scripts/script-args.ts'
 import { onParentsExit } from '../../scripts/watch-parents.ts'
 import { DEMO_API_KEY, DEMO_INVITATIONS, DEMO_ORG_ID } from '../simulator/demo-seed.ts'
-import { awsCliSendCommand, enqueueCommand, signedCurlCommand } from './local-commands.ts'
+import {
+  awsCliSendCommand,
+  enqueueCommand,
+  receiptsCommand,
+  signedCurlCommand,
+} from './local-commands.ts'
 import { localPorts, PORT_VARIABLES } from './local-settings.ts'
 import { startLocalStack } from './local-stack.ts'
 
@@ -56,6 +61,9 @@ try {
   log(`  ${enqueueCommand(DEMO_ORG_ID, viaQueue.id)}`)
   log('or with the AWS CLI:')
   log(awsCliSendCommand(ports, DEMO_ORG_ID, viaQueue.id))
+  log()
+  log('Receipts from the local ledger:')
+  log(receiptsCommand(ports, new Date().toISOString().slice(0, 10)))
   log()
   log(
     'By HTTP, SQS, an Okta deactivation and a dry run, read back from the simulator: npm run demo',

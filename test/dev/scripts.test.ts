@@ -3,7 +3,7 @@
  * bad value with one line (exit 2), never a stack trace.
  */
 import { execFile, spawn } from 'node:child_process'
-import { connect } from 'node:net'
+import { connect, createServer } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
@@ -82,6 +82,21 @@ describe('the scripts', () => {
     expect(bad.stderr.trim()).toBe(
       'simulator: --port must be a whole number from 0 to 65535 (got "abc")',
     )
+  })
+
+  it('simulator on a taken port says how to pick another, in one line', async () => {
+    const port = await freePort()
+    const blocker = createServer()
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve))
+    try {
+      const taken = await run('simulator', ['--port', String(port)])
+      expect(taken).toMatchObject({ code: 2 })
+      expect(taken.stderr.trim().split('\n')).toHaveLength(1)
+      expect(taken.stderr).toContain(`port ${port} on 127.0.0.1 is already in use`)
+      expect(taken.stderr).toContain('--port <n> or ATLAS_SIMULATOR_PORT')
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve))
+    }
   })
 
   it('enqueue says so when no local stack is running', async () => {

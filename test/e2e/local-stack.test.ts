@@ -85,6 +85,7 @@ describe('npm start', () => {
     expect(output).toContain('openssl dgst -sha256 -mac HMAC')
     expect(output).toContain('npm run enqueue --')
     expect(output).toContain('aws sqs send-message')
+    expect(output).toContain(`AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:${ports.dynamodb}`)
   })
 
   it('revokes through the printed curl command, signed with openssl', async () => {
@@ -162,11 +163,25 @@ describe('npm start', () => {
       /revoked by okta \(removed 204\); \S+ revoked by sweep \(removed 204\),checked,/,
     )
     expect(stdout).toMatch(/^receipts: 4 people$/m)
+    // The printed receipts command, pasted into a shell that has none of the stack's settings.
+    const start = stdout.indexOf('LEDGER_TABLE=')
+    const command = stdout.slice(
+      start,
+      stdout.indexOf('\n', stdout.indexOf('receipts --since ', start)),
+    )
+    const pasted = await run('bash', ['-c', command], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    })
+    expect(pasted.stdout.split('\n').filter((line) => /^(leaver-|a0123)/.test(line))).toEqual(rows)
+    expect(pasted.stderr).toContain('receipts: 4 people')
   })
 
   it('shows the functions’ own log lines, one readable line per revocation with its outcome', () => {
     expect(output).toMatch(/functions \| INFO {2}audit: revocation {2}via=webhook outcome=revoked /)
     expect(output).toMatch(/functions \| INFO {2}audit: revocation {2}via=okta outcome=revoked /)
+    expect(output).toMatch(
+      /functions \| INFO {2}okta events received {2}leavers=leaver-okta-\S+ skipped=\d/,
+    )
     expect(output).not.toContain('"_aws"')
   })
 
