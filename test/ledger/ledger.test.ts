@@ -95,6 +95,23 @@ async function acked(queue: ReturnType<typeof createQueueHandler>, payload: unkn
   }
 }
 
+/** The operator CLI with the demo key, recording in the test ledger; its exit code. */
+function cli(argv: string[], stdout: (line: string) => void = () => {}) {
+  return runRevokeCommand({
+    argv,
+    env: {
+      ATLAS_BASE_URL: fixture.env.ATLAS_BASE_URL,
+      ATLAS_PUBLIC_KEY: DEMO_API_KEY.publicKey,
+      ATLAS_PRIVATE_KEY: DEMO_API_KEY.privateKey,
+      LEDGER_TABLE: TEST_TABLES.ledger,
+    },
+    readStdin: async () => '',
+    stdout,
+    stderr: () => {},
+    dispatcher: fixture.dispatcher(),
+  })
+}
+
 /** Every request item the ledger holds about `subject`. */
 async function recorded(subject: string) {
   const answer = await doc.send(
@@ -170,19 +187,7 @@ describe('every trigger leaves a ledger item before its answer', () => {
       username: 'cli-leaver@example.com',
       roles: ['ORG_MEMBER'],
     })
-    const code = await runRevokeCommand({
-      argv: ['--user', invited.username, '--org', DEMO_ORG_ID],
-      env: {
-        ATLAS_BASE_URL: fixture.env.ATLAS_BASE_URL,
-        ATLAS_PUBLIC_KEY: DEMO_API_KEY.publicKey,
-        ATLAS_PRIVATE_KEY: DEMO_API_KEY.privateKey,
-        LEDGER_TABLE: TEST_TABLES.ledger,
-      },
-      readStdin: async () => '',
-      stdout: () => {},
-      stderr: () => {},
-      dispatcher: fixture.dispatcher(),
-    })
+    const code = await cli(['--user', invited.username, '--org', DEMO_ORG_ID])
     expect(code).toBe(0)
     expect(await recorded(`user#${invited.username}`)).toMatchObject([
       { trigger: 'cli', outcome: 'revoked' },
@@ -231,19 +236,10 @@ describe('one id leads from an answer, or an audit line, to its receipt', () => 
     expect(lines).toMatchObject([{ ledgerRequestId: item?.requestId }])
 
     const printed: string[] = []
-    const code = await runRevokeCommand({
-      argv: ['--org', DEMO_ORG_ID, '--invite', (third as { id: string }).id],
-      env: {
-        ATLAS_BASE_URL: fixture.env.ATLAS_BASE_URL,
-        ATLAS_PUBLIC_KEY: DEMO_API_KEY.publicKey,
-        ATLAS_PRIVATE_KEY: DEMO_API_KEY.privateKey,
-        LEDGER_TABLE: TEST_TABLES.ledger,
-      },
-      readStdin: async () => '',
-      stdout: (line) => printed.push(line),
-      stderr: () => {},
-      dispatcher: fixture.dispatcher(),
-    })
+    const code = await cli(
+      ['--org', DEMO_ORG_ID, '--invite', (third as { id: string }).id],
+      (line) => printed.push(line),
+    )
     expect(code).toBe(0)
     const [cliItem] = await recorded(`invitation#${DEMO_ORG_ID}#${third?.id}`)
     expect(printed.map((line) => JSON.parse(line))).toMatchObject([
