@@ -5,7 +5,7 @@
  */
 
 import type { RequestedBy } from '../lib/audit/revocation-log.ts'
-import type { LeaverItem, RecordedRequest } from '../lib/ledger/ledger-items.ts'
+import { type LeaverItem, leaverScopes, type RecordedRequest } from '../lib/ledger/ledger-items.ts'
 import { type OutcomeKind, SETTLED_OUTCOMES } from '../lib/outcome.ts'
 
 export interface Receipt {
@@ -150,10 +150,25 @@ function standing(
     leaver?.lastCheckedAt !== undefined &&
     leaver.lastCheckedAt > last.settledAt &&
     leaver.lastCheckOutcome !== undefined &&
-    SETTLED_OUTCOMES.has(leaver.lastCheckOutcome)
+    SETTLED_OUTCOMES.has(leaver.lastCheckOutcome) &&
+    checkCovers(leaver, last)
   )
     return { outcome: leaver.lastCheckOutcome, evidence: leaver.lastCheckEvidence ?? null }
   return { outcome: last.outcome, evidence: last.evidence?.kind ?? null }
+}
+
+/**
+ * Whether the sweep's re-check looked everywhere `request` asked to: only then may its settled
+ * check speak for that request. The leaver's scopes widen only with settled requests, so a
+ * wider request that failed (another organization, projects) is not covered by them.
+ */
+function checkCovers(leaver: LeaverItem, request: RecordedRequest): boolean {
+  const checked = leaverScopes(leaver)
+  const asked = request.request
+  const organizations =
+    checked.orgIds === undefined ||
+    asked.orgIds?.every((orgId) => checked.orgIds?.includes(orgId)) === true
+  return organizations && (asked.includeProjects !== true || checked.includeProjects)
 }
 
 function recheckOf(

@@ -260,6 +260,53 @@ describe('receiptsOf', () => {
     expect(checked()).toMatchObject({ outcome: 'already_gone', evidence: null })
   })
 
+  it('a quiet re-check never speaks for a wider request that failed: it did not look there', () => {
+    const OTHER = 'b0123456789abcdef012345b'
+    const offboarding = request({ at: '2026-12-01T10:00:00.000Z' })
+    const wider = (scope: Partial<RecordedRequest['request']>) =>
+      request({
+        at: '2026-12-01T11:00:00.000Z',
+        request: { username: 'leaver@example.com', ...scope },
+        outcome: 'upstream_error',
+        evidence: undefined,
+        revocations: [],
+      })
+    const checkedIn = (fields: Partial<LeaverItem>) =>
+      new Map([
+        [
+          'leaver@example.com',
+          leaver({
+            orgIds: [ORG],
+            lastCheckedAt: '2026-12-01T12:00:00.000Z',
+            lastCheckOutcome: 'already_gone',
+            lastCheckEvidence: 'all_parts',
+            ...fields,
+          }),
+        ],
+      ])
+    const standing = (failed: RecordedRequest, leavers: Map<string, LeaverItem>) =>
+      receiptsOf([offboarding, failed], leavers)[0]
+    const unsettled = { outcome: 'upstream_error', evidence: null }
+    // Another organization, everywhere, or projects too: the check searched ORG only.
+    expect(standing(wider({ orgIds: [OTHER] }), checkedIn({}))).toMatchObject(unsettled)
+    expect(standing(wider({}), checkedIn({}))).toMatchObject(unsettled)
+    expect(standing(wider({ orgIds: [ORG], includeProjects: true }), checkedIn({}))).toMatchObject(
+      unsettled,
+    )
+    // Within what the check covered, it speaks for the request.
+    const settled = { outcome: 'already_gone', evidence: 'all_parts' }
+    expect(standing(wider({ orgIds: [ORG] }), checkedIn({}))).toMatchObject(settled)
+    expect(standing(wider({ orgIds: [OTHER] }), checkedIn({ everywhere: true }))).toMatchObject(
+      settled,
+    )
+    expect(
+      standing(
+        wider({ orgIds: [ORG], includeProjects: true }),
+        checkedIn({ includeProjects: true }),
+      ),
+    ).toMatchObject(settled)
+  })
+
   it('a settled person the ledger no longer re-checks, and one not checked yet', () => {
     const settled = request({ at: '2026-12-01T10:00:00.000Z' })
     expect(receiptsOf([settled], new Map())[0]?.recheck.status).toBe('none')
