@@ -37,6 +37,15 @@ export function readableLine(line: string): string | undefined {
   } catch {
     return line
   }
+  // Whatever a line holds, it is shown: as it came, if it cannot be made readable.
+  try {
+    return formatted(entry)
+  } catch {
+    return line
+  }
+}
+
+function formatted(entry: Record<string, unknown>): string {
   const requestedBy = entry.requestedBy as { trigger?: unknown } | undefined
   const fields = [
     ...(typeof requestedBy?.trigger === 'string' ? [`via=${requestedBy.trigger}`] : []),
@@ -58,15 +67,20 @@ function oktaFields(entry: Record<string, unknown>): string[] {
   const fields: string[] = []
   if (Array.isArray(entry.leavers))
     fields.push(
-      `leavers=${entry.leavers.map((leaver) => String((leaver as { username?: unknown }).username)).join(',') || '(none)'}`,
+      `leavers=${entry.leavers.map((leaver) => fieldOf(leaver, 'username')).join(',') || '(none)'}`,
     )
   const { skipped } = entry
   if (typeof skipped === 'number') fields.push(`skipped=${skipped}`)
   else if (Array.isArray(skipped)) {
-    const reasons = [
-      ...new Set(skipped.map((event) => String((event as { reason?: unknown }).reason))),
-    ]
+    const reasons = [...new Set(skipped.map((event) => fieldOf(event, 'reason')))]
     fields.push(`skipped=${skipped.length} (${reasons.join(', ')})`)
   }
   return fields
+}
+
+/** `value[name]` of an object, or the value itself for anything else (a string, null). */
+function fieldOf(value: unknown, name: string): string {
+  return typeof value === 'object' && value !== null
+    ? String((value as Record<string, unknown>)[name])
+    : String(value)
 }

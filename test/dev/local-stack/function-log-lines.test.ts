@@ -38,6 +38,13 @@ describe('readableLine', () => {
     )
   })
 
+  it('shows odd entries as they are, and never throws', () => {
+    expect(line({ message: 'm', leavers: [null, 'x@y.z'], skipped: [null] })).toBe(
+      'INFO  m  leavers=null,x@y.z skipped=1 (null)',
+    )
+    expect(line({ message: 'm', requestedBy: null })).toBe('INFO  m')
+  })
+
   it('leaves metric lines out and passes anything else through as it came', () => {
     expect(readableLine('{"_aws":{"Timestamp":1}}')).toBeUndefined()
     expect(readableLine('   ')).toBeUndefined()
