@@ -5,6 +5,7 @@
  */
 
 import { randomUUID } from 'node:crypto'
+import { describeError } from '../audit/describe-error.ts'
 import { type Observer, type RequestedBy, recordReport } from '../audit/revocation-log.ts'
 import type { Ledger } from '../ledger/ledger.ts'
 import type { RevokeReport } from '../revoke/revoke-report.ts'
@@ -38,17 +39,27 @@ export async function recordRequest(
     ...(ledger ? { ledgerRequestId } : {}),
   })
   if (!ledger) return
-  await ledger.record(
-    report,
-    {
-      requestId: ledgerRequestId,
-      receivedAt: meta.receivedAt,
-      settledAt: new Date(),
+  try {
+    await ledger.record(
+      report,
+      {
+        requestId: ledgerRequestId,
+        receivedAt: meta.receivedAt,
+        settledAt: new Date(),
+        requestedBy: meta.requestedBy,
+        ...(meta.claimedBy === undefined ? {} : { claimedBy: meta.claimedBy }),
+        includeProjects: settings.includeProjects,
+        retentionDays: settings.retentionDays,
+      },
+      { deadline: meta.writeBy },
+    )
+  } catch (error) {
+    // The request's line above named this id: say it was not written, so the trail stays true.
+    observer.logger.error('ledger: request not recorded', {
+      ledgerRequestId,
       requestedBy: meta.requestedBy,
-      ...(meta.claimedBy === undefined ? {} : { claimedBy: meta.claimedBy }),
-      includeProjects: settings.includeProjects,
-      retentionDays: settings.retentionDays,
-    },
-    { deadline: meta.writeBy },
-  )
+      error: describeError(error),
+    })
+    throw error
+  }
 }

@@ -283,6 +283,31 @@ describe('a ledger that cannot be written', () => {
     expect(await recorded(`user#${first.username}`)).toMatchObject([{ outcome: 'already_gone' }])
   })
 
+  it('says so under the id the request line named, so no audit line points at nothing', async () => {
+    const broken = { ...env(), LEDGER_TABLE: 'no-such-table' }
+    const webhook = createHttpHandler(broken, { dispatcher: fixture.dispatcher() })
+    const captured = captureLogLines()
+    let answer: Awaited<ReturnType<typeof post>> | undefined
+    try {
+      answer = await post({ orgId: DEMO_ORG_ID, invitationId: first.id }, 'msg_b', webhook)
+    } finally {
+      captured.stop()
+    }
+    const requestId = answer?.body.requestId
+    const lines = captured.lines()
+    expect(lines.filter((line) => line.audit === 'request')).toMatchObject([
+      { ledgerRequestId: requestId },
+    ])
+    expect(lines.filter((line) => line.message === 'ledger: request not recorded')).toMatchObject([
+      {
+        level: 'ERROR',
+        ledgerRequestId: requestId,
+        requestedBy: { webhookId: 'msg_b' },
+        error: { name: 'LedgerUnavailableError' },
+      },
+    ])
+  })
+
   it('with DynamoDB unreachable, nothing runs: 503 and a record that comes back', async () => {
     await local.stop()
     const answer = await post({ orgId: DEMO_ORG_ID, username: first.username }, 'msg_b')
