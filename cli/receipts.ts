@@ -18,14 +18,18 @@ export interface Receipt {
   readonly settledAt: string | null
   /**
    * Where the person stands, with `evidence`, the kind of that outcome's evidence (`all_parts`,
-   * `removed`, `absent`, ...; null for one that proves nothing), both from one source: while the
-   * last request (dry runs count only when nothing else was asked) is settled, the request that
-   * first settled the person; else the sweep's, if a quiet re-check settled after it; else the
-   * last request's.
+   * `removed`, `absent`, ...; null for one that proves nothing), both from one source: the latest
+   * request that did not settle and that nothing settled since covered (a later settled request,
+   * or the sweep's quiet re-check, looking everywhere it asked to look); with none such, the
+   * request that first settled the person, or the re-check that answered the last request. Dry
+   * runs count only when nothing else was asked.
    */
   readonly outcome: OutcomeKind
   readonly evidence: string | null
-  /** Organizations (and `org/project`) searched by the settling request, else the last one. */
+  /**
+   * Organizations (and `org/project`) searched by the request `outcome` comes from (the settling
+   * one when it comes from the sweep's check).
+   */
   readonly searched: readonly string[]
   /** Every invitation or user revoked, or found gone, by requests that were not dry runs. */
   readonly revoked: readonly RevokedEntry[]
@@ -101,13 +105,15 @@ function receiptOf(
   const first = inOrder[0] as RecordedRequest
   const last = counted[counted.length - 1] as RecordedRequest
   const settling = real.find((request) => SETTLED_OUTCOMES.has(request.outcome))
-  const shown = settling ?? last
+  const { source, ...stands } = standing(counted, real, settling, leaver)
+  // What the request the outcome comes from searched; for the sweep's check, the settling one's.
+  const shown = source ?? settling ?? last
   return {
     person,
     askedAt: first.receivedAt,
     askedBy: requesterOf(first.requestedBy),
     settledAt: settling?.settledAt ?? null,
-    ...standing(last, settling, leaver),
+    ...stands,
     searched: shown.searched.map((scope) =>
       scope.groupId === undefined ? scope.orgId : `${scope.orgId}/${scope.groupId}`,
     ),
@@ -136,39 +142,94 @@ function receiptOf(
   }
 }
 
-/** Where the person stands and its evidence kind, never one source's outcome with another's evidence. */
+/**
+ * Where the person stands and its evidence kind, never one source's outcome with another's
+ * evidence. A request that did not settle stays open until a settled request received after it,
+ * or a quiet re-check after it, covered everything it asked for; the latest open one is where the
+ * person stands. With none open: the request that first settled the person, or the re-check that
+ * answered the last request.
+ */
 function standing(
-  last: RecordedRequest,
+  counted: readonly RecordedRequest[],
+  real: readonly RecordedRequest[],
   settling: RecordedRequest | undefined,
   leaver: LeaverItem | undefined,
-): { readonly outcome: OutcomeKind; readonly evidence: string | null } {
-  if (SETTLED_OUTCOMES.has(last.outcome)) {
-    const by = settling ?? last
-    return { outcome: by.outcome, evidence: by.evidence?.kind ?? null }
-  }
-  if (
-    leaver?.lastCheckedAt !== undefined &&
-    leaver.lastCheckedAt > last.settledAt &&
-    leaver.lastCheckOutcome !== undefined &&
-    SETTLED_OUTCOMES.has(leaver.lastCheckOutcome) &&
-    checkCovers(leaver, last)
-  )
-    return { outcome: leaver.lastCheckOutcome, evidence: leaver.lastCheckEvidence ?? null }
-  return { outcome: last.outcome, evidence: last.evidence?.kind ?? null }
+): {
+  readonly outcome: OutcomeKind
+  readonly evidence: string | null
+  /** The request it comes from; none for the sweep's check. */
+  readonly source?: RecordedRequest
+} {
+  const last = counted[counted.length - 1] as RecordedRequest
+  // Dry runs only: the last one's report, which settles nothing.
+  if (real.length === 0) return standingOf(last)
+  const check = settledCheck(leaver)
+  const checkAnswers = (request: RecordedRequest) =>
+    check !== undefined && check.at > request.settledAt && covers(check.scope, scopeOf(request))
+  const answered = (request: RecordedRequest) =>
+    SETTLED_OUTCOMES.has(request.outcome) ||
+    checkAnswers(request) ||
+    real.some(
+      (later) =>
+        later !== request &&
+        SETTLED_OUTCOMES.has(later.outcome) &&
+        later.receivedAt >= request.receivedAt &&
+        covers(scopeOf(later), scopeOf(request)),
+    )
+  const open = real.findLast((request) => !answered(request))
+  if (open) return standingOf(open)
+  if (check && !SETTLED_OUTCOMES.has(last.outcome) && checkAnswers(last))
+    return { outcome: check.outcome, evidence: check.evidence }
+  return standingOf(settling ?? last)
+}
+
+const standingOf = (request: RecordedRequest) => ({
+  outcome: request.outcome,
+  evidence: request.evidence?.kind ?? null,
+  source: request,
+})
+
+/** Where a request, or the sweep's check, looked: organizations (none: every one), projects, an id. */
+interface Scope {
+  readonly orgIds?: readonly string[] | undefined
+  readonly includeProjects: boolean
+  /** A request by invitation id looked at that one only. */
+  readonly invitationId?: string | undefined
+}
+
+function scopeOf(request: RecordedRequest): Scope {
+  const { orgId, orgIds, invitationId, includeProjects } = request.request
+  return invitationId !== undefined && orgId !== undefined
+    ? { orgIds: [orgId], includeProjects: false, invitationId }
+    : { orgIds, includeProjects: includeProjects === true }
+}
+
+/** Whether a settled answer for `by` says nothing is left of what `asked` asked for. */
+function covers(by: Scope, asked: Scope): boolean {
+  if (by.invitationId !== undefined)
+    return by.invitationId === asked.invitationId && by.orgIds?.[0] === asked.orgIds?.[0]
+  const organizations =
+    by.orgIds === undefined || asked.orgIds?.every((orgId) => by.orgIds?.includes(orgId)) === true
+  return organizations && (!asked.includeProjects || by.includeProjects)
 }
 
 /**
- * Whether the sweep's re-check looked everywhere `request` asked to: only then may its settled
- * check speak for that request. The leaver's scopes widen only with settled requests, so a
- * wider request that failed (another organization, projects) is not covered by them.
+ * The sweep's last check of the person, when it settled: where it looked (the leaver's scopes,
+ * which widen only with settled requests) and what it found.
  */
-function checkCovers(leaver: LeaverItem, request: RecordedRequest): boolean {
-  const checked = leaverScopes(leaver)
-  const asked = request.request
-  const organizations =
-    checked.orgIds === undefined ||
-    asked.orgIds?.every((orgId) => checked.orgIds?.includes(orgId)) === true
-  return organizations && (asked.includeProjects !== true || checked.includeProjects)
+function settledCheck(leaver: LeaverItem | undefined) {
+  if (
+    leaver?.lastCheckedAt === undefined ||
+    leaver.lastCheckOutcome === undefined ||
+    !SETTLED_OUTCOMES.has(leaver.lastCheckOutcome)
+  )
+    return undefined
+  return {
+    at: leaver.lastCheckedAt,
+    outcome: leaver.lastCheckOutcome,
+    evidence: leaver.lastCheckEvidence ?? null,
+    scope: leaverScopes(leaver),
+  }
 }
 
 function recheckOf(

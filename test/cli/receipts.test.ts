@@ -307,6 +307,57 @@ describe('receiptsOf', () => {
     ).toMatchObject(settled)
   })
 
+  it('a request that failed stays open until a settled one covered everything it asked for', () => {
+    const OTHER = 'b0123456789abcdef012345b'
+    const at = (minute: number) => `2026-12-01T10:${String(minute).padStart(2, '0')}:00.000Z`
+    const settledIn = (minute: number, orgIds?: string[]) =>
+      request({ at: at(minute), request: { username: 'leaver@example.com', orgIds } })
+    const failedIn = (minute: number, orgIds?: string[]) =>
+      request({
+        at: at(minute),
+        request: { username: 'leaver@example.com', orgIds },
+        outcome: 'upstream_error',
+        evidence: undefined,
+        revocations: [],
+      })
+    const outcome = (...requests: RecordedRequest[]) => receiptsOf(requests, new Map())[0]?.outcome
+    // Everywhere failed, then only ORG settled (before or after): the rest was never shown clean.
+    expect(outcome(settledIn(1, [ORG]), failedIn(2), settledIn(3, [ORG]))).toBe('upstream_error')
+    // What it shows as searched is the failed request's, not the settled one's.
+    const failed: RecordedRequest = {
+      ...failedIn(2),
+      searched: [
+        { orgId: ORG, found: 0 },
+        { orgId: OTHER, found: 0, outcome: 'upstream_error' },
+      ],
+    }
+    expect(receiptsOf([settledIn(1, [ORG]), failed], new Map())[0]?.searched).toEqual([ORG, OTHER])
+    expect(outcome(failedIn(1, [ORG, OTHER]), settledIn(2, [ORG]))).toBe('upstream_error')
+    // A later settled request that looked everywhere the failed one did closes it.
+    expect(outcome(settledIn(1, [ORG]), failedIn(2), settledIn(3))).toBe('revoked')
+    expect(outcome(failedIn(1, [OTHER]), settledIn(2, [ORG, OTHER]))).toBe('revoked')
+    // An earlier settled request does not: the failure came after it.
+    expect(outcome(settledIn(1), failedIn(2, [ORG]))).toBe('upstream_error')
+    // By id: only a settled request for that invitation, or a search of its organization, closes it.
+    const byId = (
+      minute: number,
+      outcome: 'revoked' | 'upstream_error',
+      invitationId = INVITATION,
+    ) =>
+      request({
+        at: at(minute),
+        request: { orgId: ORG, invitationId, username: 'leaver@example.com' },
+        outcome,
+        evidence:
+          outcome === 'revoked' ? ({ kind: 'removed' } as RecordedRequest['evidence']) : undefined,
+      })
+    expect(outcome(byId(1, 'upstream_error'), byId(2, 'revoked'))).toBe('revoked')
+    expect(outcome(byId(1, 'upstream_error'), byId(2, 'revoked', 'ffffffffffffffffffffffff'))).toBe(
+      'upstream_error',
+    )
+    expect(outcome(byId(1, 'upstream_error'), settledIn(2, [ORG]))).toBe('revoked')
+  })
+
   it('a settled person the ledger no longer re-checks, and one not checked yet', () => {
     const settled = request({ at: '2026-12-01T10:00:00.000Z' })
     expect(receiptsOf([settled], new Map())[0]?.recheck.status).toBe('none')
