@@ -5,7 +5,7 @@
  */
 
 import type { RequestedBy } from '../lib/audit/revocation-log.ts'
-import { type LeaverItem, leaverScopes, type RecordedRequest } from '../lib/ledger/ledger-items.ts'
+import type { LeaverItem, RecordedRequest } from '../lib/ledger/ledger-items.ts'
 import { type OutcomeKind, SETTLED_OUTCOMES } from '../lib/outcome.ts'
 
 export interface Receipt {
@@ -19,16 +19,17 @@ export interface Receipt {
   /**
    * Where the person stands, with `evidence`, the kind of that outcome's evidence (`all_parts`,
    * `removed`, `absent`, ...; null for one that proves nothing), both from one source: the latest
-   * request that did not settle and that nothing settled since covered (a later settled request,
-   * or the sweep's quiet re-check, looking everywhere it asked to look); with none such, the
-   * request that first settled the person, or the re-check that answered the last request. Dry
-   * runs count only when nothing else was asked.
+   * request that did not settle and that nothing settled since covered (a settled request received
+   * after it had settled, or a quiet re-check begun after then, looking everywhere it asked to
+   * look); with none such, the request that first settled the person, or the re-check that
+   * answered the last request. A settled outcome counts only with its evidence. Dry runs count
+   * only when nothing else was asked.
    */
   readonly outcome: OutcomeKind
   readonly evidence: string | null
   /**
-   * Organizations (and `org/project`) searched by the request `outcome` comes from (the settling
-   * one when it comes from the sweep's check).
+   * Organizations (and `org/project`) searched by the request `outcome` comes from, or where the
+   * sweep's check looked (`*`: every organization the deployment searches).
    */
   readonly searched: readonly string[]
   /** Every invitation or user revoked, or found gone, by requests that were not dry runs. */
@@ -99,24 +100,31 @@ function receiptOf(
   asked: readonly RecordedRequest[],
   leaver: LeaverItem | undefined,
 ): Receipt {
-  const inOrder = [...asked].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt))
+  // In the order they came; equal times in a fixed order, whatever order the ledger gave.
+  const inOrder = [...asked].sort(
+    (a, b) =>
+      a.receivedAt.localeCompare(b.receivedAt) ||
+      a.settledAt.localeCompare(b.settledAt) ||
+      a.requestId.localeCompare(b.requestId),
+  )
   const real = inOrder.filter((request) => !request.dryRun)
   const counted = real.length > 0 ? real : inOrder
   const first = inOrder[0] as RecordedRequest
-  const last = counted[counted.length - 1] as RecordedRequest
-  const settling = real.find((request) => SETTLED_OUTCOMES.has(request.outcome))
+  const settling = real.find(proves)
   const { source, ...stands } = standing(counted, real, settling, leaver)
-  // What the request the outcome comes from searched; for the sweep's check, the settling one's.
-  const shown = source ?? settling ?? last
   return {
     person,
     askedAt: first.receivedAt,
     askedBy: requesterOf(first.requestedBy),
     settledAt: settling?.settledAt ?? null,
     ...stands,
-    searched: shown.searched.map((scope) =>
-      scope.groupId === undefined ? scope.orgId : `${scope.orgId}/${scope.groupId}`,
-    ),
+    // What the source of the outcome searched: a request's searches, or where the check looked.
+    searched:
+      source.kind === 'request'
+        ? source.request.searched.map((scope) =>
+            scope.groupId === undefined ? scope.orgId : `${scope.orgId}/${scope.groupId}`,
+          )
+        : [...(source.scope.orgIds ?? ['*'])],
     revoked: real.flatMap((request) =>
       request.revocations
         .filter((revocation) => SETTLED_OUTCOMES.has(revocation.outcome))
@@ -144,10 +152,10 @@ function receiptOf(
 
 /**
  * Where the person stands and its evidence kind, never one source's outcome with another's
- * evidence. A request that did not settle stays open until a settled request received after it,
- * or a quiet re-check after it, covered everything it asked for; the latest open one is where the
- * person stands. With none open: the request that first settled the person, or the re-check that
- * answered the last request.
+ * evidence. A request that did not settle stays open until a settled request received after it
+ * had settled, or a quiet re-check begun after then, covered everything it asked for; the latest
+ * open one is where the person stands. With none open: the request that first settled the
+ * person, or the re-check that answered the last request.
  */
 function standing(
   counted: readonly RecordedRequest[],
@@ -157,36 +165,46 @@ function standing(
 ): {
   readonly outcome: OutcomeKind
   readonly evidence: string | null
-  /** The request it comes from; none for the sweep's check. */
-  readonly source?: RecordedRequest
+  readonly source:
+    | { readonly kind: 'request'; readonly request: RecordedRequest }
+    | { readonly kind: 'check'; readonly scope: Scope }
 } {
   const last = counted[counted.length - 1] as RecordedRequest
   // Dry runs only: the last one's report, which settles nothing.
   if (real.length === 0) return standingOf(last)
   const check = settledCheck(leaver)
   const checkAnswers = (request: RecordedRequest) =>
-    check !== undefined && check.at > request.settledAt && covers(check.scope, scopeOf(request))
+    check !== undefined &&
+    check.startedAt >= request.settledAt &&
+    covers(check.scope, scopeOf(request))
   const answered = (request: RecordedRequest) =>
-    SETTLED_OUTCOMES.has(request.outcome) ||
+    proves(request) ||
     checkAnswers(request) ||
     real.some(
       (later) =>
-        later !== request &&
-        SETTLED_OUTCOMES.has(later.outcome) &&
-        later.receivedAt >= request.receivedAt &&
+        proves(later) &&
+        later.receivedAt >= request.settledAt &&
         covers(scopeOf(later), scopeOf(request)),
     )
   const open = real.findLast((request) => !answered(request))
   if (open) return standingOf(open)
-  if (check && !SETTLED_OUTCOMES.has(last.outcome) && checkAnswers(last))
-    return { outcome: check.outcome, evidence: check.evidence }
+  if (check && !proves(last) && checkAnswers(last))
+    return {
+      outcome: check.outcome,
+      evidence: check.evidence,
+      source: { kind: 'check', scope: check.scope },
+    }
   return standingOf(settling ?? last)
 }
+
+/** A settled outcome with the evidence it rests on: only such a request proves anything. */
+const proves = (request: RecordedRequest) =>
+  SETTLED_OUTCOMES.has(request.outcome) && request.evidence !== undefined
 
 const standingOf = (request: RecordedRequest) => ({
   outcome: request.outcome,
   evidence: request.evidence?.kind ?? null,
-  source: request,
+  source: { kind: 'request' as const, request },
 })
 
 /** Where a request, or the sweep's check, looked: organizations (none: every one), projects, an id. */
@@ -199,9 +217,9 @@ interface Scope {
 
 function scopeOf(request: RecordedRequest): Scope {
   const { orgId, orgIds, invitationId, includeProjects } = request.request
-  return invitationId !== undefined && orgId !== undefined
-    ? { orgIds: [orgId], includeProjects: false, invitationId }
-    : { orgIds, includeProjects: includeProjects === true }
+  if (invitationId !== undefined)
+    return { orgIds: orgId ? [orgId] : [], includeProjects: false, invitationId }
+  return { orgIds, includeProjects: includeProjects === true }
 }
 
 /** Whether a settled answer for `by` says nothing is left of what `asked` asked for. */
@@ -214,21 +232,24 @@ function covers(by: Scope, asked: Scope): boolean {
 }
 
 /**
- * The sweep's last check of the person, when it settled: where it looked (the leaver's scopes,
- * which widen only with settled requests) and what it found.
+ * The sweep's last check of the person, when it settled on evidence: when it began, where it
+ * looked (both kept by the check itself) and what it found. A check recorded without them (an
+ * older item) answers nothing.
  */
 function settledCheck(leaver: LeaverItem | undefined) {
   if (
-    leaver?.lastCheckedAt === undefined ||
-    leaver.lastCheckOutcome === undefined ||
-    !SETTLED_OUTCOMES.has(leaver.lastCheckOutcome)
+    leaver?.lastCheckOutcome === undefined ||
+    !SETTLED_OUTCOMES.has(leaver.lastCheckOutcome) ||
+    leaver.lastCheckEvidence === undefined ||
+    leaver.lastCheckStartedAt === undefined ||
+    leaver.lastCheckScope === undefined
   )
     return undefined
   return {
-    at: leaver.lastCheckedAt,
+    startedAt: leaver.lastCheckStartedAt,
     outcome: leaver.lastCheckOutcome,
-    evidence: leaver.lastCheckEvidence ?? null,
-    scope: leaverScopes(leaver),
+    evidence: leaver.lastCheckEvidence,
+    scope: leaver.lastCheckScope,
   }
 }
 

@@ -98,6 +98,10 @@ export interface LeaverItem {
   readonly lastCheckOutcome?: OutcomeKind
   /** The evidence kind behind that outcome (`all_parts`, ...), when it had one. */
   readonly lastCheckEvidence?: string
+  /** When that check began: what it found holds from then, not from when it was written. */
+  readonly lastCheckStartedAt?: string
+  /** Where that check looked: the organizations it named (none: every allowed one), projects. */
+  readonly lastCheckScope?: CheckScope
   readonly reappeared?: number
   readonly lastReappearedAt?: string
 }
@@ -125,7 +129,15 @@ export function leaverKey(username: string): { pk: string; sk: 'leaver' } {
 }
 
 /** The re-check of one leaver, written by the sweep onto the leaver's item. */
+/** Where the sweep's check of a leaver looked. */
+export interface CheckScope {
+  readonly orgIds?: readonly string[]
+  readonly includeProjects: boolean
+}
+
 export interface LeaverCheck {
+  readonly startedAt: string
+  readonly scope: CheckScope
   readonly checkedAt: string
   readonly outcome: OutcomeKind
   /** The kind of the outcome's evidence; none for an outcome that proves nothing. */

@@ -207,7 +207,7 @@ export class Ledger {
             Key: leaverKey(username),
             ConditionExpression: 'attribute_exists(pk)',
             // The check's evidence replaces the last one's, or goes with it: never a stale kind.
-            UpdateExpression: `SET lastCheckedAt = :at, lastCheckOutcome = :outcome${
+            UpdateExpression: `SET lastCheckedAt = :at, lastCheckOutcome = :outcome, lastCheckStartedAt = :started, lastCheckScope = :scope${
               check.evidence === undefined ? '' : ', lastCheckEvidence = :evidence'
             }${check.reappeared > 0 ? ', lastReappearedAt = :at' : ''} ADD reappeared :n${
               check.evidence === undefined ? ' REMOVE lastCheckEvidence' : ''
@@ -215,6 +215,8 @@ export class Ledger {
             ExpressionAttributeValues: {
               ':at': check.checkedAt,
               ':outcome': check.outcome,
+              ':started': check.startedAt,
+              ':scope': check.scope,
               ':n': check.reappeared,
               ...(check.evidence === undefined ? {} : { ':evidence': check.evidence }),
             },

@@ -53,6 +53,21 @@ const leaver = (fields: Partial<LeaverItem> = {}): LeaverItem => ({
   ...fields,
 })
 
+/** A leaver whose sweep check began at `at`, looked in `scope` and found nothing pending. */
+const quietCheck = (
+  at: string,
+  scope: LeaverItem['lastCheckScope'] = { orgIds: [ORG], includeProjects: false },
+  fields: Partial<LeaverItem> = {},
+): LeaverItem =>
+  leaver({
+    lastCheckStartedAt: at,
+    lastCheckedAt: at.replace(/\.\d+Z$/, '.500Z'),
+    lastCheckOutcome: 'already_gone',
+    lastCheckEvidence: 'all_parts',
+    lastCheckScope: scope,
+    ...fields,
+  })
+
 describe('receiptsOf', () => {
   it('one receipt per person: first asked, first settled, everything revoked, the re-check', () => {
     const first = request({
@@ -165,15 +180,17 @@ describe('receiptsOf', () => {
       evidence: undefined,
       revocations: [],
     })
-    const quiet = leaver({
-      lastCheckedAt: '2026-12-01T12:00:00.000Z',
-      lastCheckOutcome: 'already_gone',
-    })
+    const quiet = quietCheck('2026-12-01T12:00:00.000Z')
     const [receipt] = receiptsOf(
       [offboarding, failedCheck],
       new Map([['leaver@example.com', quiet]]),
     )
-    expect(receipt).toMatchObject({ outcome: 'already_gone', settledAt: offboarding.settledAt })
+    expect(receipt).toMatchObject({
+      outcome: 'already_gone',
+      evidence: 'all_parts',
+      settledAt: offboarding.settledAt,
+      searched: [ORG],
+    })
     const [before] = receiptsOf(
       [offboarding, failedCheck],
       new Map([['leaver@example.com', leaver()]]),
@@ -241,23 +258,24 @@ describe('receiptsOf', () => {
       evidence: undefined,
       revocations: [],
     })
-    const checked = (lastCheckEvidence?: string) =>
-      receiptsOf(
-        [offboarding, failedCheck],
-        new Map([
-          [
-            'leaver@example.com',
-            leaver({
-              lastCheckedAt: '2026-12-01T12:00:00.000Z',
-              lastCheckOutcome: 'already_gone',
-              ...(lastCheckEvidence ? { lastCheckEvidence } : {}),
-            }),
-          ],
-        ]),
-      )[0]
-    expect(checked('all_parts')).toMatchObject({ outcome: 'already_gone', evidence: 'all_parts' })
-    // A check recorded before its evidence was kept: none rather than another request's.
-    expect(checked()).toMatchObject({ outcome: 'already_gone', evidence: null })
+    const checked = (check: LeaverItem) =>
+      receiptsOf([offboarding, failedCheck], new Map([['leaver@example.com', check]]))[0]
+    const at = '2026-12-01T12:00:00.000Z'
+    expect(checked(quietCheck(at))).toMatchObject({
+      outcome: 'already_gone',
+      evidence: 'all_parts',
+    })
+    // Every organization: shown as `*`, as ALLOWED_ORG_IDS writes it.
+    expect(checked(quietCheck(at, { includeProjects: false }))?.searched).toEqual(['*'])
+    // A check kept without its evidence, its start or its scope (an older item) answers nothing.
+    const unsettled = { outcome: 'upstream_error', evidence: null }
+    const whole = quietCheck(at)
+    for (const missing of ['lastCheckEvidence', 'lastCheckStartedAt', 'lastCheckScope'] as const) {
+      const { [missing]: _, ...older } = whole
+      expect(checked(older)).toMatchObject(unsettled)
+    }
+    // A check begun before the failure settled may have listed Atlas before it: no answer.
+    expect(checked(quietCheck(failedCheck.receivedAt))).toMatchObject(unsettled)
   })
 
   it('a quiet re-check never speaks for a wider request that failed: it did not look there', () => {
@@ -271,38 +289,40 @@ describe('receiptsOf', () => {
         evidence: undefined,
         revocations: [],
       })
-    const checkedIn = (fields: Partial<LeaverItem>) =>
-      new Map([
-        [
-          'leaver@example.com',
-          leaver({
-            orgIds: [ORG],
-            lastCheckedAt: '2026-12-01T12:00:00.000Z',
-            lastCheckOutcome: 'already_gone',
-            lastCheckEvidence: 'all_parts',
-            ...fields,
-          }),
-        ],
-      ])
+    const checkedIn = (
+      scope: LeaverItem['lastCheckScope'] = { orgIds: [ORG], includeProjects: false },
+      fields: Partial<LeaverItem> = {},
+    ) => new Map([['leaver@example.com', quietCheck('2026-12-01T12:00:00.000Z', scope, fields)]])
     const standing = (failed: RecordedRequest, leavers: Map<string, LeaverItem>) =>
       receiptsOf([offboarding, failed], leavers)[0]
     const unsettled = { outcome: 'upstream_error', evidence: null }
     // Another organization, everywhere, or projects too: the check searched ORG only.
-    expect(standing(wider({ orgIds: [OTHER] }), checkedIn({}))).toMatchObject(unsettled)
-    expect(standing(wider({}), checkedIn({}))).toMatchObject(unsettled)
-    expect(standing(wider({ orgIds: [ORG], includeProjects: true }), checkedIn({}))).toMatchObject(
+    expect(standing(wider({ orgIds: [OTHER] }), checkedIn())).toMatchObject(unsettled)
+    expect(standing(wider({}), checkedIn())).toMatchObject(unsettled)
+    expect(standing(wider({ orgIds: [ORG], includeProjects: true }), checkedIn())).toMatchObject(
       unsettled,
     )
-    // Within what the check covered, it speaks for the request.
-    const settled = { outcome: 'already_gone', evidence: 'all_parts' }
-    expect(standing(wider({ orgIds: [ORG] }), checkedIn({}))).toMatchObject(settled)
-    expect(standing(wider({ orgIds: [OTHER] }), checkedIn({ everywhere: true }))).toMatchObject(
-      settled,
-    )
+    // Where the check looked is what it kept, not the leaver's scopes as they are now (widened
+    // since), nor projects it was to search but could not.
+    expect(
+      standing(wider({ orgIds: [OTHER] }), checkedIn(undefined, { everywhere: true })),
+    ).toMatchObject(unsettled)
     expect(
       standing(
         wider({ orgIds: [ORG], includeProjects: true }),
-        checkedIn({ includeProjects: true }),
+        checkedIn(undefined, { includeProjects: true }),
+      ),
+    ).toMatchObject(unsettled)
+    // Within what the check covered, it speaks for the request.
+    const settled = { outcome: 'already_gone', evidence: 'all_parts' }
+    expect(standing(wider({ orgIds: [ORG] }), checkedIn())).toMatchObject(settled)
+    expect(
+      standing(wider({ orgIds: [OTHER] }), checkedIn({ includeProjects: false })),
+    ).toMatchObject(settled)
+    expect(
+      standing(
+        wider({ orgIds: [ORG], includeProjects: true }),
+        checkedIn({ orgIds: [ORG], includeProjects: true }),
       ),
     ).toMatchObject(settled)
   })
@@ -336,8 +356,15 @@ describe('receiptsOf', () => {
     // A later settled request that looked everywhere the failed one did closes it.
     expect(outcome(settledIn(1, [ORG]), failedIn(2), settledIn(3))).toBe('revoked')
     expect(outcome(failedIn(1, [OTHER]), settledIn(2, [ORG, OTHER]))).toBe('revoked')
-    // An earlier settled request does not: the failure came after it.
+    // An earlier settled request does not: the failure came after it. Nor one received while
+    // the failure was still running (it may have listed Atlas before the failure saw something).
     expect(outcome(settledIn(1), failedIn(2, [ORG]))).toBe('upstream_error')
+    const slow: RecordedRequest = { ...failedIn(1, [ORG]), settledAt: at(9) }
+    expect(outcome(slow, settledIn(2, [ORG]))).toBe('upstream_error')
+    expect(outcome(slow, settledIn(10, [ORG]))).toBe('revoked')
+    // Requests received at the same instant are read in one order, whatever the ledger's.
+    const [inA, inB] = [settledIn(1, [ORG]), { ...settledIn(1, [OTHER]), requestId: 'req-b' }]
+    expect(receiptsOf([inA, inB], new Map())).toEqual(receiptsOf([inB, inA], new Map()))
     // By id: only a settled request for that invitation, or a search of its organization, closes it.
     const byId = (
       minute: number,

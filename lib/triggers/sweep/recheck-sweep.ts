@@ -183,6 +183,8 @@ async function recheck(
       { requestedBy: { trigger: 'sweep', offboardedBy: leaver.requestId }, receivedAt },
     )
   await runtime.ledger?.recordCheck(leaver.username, {
+    startedAt: receivedAt.toISOString(),
+    scope: { ...(orgIds ? { orgIds } : {}), includeProjects },
     checkedAt: new Date().toISOString(),
     outcome: report.outcome,
     evidence: report.evidence?.kind,

@@ -139,8 +139,14 @@ describe('the next sweep after a leaver is invited again', () => {
     expect(await ledger.leaver(username)).toMatchObject({
       lastCheckOutcome: 'already_gone',
       lastCheckEvidence: 'all_parts',
+      // Where it looked and when it began, which a receipt needs before it lets the check speak.
+      lastCheckScope: { includeProjects: false },
+      lastCheckStartedAt: expect.any(String),
       reappeared: 0,
     })
+    const leaverItem = await ledger.leaver(username)
+    expect(leaverItem?.lastCheckScope).not.toHaveProperty('orgIds')
+    expect(String(leaverItem?.lastCheckStartedAt) <= String(leaverItem?.lastCheckedAt)).toBe(true)
   })
 
   it('looks in the scopes the offboarding named, widened by every later offboarding', async () => {
@@ -341,6 +347,8 @@ describe('a sweep that cannot finish says so', () => {
     // A quiet check first, whose evidence the failed one must not leave behind.
     const quiet = await ledger.leaver(username)
     await ledger.recordCheck(username, {
+      startedAt: new Date().toISOString(),
+      scope: { includeProjects: false },
       checkedAt: new Date().toISOString(),
       outcome: 'already_gone',
       evidence: 'all_parts',
