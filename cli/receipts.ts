@@ -124,7 +124,7 @@ function receiptOf(
         ? source.request.searched.map((scope) =>
             scope.groupId === undefined ? scope.orgId : `${scope.orgId}/${scope.groupId}`,
           )
-        : [...(source.scope.orgIds ?? ['*'])],
+        : [...(source.scope.searched ?? source.scope.orgIds ?? ['*'])],
     revoked: real.flatMap((request) =>
       request.revocations
         .filter((revocation) => SETTLED_OUTCOMES.has(revocation.outcome))
@@ -207,9 +207,13 @@ const standingOf = (request: RecordedRequest) => ({
   source: { kind: 'request' as const, request },
 })
 
-/** Where a request, or the sweep's check, looked: organizations (none: every one), projects, an id. */
+/**
+ * Where a request, or the sweep's check, looked: the organizations it named (none: every one the
+ * deployment searched then), those it searched whole, projects or not, or one invitation.
+ */
 interface Scope {
   readonly orgIds?: readonly string[] | undefined
+  readonly searched?: readonly string[] | undefined
   readonly includeProjects: boolean
   /** A request by invitation id looked at that one only. */
   readonly invitationId?: string | undefined
@@ -219,15 +223,28 @@ function scopeOf(request: RecordedRequest): Scope {
   const { orgId, orgIds, invitationId, includeProjects } = request.request
   if (invitationId !== undefined)
     return { orgIds: orgId ? [orgId] : [], includeProjects: false, invitationId }
-  return { orgIds, includeProjects: includeProjects === true }
+  const searched = request.searched
+    .filter((search) => search.outcome === undefined && search.groupId === undefined)
+    .map((search) => search.orgId)
+  return { orgIds, searched, includeProjects: includeProjects === true }
 }
 
 /** Whether a settled answer for `by` says nothing is left of what `asked` asked for. */
 function covers(by: Scope, asked: Scope): boolean {
   if (by.invitationId !== undefined)
-    return by.invitationId === asked.invitationId && by.orgIds?.[0] === asked.orgIds?.[0]
+    return (
+      by.invitationId === asked.invitationId &&
+      by.orgIds?.[0] !== undefined &&
+      by.orgIds[0] === asked.orgIds?.[0]
+    )
+  // Every organization asked for is covered only by every organization; named ones must each
+  // have been searched whole (what "every organization" was when that ran, if it named none).
+  const within = by.searched ?? by.orgIds
   const organizations =
-    by.orgIds === undefined || asked.orgIds?.every((orgId) => by.orgIds?.includes(orgId)) === true
+    asked.orgIds === undefined
+      ? by.orgIds === undefined
+      : asked.orgIds.length > 0 &&
+        (within === undefined || asked.orgIds.every((orgId) => within.includes(orgId)))
   return organizations && (!asked.includeProjects || by.includeProjects)
 }
 

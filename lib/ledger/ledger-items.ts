@@ -128,13 +128,16 @@ export function leaverKey(username: string): { pk: string; sk: 'leaver' } {
   return { pk: `leaver#${username}`, sk: 'leaver' }
 }
 
-/** The re-check of one leaver, written by the sweep onto the leaver's item. */
 /** Where the sweep's check of a leaver looked. */
 export interface CheckScope {
+  /** The organizations it was to search; none: every one the deployment searches. */
   readonly orgIds?: readonly string[]
+  /** The organizations it did search whole (every one, when `orgIds` is absent, as it ran). */
+  readonly searched?: readonly string[]
   readonly includeProjects: boolean
 }
 
+/** The re-check of one leaver, written by the sweep onto the leaver's item. */
 export interface LeaverCheck {
   readonly startedAt: string
   readonly scope: CheckScope

@@ -313,6 +313,10 @@ describe('receiptsOf', () => {
         checkedIn(undefined, { includeProjects: true }),
       ),
     ).toMatchObject(unsettled)
+    // A check of every organization covers a named one only if it searched it on that run.
+    expect(
+      standing(wider({ orgIds: [OTHER] }), checkedIn({ searched: [ORG], includeProjects: false })),
+    ).toMatchObject(unsettled)
     // Within what the check covered, it speaks for the request.
     const settled = { outcome: 'already_gone', evidence: 'all_parts' }
     expect(standing(wider({ orgIds: [ORG] }), checkedIn())).toMatchObject(settled)
@@ -330,8 +334,13 @@ describe('receiptsOf', () => {
   it('a request that failed stays open until a settled one covered everything it asked for', () => {
     const OTHER = 'b0123456789abcdef012345b'
     const at = (minute: number) => `2026-12-01T10:${String(minute).padStart(2, '0')}:00.000Z`
-    const settledIn = (minute: number, orgIds?: string[]) =>
-      request({ at: at(minute), request: { username: 'leaver@example.com', orgIds } })
+    // Each organization it named searched whole; every one, when it named none, was ORG then.
+    const settledIn = (minute: number, orgIds?: string[], searched = orgIds ?? [ORG]) =>
+      request({
+        at: at(minute),
+        request: { username: 'leaver@example.com', orgIds },
+        searched: searched.map((orgId) => ({ orgId, found: 0 })),
+      })
     const failedIn = (minute: number, orgIds?: string[]) =>
       request({
         at: at(minute),
@@ -356,6 +365,10 @@ describe('receiptsOf', () => {
     // A later settled request that looked everywhere the failed one did closes it.
     expect(outcome(settledIn(1, [ORG]), failedIn(2), settledIn(3))).toBe('revoked')
     expect(outcome(failedIn(1, [OTHER]), settledIn(2, [ORG, OTHER]))).toBe('revoked')
+    // "Every organization" covers a named one only if it was among those searched then: not
+    // after OTHER left ALLOWED_ORG_IDS, say.
+    expect(outcome(failedIn(1, [OTHER]), settledIn(2))).toBe('upstream_error')
+    expect(outcome(failedIn(1, [OTHER]), settledIn(2, undefined, [ORG, OTHER]))).toBe('revoked')
     // An earlier settled request does not: the failure came after it. Nor one received while
     // the failure was still running (it may have listed Atlas before the failure saw something).
     expect(outcome(settledIn(1), failedIn(2, [ORG]))).toBe('upstream_error')

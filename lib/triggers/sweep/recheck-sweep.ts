@@ -184,7 +184,18 @@ async function recheck(
     )
   await runtime.ledger?.recordCheck(leaver.username, {
     startedAt: receivedAt.toISOString(),
-    scope: { ...(orgIds ? { orgIds } : {}), includeProjects },
+    scope: {
+      ...(orgIds ? { orgIds } : {}),
+      // What "every organization" was on this run: a receipt must not stretch it to more.
+      searched: [
+        ...new Set(
+          report.searched
+            .filter((search) => search.failure === undefined && search.groupId === undefined)
+            .map((search) => search.orgId),
+        ),
+      ],
+      includeProjects,
+    },
     checkedAt: new Date().toISOString(),
     outcome: report.outcome,
     evidence: report.evidence?.kind,

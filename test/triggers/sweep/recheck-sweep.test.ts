@@ -145,7 +145,9 @@ describe('the next sweep after a leaver is invited again', () => {
       reappeared: 0,
     })
     const leaverItem = await ledger.leaver(username)
+    // Every allowed organization, and which ones that was on this run.
     expect(leaverItem?.lastCheckScope).not.toHaveProperty('orgIds')
+    expect(leaverItem?.lastCheckScope?.searched).toEqual([DEMO_ORG_ID, DEMO_SECOND_ORG_ID])
     expect(String(leaverItem?.lastCheckStartedAt) <= String(leaverItem?.lastCheckedAt)).toBe(true)
   })
 
