@@ -5,7 +5,7 @@
  */
 
 import type { RequestedBy } from '../lib/audit/revocation-log.ts'
-import type { LeaverItem, RecordedRequest } from '../lib/ledger/ledger-items.ts'
+import type { CheckScope, LeaverItem, RecordedRequest } from '../lib/ledger/ledger-items.ts'
 import { type OutcomeKind, SETTLED_OUTCOMES } from '../lib/outcome.ts'
 
 export interface Receipt {
@@ -207,16 +207,9 @@ const standingOf = (request: RecordedRequest) => ({
   source: { kind: 'request' as const, request },
 })
 
-/**
- * Where a request, or the sweep's check, looked: the organizations it named (none: every one the
- * deployment searched then), those it searched whole, projects or not, or one invitation.
- */
-interface Scope {
-  readonly orgIds?: readonly string[] | undefined
-  readonly searched?: readonly string[] | undefined
-  readonly includeProjects: boolean
-  /** A request by invitation id looked at that one only. */
-  readonly invitationId?: string | undefined
+/** Where a request looked, as the sweep's check records it, or one invitation (a request by id). */
+interface Scope extends CheckScope {
+  readonly invitationId?: string
 }
 
 function scopeOf(request: RecordedRequest): Scope {
@@ -226,7 +219,7 @@ function scopeOf(request: RecordedRequest): Scope {
   const searched = request.searched
     .filter((search) => search.outcome === undefined && search.groupId === undefined)
     .map((search) => search.orgId)
-  return { orgIds, searched, includeProjects: includeProjects === true }
+  return { ...(orgIds ? { orgIds } : {}), searched, includeProjects: includeProjects === true }
 }
 
 /** Whether a settled answer for `by` says nothing is left of what `asked` asked for. */
