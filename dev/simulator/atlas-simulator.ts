@@ -116,7 +116,9 @@ export class AtlasSimulator {
       const onError = (error: NodeJS.ErrnoException) =>
         reject(
           error.code === 'EADDRINUSE'
-            ? new Error(`port ${port} on 127.0.0.1 is already in use; choose another one`)
+            ? new Error(`port ${port} on 127.0.0.1 is already in use; choose another one`, {
+                cause: error,
+              })
             : error,
         )
       this.#server.once('error', onError)

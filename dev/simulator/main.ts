@@ -65,11 +65,12 @@ try {
   )
   console.log(`  state: ${url}/__simulator/state   counters: ${url}/__simulator/counters`)
 } catch (error) {
-  const { message } = error as Error
+  const { message, cause } = error as Error
   // A port taken (by `npm start`'s own simulator, say): say how to pick another.
-  const hint = / is already in use/.test(message)
-    ? ` (--port <n> or ATLAS_SIMULATOR_PORT; is \`npm start\` running? It has a simulator of its own)`
-    : ''
+  const hint =
+    (cause as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE'
+      ? ` (--port <n> or ATLAS_SIMULATOR_PORT; is \`npm start\` running? It has a simulator of its own)`
+      : ''
   console.error(`simulator: ${message}${hint}`)
   process.exit(2)
 }
