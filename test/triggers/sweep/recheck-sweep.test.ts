@@ -9,6 +9,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { DEMO_ORG_ID, DEMO_SECOND_ORG_ID } from '../../../dev/simulator/demo-seed.ts'
 import { normalizeUsername } from '../../../lib/atlas/api/username.ts'
+import { createAtlasDispatcher } from '../../../lib/atlas/http/dispatcher.ts'
 import type { MetricSink } from '../../../lib/audit/revocation-metrics.ts'
 import { Ledger } from '../../../lib/ledger/ledger.ts'
 import { createHttpHandler } from '../../../lib/triggers/http/http-handler.ts'
@@ -75,10 +76,17 @@ function pending(username: string): string[] {
   )
 }
 
-function sweeper(options: { env?: Record<string, string>; now?: Date; logger?: Logger } = {}) {
+function sweeper(
+  options: {
+    env?: Record<string, string>
+    now?: Date
+    logger?: Logger
+    dispatcher?: ReturnType<FunctionFixture['dispatcher']>
+  } = {},
+) {
   const metrics = recording()
   const handler = createSweepHandler(env(options.env), {
-    dispatcher: fixture.dispatcher(),
+    dispatcher: options.dispatcher ?? fixture.dispatcher(),
     metrics: metrics.sink,
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.now ? { now: () => options.now as Date } : {}),
@@ -315,10 +323,17 @@ describe('a run is bounded and resumable', () => {
       invite(username)
       await offboard(username)
     }
-    // Time for one group of four checks (slowed down), not for a second.
-    fixture.simulator.faults.configure({ latencyMs: 300 })
-    const { run } = sweeper()
-    expect(await run(21_300)).toMatchObject({ checked: 4, stoppedBy: 'time' })
+    // Atlas slowed to 1.5 s a request, which the client waits for.
+    const { run } = sweeper({
+      dispatcher: createAtlasDispatcher(String(fixture.env.ATLAS_BASE_URL), { random: () => 0 }),
+    })
+    // A first run too short to check anyone loads the function (its SDK, the ledger), so that
+    // the timed run spends its second to spare (22 s, less Lambda's 1 s margin, less the 20 s a
+    // check needs) on the checks alone: time for one group of four checks, each at least one
+    // slowed request, not for a second.
+    await run(5_000)
+    fixture.simulator.faults.configure({ latencyMs: 1_500 })
+    expect(await run(22_000)).toMatchObject({ checked: 4, stoppedBy: 'time' })
     fixture.simulator.faults.clear()
     expect(await run()).toMatchObject({ checked: 1, passComplete: true })
     expect((await ledger.leaver('p5@example.com'))?.lastCheckedAt).toEqual(expect.any(String))
