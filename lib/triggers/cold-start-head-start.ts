@@ -4,7 +4,9 @@
  * starts it before anything else loads, then loads the handler while the network works:
  *
  *   1. the TCP connect to Atlas goes out: this module and early-connection-open.ts import
- *      nothing, so they are part of the entry's own file, and the connect waits for no other;
+ *      nothing, so they are part of the entry's own file, and the connect waits for no other.
+ *      On Lambda it went out earlier still, from the preload Node runs before the runtime
+ *      loads (preconnect.ts), and is taken over here;
  *   2. ATLAS_BASE_URL is validated (its code loads now) and, valid, lets the connection carry
  *      something: node:tls takes the socket over (https), and the dispatcher may adopt it;
  *   3. undici loads and asks Atlas for a challenge on that connection;
@@ -31,10 +33,12 @@ import {
   beginEarlyConnection,
   closeEarlyConnection,
   openEarlyConnection,
+  takeParkedEarlyConnection,
 } from '../atlas/http/early-connection-open.ts'
 import type { FunctionConfig } from '../config/function-config.ts'
 import type { SecretReader } from '../credentials/secret-cache.ts'
 import type { ContainerOverrides, Tables } from './container.ts'
+import { headStartWanted, urlToConnectEarly } from './early-connect-target.ts'
 
 /** INIT waits at most this long for the head start (Lambda allows INIT 10 s). */
 export const HEAD_START_WAIT_MS = 2_000
@@ -61,24 +65,6 @@ const NOTHING_STARTED: HeadStart = {
   initDone: async () => {},
 }
 
-/**
- * Where the connect goes before ATLAS_BASE_URL is validated, when it is unset: base-url.ts's
- * default, written out so this module loads nothing before the connect. Should the two differ,
- * the connection is only closed unused and another opened (test/triggers/cold-start-head-start).
- */
-export const LIKELY_ORIGIN = 'https://cloud.mongodb.com'
-
-/**
- * Whether `url` may be connected to before it is validated: https (validation may still refuse
- * it, for a path or credentials, and the socket then closes having carried nothing), or plain
- * http to this machine. Any other http URL waits for the validation, which refuses it.
- */
-function connectableBeforeValidation(url: string): boolean {
-  return (
-    /^https:\/\//i.test(url) || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\/?$/i.test(url)
-  )
-}
-
 /** Lambda's word for a cold start whose first event is already waiting for it. */
 const ON_DEMAND = 'on-demand'
 
@@ -90,14 +76,14 @@ export async function startHeadStart(
   let config: FunctionConfig
   let challenge: Promise<unknown>
   let dispatcher: Dispatcher
-  // Without a key there is nothing to sign with, and without an organization scope
-  // (ALLOWED_ORG_IDS) nothing to act in: the invocation will say what is missing.
-  if (!env.ATLAS_SECRET_ID?.trim() || !env.ALLOWED_ORG_IDS?.trim()) return NOTHING_STARTED
-  let origin: string | undefined
   // The TCP connect goes out first, before ATLAS_BASE_URL is validated (which loads code):
   // nothing is sent on it until the validated origin confirms it, and a bad setting closes it.
-  const url = env.ATLAS_BASE_URL?.trim() || LIKELY_ORIGIN
-  const connecting = connectableBeforeValidation(url) ? beginEarlyConnection(url) : undefined
+  // On Lambda the preload (preconnect.ts) issued it before the runtime loaded: take that one.
+  const url = urlToConnectEarly(env)
+  const parked = takeParkedEarlyConnection(url)
+  if (!headStartWanted(env)) return NOTHING_STARTED
+  let origin: string | undefined
+  const connecting = parked ?? (url ? beginEarlyConnection(url) : undefined)
   try {
     // Node issues the connect on the next tick; module loading does not yield, so yield here.
     await nextTurn()

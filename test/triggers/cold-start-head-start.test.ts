@@ -6,14 +6,19 @@
  * down only leave the work to the first invocation.
  */
 
-import { createServer, type Socket } from 'node:net'
+import { connect, createServer, type Socket } from 'node:net'
 import { Logger } from '@aws-lambda-powertools/logger'
 import type { APIGatewayProxyResult, SQSBatchResponse } from 'aws-lambda'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DEMO_INVITATIONS, DEMO_ORG_ID } from '../../dev/simulator/demo-seed.ts'
 import { DEFAULT_ATLAS_BASE_URL } from '../../lib/atlas/http/base-url.ts'
 import { hasEarlyConnection } from '../../lib/atlas/http/early-connection.ts'
-import { LIKELY_ORIGIN, startHeadStart } from '../../lib/triggers/cold-start-head-start.ts'
+import {
+  parkEarlyConnection,
+  takeParkedEarlyConnection,
+} from '../../lib/atlas/http/early-connection-open.ts'
+import { startHeadStart } from '../../lib/triggers/cold-start-head-start.ts'
+import { LIKELY_ORIGIN } from '../../lib/triggers/early-connect-target.ts'
 import { createHttpHandler } from '../../lib/triggers/http/http-handler.ts'
 import { createQueueHandler } from '../../lib/triggers/queue/queue-handler.ts'
 import { freePort } from '../support/free-port.ts'
@@ -57,6 +62,52 @@ describe('startHeadStart', () => {
       challenges: 1,
       connections: 1,
     })
+  })
+
+  it('takes over the connection the preload parked: one connection in all, the challenge on it', async () => {
+    // A relay in front of the simulator counts TCP connections, used or not.
+    let accepted = 0
+    const sockets: Socket[] = []
+    const upstream = new URL(fixture.env.ATLAS_BASE_URL as string)
+    const relay = createServer((client) => {
+      accepted += 1
+      const server = connect({ host: upstream.hostname, port: Number(upstream.port) })
+      sockets.push(client, server)
+      client.pipe(server).pipe(client)
+      for (const socket of [client, server]) socket.on('error', () => {})
+    })
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve))
+    const { port } = relay.address() as { port: number }
+    const env = { ...fixture.env, ATLAS_BASE_URL: `http://127.0.0.1:${port}` }
+    try {
+      parkEarlyConnection(env.ATLAS_BASE_URL)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(accepted).toBe(1)
+      const headStart = await startHeadStart(env, 'queue')
+      expect(takeParkedEarlyConnection(env.ATLAS_BASE_URL)).toBeUndefined()
+      await headStart.settled()
+      const response = await queueRevocation(env, headStart.overrides, first.id)
+      expect(response.batchItemFailures).toEqual([])
+      expect(accepted).toBe(1)
+      expect(fixture.simulator.counters()).toMatchObject({
+        requests: 2,
+        challenges: 1,
+        connections: 1,
+      })
+    } finally {
+      for (const socket of sockets) socket.destroy()
+      await new Promise<void>((resolve) => relay.close(() => resolve()))
+    }
+  })
+
+  it('closes a parked connection unused when there is nothing to start', async () => {
+    parkEarlyConnection(fixture.env.ATLAS_BASE_URL as string)
+    const headStart = await startHeadStart({ ...fixture.env, ATLAS_SECRET_ID: '' }, 'queue')
+    expect(headStart.overrides).toEqual({})
+    expect(takeParkedEarlyConnection(fixture.env.ATLAS_BASE_URL)).toBeUndefined()
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(hasEarlyConnection(fixture.env.ATLAS_BASE_URL as string)).toBe(false)
+    expect(fixture.simulator.counters().requests).toBe(0)
   })
 
   it('reads the webhook secret too for the HTTP function', async () => {

@@ -141,6 +141,43 @@ export function beginEarlyConnection(
   }
 }
 
+/** Where a preload leaves its connect in progress for the head start (the same key there). */
+const PARKED = Symbol.for('atlas-invite-revoker.parked-early-connection')
+
+interface ParkedEarlyConnection {
+  readonly url: string
+  readonly pending: PendingEarlyConnection
+}
+
+/**
+ * Starts the connect to `url` as `beginEarlyConnection` does and leaves it, unconfirmed, for
+ * the head start to take: for a preload that runs before Lambda's runtime and the function's
+ * own code load (lib/triggers/preconnect.ts). At most one is parked; a second call does nothing.
+ */
+export function parkEarlyConnection(url: string, timeoutMs = 3_000): void {
+  const holder = globalThis as { [PARKED]?: ParkedEarlyConnection }
+  if (holder[PARKED]) return
+  const pending = beginEarlyConnection(url, timeoutMs)
+  if (pending) holder[PARKED] = { url, pending }
+}
+
+/**
+ * The connect a preload parked for `url`, which is then the caller's to confirm or abandon;
+ * `undefined` if none was. One parked for another URL (or when `url` is `undefined`: nothing
+ * may connect early) is abandoned, having carried nothing.
+ */
+export function takeParkedEarlyConnection(
+  url: string | undefined,
+): PendingEarlyConnection | undefined {
+  const holder = globalThis as { [PARKED]?: ParkedEarlyConnection }
+  const parked = holder[PARKED]
+  delete holder[PARKED]
+  if (!parked) return undefined
+  if (parked.url === url) return parked.pending
+  parked.pending.abandon()
+  return undefined
+}
+
 /** Opens a connection to `origin` (a validated Atlas origin) for the dispatcher to adopt. */
 export function openEarlyConnection(origin: string, timeoutMs = 3_000): void {
   beginEarlyConnection(origin, timeoutMs)?.confirm(origin)

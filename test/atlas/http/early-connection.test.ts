@@ -20,6 +20,8 @@ import {
 import {
   beginEarlyConnection,
   openEarlyConnection,
+  parkEarlyConnection,
+  takeParkedEarlyConnection,
 } from '../../../lib/atlas/http/early-connection-open.ts'
 import { dispatchBuffered } from '../../../lib/atlas/transport/buffered-dispatch.ts'
 import { freePort } from '../../support/free-port.ts'
@@ -183,6 +185,43 @@ describe('the early connection', () => {
     expect(plain.accepted).toHaveLength(1)
     expect(plain.received.bytes).toBe(0)
     pending?.abandon()
+  })
+
+  it("parked by a preload: connects, sends nothing, and is the taker's to confirm", async () => {
+    const server = await countingServer()
+    parkEarlyConnection(server.origin)
+    // One parked at a time: a second preload (or a second call) connects nothing more.
+    parkEarlyConnection(server.origin)
+    await settle()
+    expect(server.accepted).toHaveLength(1)
+    expect(server.received.bytes).toBe(0)
+    expect(hasEarlyConnection(server.origin)).toBe(false)
+    const pending = takeParkedEarlyConnection(server.origin)
+    expect(takeParkedEarlyConnection(server.origin)).toBeUndefined()
+    expect(pending?.confirm(server.origin)).toBe(true)
+    const dispatcher = createAtlasDispatcher(server.origin)
+    const response = await dispatchBuffered(dispatcher, {
+      origin: server.origin,
+      path: '/a',
+      method: 'GET',
+    })
+    expect(response.status).toBe(204)
+    expect(server.accepted).toHaveLength(1)
+    await dispatcher.close()
+  })
+
+  it('parked for another URL, or when nothing may connect early: closed having carried nothing', async () => {
+    const server = await countingServer()
+    parkEarlyConnection(server.origin)
+    await settle()
+    expect(takeParkedEarlyConnection(`${server.origin}/`)).toBeUndefined()
+    parkEarlyConnection(server.origin)
+    await settle()
+    expect(takeParkedEarlyConnection(undefined)).toBeUndefined()
+    await settle()
+    expect(server.accepted).toHaveLength(2)
+    expect(server.received).toEqual({ bytes: 0, closed: 2 })
+    expect(hasEarlyConnection(server.origin)).toBe(false)
   })
 
   it('ignores an origin it cannot parse', async () => {
