@@ -18,7 +18,13 @@
  * connects with it only when a server chooses h2: about 3.5 ms of a cold start with node:tls
  * loaded, 8 ms without (npm run bench, "Cold revocation"). It gets the constants inlined here
  * (protocol values, the same in every Node) and loads node:http2 on its first h2 connection.
+ *
+ * The HTTP and queue functions also get `preconnect.cjs` beside their entry: the preload their
+ * NODE_OPTIONS names (serverless.yml), which Node runs before Lambda's runtime loads, so the
+ * connect to Atlas goes out first (lib/triggers/preconnect.ts). One CommonJS file, since
+ * `--require` runs it before the ES module loader starts.
  */
+const { join } = require('node:path')
 
 /** Builtins whose import becomes require(): those whose facades load more than they export. */
 const REQUIRED_BUILTINS = new Set(['http', 'https', 'net', 'fs', 'stream/web'])
@@ -81,4 +87,30 @@ const lazyHttp2ForUndici = {
   },
 }
 
-module.exports = [lazyHttp2ForUndici, requireBuiltins]
+/** The entries whose functions preload `preconnect.cjs` (serverless.yml NODE_OPTIONS). */
+const PRELOADED_ENTRIES = /(^|[\\/])functions[\\/](http|queue)[\\/]index\.ts$/
+const PRELOAD = 'preconnect.cjs'
+
+const preconnectPreload = {
+  name: 'preconnect-preload',
+  setup(build) {
+    const { entryPoints, outdir, minify } = build.initialOptions
+    const entries = Array.isArray(entryPoints) ? entryPoints : Object.values(entryPoints ?? {})
+    if (!outdir || !entries.some((entry) => PRELOADED_ENTRIES.test(String(entry)))) return
+    build.onEnd(async (result) => {
+      if (result.errors.length > 0) return
+      await build.esbuild.build({
+        entryPoints: [join(__dirname, 'lib', 'triggers', 'preconnect.ts')],
+        outfile: join(outdir, PRELOAD),
+        bundle: true,
+        minify,
+        format: 'cjs',
+        platform: 'node',
+        target: 'node22',
+        logLevel: 'warning',
+      })
+    })
+  },
+}
+
+module.exports = [lazyHttp2ForUndici, requireBuiltins, preconnectPreload]

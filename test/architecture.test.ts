@@ -203,10 +203,11 @@ describe('architecture', () => {
 
   it("enters each of Atlas's rooms through its face, index.ts", () => {
     const roomOf = (file: string) => /^lib\/atlas\/(api|http|auth|transport)\//.exec(file)?.[1]
-    // The INIT head start loads its few pieces before anything else, on purpose: a face would
-    // load the whole room before the first byte goes out.
+    // The INIT head start and the preload before it load their few pieces before anything else,
+    // on purpose: a face would load the whole room before the first byte goes out.
     const HEAD_START = [
       'lib/triggers/cold-start-head-start.ts',
+      'lib/triggers/preconnect.ts',
       'lib/atlas/http/challenge-prefetch.ts',
       'lib/atlas/http/early-connection.ts',
     ]

@@ -6,7 +6,7 @@
  * dependencies), no splitting, no plugins.
  */
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -35,6 +35,11 @@ export interface Bundles {
   /** The deployed bundles: each function's entry, unpacked from the zip a deploy uploads. */
   readonly http: string
   readonly queue: string
+  /**
+   * Each function's NODE_OPTIONS as the packaged template deploys it (its preload), with
+   * Lambda's task root `/var/task` standing for the folder the zip was unpacked into.
+   */
+  readonly nodeOptions: { readonly http?: string | undefined; readonly queue?: string | undefined }
   /** Every dependency imported whole, no code of ours: the import-time baseline. */
   readonly naiveDependencies: string
   /** The naive functions: exports `httpHandler` and `queueHandler`. */
@@ -55,6 +60,9 @@ export async function buildBundles(): Promise<Bundles> {
     unzip(join(out, 'package', `${fn}.zip`), root)
     return join(root, 'functions', fn, 'index.mjs')
   }
+  const template = join(out, 'package', 'cloudformation-template-update-stack.json')
+  const nodeOptions = (fn: 'http' | 'queue') =>
+    deployedNodeOptions(template, fn, join(out, 'task', fn))
   const entry = join(ROOT, `naive-entry-${process.pid}.mjs`)
   writeFileSync(entry, NAIVE_DEPENDENCIES)
   try {
@@ -66,10 +74,52 @@ export async function buildBundles(): Promise<Bundles> {
   return {
     http: taskRoot('http'),
     queue: taskRoot('queue'),
+    nodeOptions: { http: nodeOptions('http'), queue: nodeOptions('queue') },
     naiveDependencies: join(out, 'naive.mjs'),
     naiveFunctions: join(out, 'naive-functions.mjs'),
     remove: () => rmSync(out, { recursive: true, force: true }),
   }
+}
+
+/** Lambda's task root, where a zip function's code is. */
+const LAMBDA_TASK_ROOT = '/var/task'
+
+/**
+ * NODE_OPTIONS of the function whose handler is `functions/<fn>/index.handler` in the packaged
+ * CloudFormation template, each path under the task root pointing into `root` instead.
+ */
+export function deployedNodeOptions(
+  templateFile: string,
+  fn: string,
+  root: string,
+): string | undefined {
+  const template = JSON.parse(readFileSync(templateFile, 'utf8')) as {
+    Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>
+  }
+  const lambda = Object.values(template.Resources).find(
+    (resource) =>
+      resource.Type === 'AWS::Lambda::Function' &&
+      resource.Properties?.Handler === `functions/${fn}/index.handler`,
+  )
+  if (!lambda) throw new Error(`the packaged template has no function functions/${fn}`)
+  const variables = (lambda.Properties?.Environment as { Variables?: Record<string, unknown> })
+    ?.Variables
+  const options = variables?.NODE_OPTIONS
+  if (options === undefined) return undefined
+  if (typeof options !== 'string')
+    throw new Error(`functions/${fn}: NODE_OPTIONS is not a plain string in the template`)
+  return options.replace(
+    new RegExp(`(?<=^|\\s)${LAMBDA_TASK_ROOT}(/\\S*)`, 'g'),
+    (_, rest: string) => JSON.stringify(root + rest),
+  )
+}
+
+/** `env` with NODE_OPTIONS set to `options` (the deployed ones), or as it was without any. */
+export function withNodeOptions(
+  env: Readonly<Record<string, string | undefined>>,
+  options: string | undefined,
+): Record<string, string | undefined> {
+  return options === undefined ? { ...env } : { ...env, NODE_OPTIONS: options }
 }
 
 /** One minified ESM file for Node 22, as a first bundling attempt would make it. */

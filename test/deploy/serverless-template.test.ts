@@ -5,10 +5,13 @@
 import { execFile } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { createServer, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { deployedNodeOptions } from '../../bench/cold/bundles.ts'
+import { unzip } from '../../bench/cold/unzip.ts'
 import {
   idempotencyTableDefinition,
   ledgerTableDefinition,
@@ -106,6 +109,79 @@ describe('npm run package', () => {
   })
 })
 
+describe("the preload the functions' NODE_OPTIONS name, unpacked from the zip", () => {
+  const parkedKey = "Symbol.for('atlas-invite-revoker.parked-early-connection')"
+  /** Runs `node -e` as Lambda would start the runtime: what the preload left, and the server's view. */
+  async function startWithPreload(fn: 'http' | 'queue', env: Record<string, string>) {
+    const root = mkdtempSync(join(tmpdir(), 'preload-task-'))
+    folders.push(root)
+    unzip(join(outDir, `${fn}.zip`), root)
+    const nodeOptions = deployedNodeOptions(
+      join(outDir, 'cloudformation-template-update-stack.json'),
+      fn,
+      root,
+    )
+    const received = { connections: 0, bytes: 0 }
+    const sockets: Socket[] = []
+    const server = createServer((socket) => {
+      received.connections += 1
+      sockets.push(socket)
+      socket.on('data', (chunk) => {
+        received.bytes += chunk.length
+      })
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const { port } = server.address() as { port: number }
+    try {
+      const { stdout } = await run(
+        process.execPath,
+        ['-e', `process.stdout.write(JSON.stringify(globalThis[${parkedKey}]?.url ?? null))`],
+        {
+          env: {
+            ...process.env,
+            NODE_OPTIONS: nodeOptions,
+            ATLAS_SECRET_ID: 'atlas-key',
+            ALLOWED_ORG_IDS: ALLOWED_ORG_IDS,
+            ATLAS_BASE_URL: `http://127.0.0.1:${port}`,
+            ...env,
+          },
+          timeout: 20_000,
+        },
+      )
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      return { parked: JSON.parse(stdout) as string | null, port, received }
+    } finally {
+      for (const socket of sockets) socket.destroy()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
+  }
+
+  it('has the connect to Atlas under way before the first statement, sends nothing, and holds no process open', async () => {
+    for (const fn of ['http', 'queue'] as const) {
+      // The process ends on its own: a parked connection nobody takes keeps nothing alive.
+      const { parked, port, received } = await startWithPreload(fn, {})
+      expect(parked, fn).toBe(`http://127.0.0.1:${port}`)
+      expect(received, fn).toEqual({ connections: 1, bytes: 0 })
+    }
+  })
+
+  it('connects nowhere without a key, an organization scope or a URL it may connect to early, and never stops Node', async () => {
+    for (const env of [
+      { ATLAS_SECRET_ID: '' },
+      { ALLOWED_ORG_IDS: ' ' },
+      { ATLAS_BASE_URL: 'http://atlas.example.com' },
+    ]) {
+      const { parked, received } = await startWithPreload('queue', env)
+      expect(parked).toBeNull()
+      expect(received.connections).toBe(0)
+    }
+    // A URL that does not parse, or a port nothing listens on: Node starts all the same.
+    expect((await startWithPreload('queue', { ATLAS_BASE_URL: 'https://[' })).parked).toBeNull()
+    const refused = await startWithPreload('queue', { ATLAS_BASE_URL: 'http://127.0.0.1:1' })
+    expect(refused.parked).toBe('http://127.0.0.1:1')
+  })
+})
+
 describe('the packaged CloudFormation template', () => {
   it('ships three arm64 nodejs22.x functions, each its own minified ESM bundle in chunks', () => {
     const functions = ofType('AWS::Lambda::Function')
@@ -118,8 +194,12 @@ describe('the packaged CloudFormation template', () => {
       })
       expect(fn.Properties.Handler).toMatch(/^functions\/(http|queue|sweep)\/index\.handler$/)
       // Source maps would be parsed at every cold start (--enable-source-maps): not shipped.
+      // The HTTP and queue functions preload the connect to Atlas, the sweep nothing.
       const environment = fn.Properties.Environment as { Variables: Record<string, string> }
-      expect(environment.Variables.NODE_OPTIONS).toBeUndefined()
+      const name = String(fn.Properties.Handler).split('/')[1]
+      expect(environment.Variables.NODE_OPTIONS).toBe(
+        name === 'sweep' ? undefined : `--require /var/task/functions/${name}/preconnect.cjs`,
+      )
     }
     for (const name of ['http', 'queue', 'sweep']) {
       const files = zipEntries(readFileSync(join(outDir, `${name}.zip`)))
@@ -127,6 +207,9 @@ describe('the packaged CloudFormation template', () => {
       // The entry loads its chunks by relative import: they are all in its own folder.
       expect(files.every((file) => file.startsWith(`functions/${name}/`))).toBe(true)
       expect(files.filter((file) => file.endsWith('.map'))).toEqual([])
+      // What NODE_OPTIONS requires is in the zip: without it, Node would not start at all.
+      if (name === 'sweep') expect(files).not.toContain(`functions/${name}/preconnect.cjs`)
+      else expect(files).toContain(`functions/${name}/preconnect.cjs`)
     }
   })
 
