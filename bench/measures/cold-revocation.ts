@@ -23,7 +23,7 @@ import { DEMO_ORG_ID } from '../../dev/simulator/demo-seed.ts'
 import { httpApiEvent, sqsEvent } from '../../test/support/lambda-events.ts'
 import { functionEnv, signedWebhook, startAtlasProcess, startSecrets } from '../bench-fixture.ts'
 import { benchInvitationId } from '../bench-ids.ts'
-import type { Bundles } from '../cold/bundles.ts'
+import { type Bundles, withNodeOptions } from '../cold/bundles.ts'
 import {
   type HandshakeModel,
   type LatencyProxy,
@@ -181,7 +181,12 @@ export async function startColdBench(
           '--result',
           result,
         ],
-        { env, maxBuffer: 64 * 1024 * 1024, timeout: 600_000 },
+        {
+          // Ours with the preload its deployed NODE_OPTIONS names; the naive path has none.
+          env: withNodeOptions(env, naive ? undefined : bundles.nodeOptions[trigger]),
+          maxBuffer: 64 * 1024 * 1024,
+          timeout: 600_000,
+        },
       )
       const figures = JSON.parse(readFileSync(result, 'utf8')) as Omit<
         ChildFigures,

@@ -16,7 +16,7 @@ import { createRequestHandler } from 'local-aws-sqs'
 import { NetworkLatency } from '../../dev/simulator/network-latency.ts'
 import { httpApiEvent } from '../../test/support/lambda-events.ts'
 import { functionEnv, startSecrets } from '../bench-fixture.ts'
-import type { Bundles } from '../cold/bundles.ts'
+import { type Bundles, withNodeOptions } from '../cold/bundles.ts'
 import type { MeasureRow } from '../measure-result.ts'
 import { median, round } from '../stats.ts'
 
@@ -92,7 +92,7 @@ export async function measureOktaDelivery(
       await run(
         process.execPath,
         [CHILD, '--bundle', bundles.http, '--events', events, '--result', result],
-        { env, timeout: 120_000 },
+        { env: withNodeOptions(env, bundles.nodeOptions.http), timeout: 120_000 },
       )
       const figures = JSON.parse(readFileSync(result, 'utf8')) as {
         coldMs: number
