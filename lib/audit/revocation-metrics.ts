@@ -28,7 +28,9 @@ export interface MetricSink {
 
 /**
  * Powertools Metrics: each metric its own EMF line, with its own dimensions and, on every one,
- * `service` and `stage` (`STAGE`, the osls stage serverless.yml deploys).
+ * `service` and `stage` (`STAGE`, the osls stage serverless.yml deploys). One instance publishes
+ * them all, a line at a time (publishing clears the added dimensions, not the default ones):
+ * `singleMetric()` would build a new instance, with a Console of its own, for every line.
  */
 export function powertoolsMetrics(
   env: Readonly<Record<string, string | undefined>> = process.env,
@@ -40,10 +42,20 @@ export function powertoolsMetrics(
   })
   return {
     emit(name, unit, value, dimensions = {}) {
-      const single = metrics.singleMetric()
-      for (const [dimension, dimensionValue] of Object.entries(dimensions))
-        single.addDimension(dimension, dimensionValue)
-      single.addMetric(name, unit === 'Count' ? MetricUnit.Count : MetricUnit.Milliseconds, value)
+      try {
+        metrics.addDimensions(dimensions)
+        metrics.addMetric(
+          name,
+          unit === 'Count' ? MetricUnit.Count : MetricUnit.Milliseconds,
+          value,
+        )
+      } catch (error) {
+        // Nothing of a refused metric may reach the next line.
+        metrics.clearMetrics()
+        metrics.clearDimensions()
+        throw error
+      }
+      metrics.publishStoredMetrics()
     },
   }
 }

@@ -144,6 +144,33 @@ describe('revocation metrics', () => {
     })
   })
 
+  it('publish each line from one instance: a refused metric leaves nothing on the next line', () => {
+    const sink = powertoolsMetrics({ STAGE: 'prod' })
+    const lines = emfLines(() => {
+      sink.emit('Revocations', 'Count', 1, { trigger: 'queue', outcome: 'revoked' })
+      expect(() => sink.emit('', 'Count', 1, { trigger: 'queue', reason: 'refused' })).toThrow(
+        RangeError,
+      )
+      sink.emit('KeyRefused', 'Count', 1)
+    })
+    expect(lines).toHaveLength(2)
+    expect(lines[1]).toEqual({
+      _aws: {
+        Timestamp: expect.any(Number),
+        CloudWatchMetrics: [
+          {
+            Namespace: 'AtlasInviteRevoker',
+            Dimensions: [['service', 'stage']],
+            Metrics: [{ Name: 'KeyRefused', Unit: 'Count' }],
+          },
+        ],
+      },
+      service: 'atlas-invite-revoker',
+      stage: 'prod',
+      KeyRefused: 1,
+    })
+  })
+
   it("put the stage on every metric emitted, so the stage's alarms (service + stage) see exactly their own", () => {
     const sink = powertoolsMetrics({ STAGE: 'staging' })
     const lines = emfLines(() => {
