@@ -98,9 +98,15 @@ export function beginEarlyConnection(
         abandon()
         return false
       }
-      if (opened.has(origin) || tcp.destroyed) {
+      if (opened.has(origin)) {
         abandon()
         return true
+      }
+      // Failed before it was confirmed (a preload's connect waits through the runtime's load):
+      // false, so the caller opens a fresh one.
+      if (tcp.destroyed) {
+        abandon()
+        return false
       }
       if (!secure) {
         watch(tcp, 'connect')

@@ -210,6 +210,14 @@ describe('the early connection', () => {
     await dispatcher.close()
   })
 
+  it('parked, then failed before it was taken: confirming it says so, and a fresh one is opened', async () => {
+    const origin = `http://127.0.0.1:${await freePort()}`
+    parkEarlyConnection(origin)
+    await settle()
+    expect(takeParkedEarlyConnection(origin)?.confirm(origin)).toBe(false)
+    expect(hasEarlyConnection(origin)).toBe(false)
+  })
+
   it('parked for another URL, or when nothing may connect early: closed having carried nothing', async () => {
     const server = await countingServer()
     parkEarlyConnection(server.origin)
