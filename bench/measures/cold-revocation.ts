@@ -143,6 +143,8 @@ export async function startColdBench(
   }
   const env = {
     ...process.env,
+    // No preload but the deployed one, and only for ours (run): none from the parent's shell.
+    NODE_OPTIONS: '',
     ...awsEnv,
     ...functionEnv(atlasProxy?.url ?? atlas.url),
     ...(secretsProxy ? { AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsProxy.url } : {}),

@@ -64,6 +64,8 @@ export async function measureOktaDelivery(
   })
   const env = {
     ...process.env,
+    // Only the deployed preload (below): none from the parent's shell.
+    NODE_OPTIONS: '',
     ...awsEnv,
     // No Atlas call is made: the leavers go to the queue.
     ...functionEnv('http://127.0.0.1:9'),
