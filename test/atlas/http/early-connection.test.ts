@@ -61,6 +61,22 @@ async function countingServer() {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20))
 
+/** A request through a dispatcher made now: answered, with `count` connections accepted in all. */
+async function expectAnsweredOnConnections(
+  server: { origin: string; accepted: readonly number[] },
+  count: number,
+): Promise<void> {
+  const dispatcher = createAtlasDispatcher(server.origin)
+  const response = await dispatchBuffered(dispatcher, {
+    origin: server.origin,
+    path: '/a',
+    method: 'GET',
+  })
+  expect(response.status).toBe(204)
+  expect(server.accepted).toHaveLength(count)
+  await dispatcher.close()
+}
+
 describe('the early connection', () => {
   it('is adopted by the dispatcher as its first connection, opened before the dispatcher existed', async () => {
     const server = await countingServer()
@@ -101,15 +117,7 @@ describe('the early connection', () => {
     await new Promise((resolve) => setTimeout(resolve, 20))
     for (const socket of server.sockets) socket.destroy()
     await new Promise((resolve) => setTimeout(resolve, 20))
-    const dispatcher = createAtlasDispatcher(server.origin)
-    const response = await dispatchBuffered(dispatcher, {
-      origin: server.origin,
-      path: '/a',
-      method: 'GET',
-    })
-    expect(response.status).toBe(204)
-    expect(server.accepted).toHaveLength(2)
-    await dispatcher.close()
+    await expectAnsweredOnConnections(server, 2)
   })
 
   it('over https: secures the socket it connected, and the dispatcher adopts it', async () => {
@@ -125,15 +133,7 @@ describe('the early connection', () => {
     socket?.destroy()
 
     openEarlyConnection(server.origin)
-    const dispatcher = createAtlasDispatcher(server.origin)
-    const response = await dispatchBuffered(dispatcher, {
-      origin: server.origin,
-      path: '/a',
-      method: 'GET',
-    })
-    expect(response.status).toBe(204)
-    expect(server.accepted).toHaveLength(2)
-    await dispatcher.close()
+    await expectAnsweredOnConnections(server, 2)
   })
 
   it('over https: a server that fails the handshake leaves nothing to adopt', async () => {
@@ -151,15 +151,7 @@ describe('the early connection', () => {
     expect(hasEarlyConnection(server.origin)).toBe(false)
     expect(pending?.confirm(server.origin)).toBe(true)
     expect(hasEarlyConnection(server.origin)).toBe(true)
-    const dispatcher = createAtlasDispatcher(server.origin)
-    const response = await dispatchBuffered(dispatcher, {
-      origin: server.origin,
-      path: '/a',
-      method: 'GET',
-    })
-    expect(response.status).toBe(204)
-    expect(server.accepted).toHaveLength(1)
-    await dispatcher.close()
+    await expectAnsweredOnConnections(server, 1)
   })
 
   it('begun, then abandoned (a bad setting) or confirmed for another origin: closed having carried nothing', async () => {
@@ -199,15 +191,7 @@ describe('the early connection', () => {
     const pending = takeParkedEarlyConnection(server.origin)
     expect(takeParkedEarlyConnection(server.origin)).toBeUndefined()
     expect(pending?.confirm(server.origin)).toBe(true)
-    const dispatcher = createAtlasDispatcher(server.origin)
-    const response = await dispatchBuffered(dispatcher, {
-      origin: server.origin,
-      path: '/a',
-      method: 'GET',
-    })
-    expect(response.status).toBe(204)
-    expect(server.accepted).toHaveLength(1)
-    await dispatcher.close()
+    await expectAnsweredOnConnections(server, 1)
   })
 
   it('parked, then failed before it was taken: confirming it says so, and a fresh one is opened', async () => {
